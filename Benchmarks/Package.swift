@@ -1,0 +1,17 @@
+// swift-tools-version: 6.1
+// Benchmarks live in their own package so `swift test` in the main package never builds them.
+import PackageDescription
+
+let package = Package(
+    name: "MarqueeBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(path: "..")],
+    targets: [
+        .executableTarget(
+            name: "html-bench",
+            dependencies: [.product(name: "MarqueeHTML", package: "main")],
+            path: "Sources/html-bench"
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)

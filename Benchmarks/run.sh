@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks: Marquee against the peers a user would otherwise pick, in one run.
+#   Benchmarks/run.sh [VENV_DIR]     (make bench; BENCH_SECONDS and BENCH_ROUNDS tune it)
+# Needs ../shared/realpages (or $MARQUEE_SHARED/realpages); installs parsel + lxml into VENV_DIR.
+# Each configuration runs BENCH_ROUNDS times, interleaved with the others; the best round counts
+# (as timeit does), which keeps a noisy neighbour from deciding the ratio.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=${1:-.venv-bench}
+seconds=${BENCH_SECONDS:-4}
+rounds=${BENCH_ROUNDS:-3}
+pages=${MARQUEE_SHARED:-../shared}/realpages
+if [ ! -d "$pages" ]; then
+    echo "skipped: $pages not found (set MARQUEE_SHARED to the team's shared folder)" >&2
+    exit 0
+fi
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check parsel lxml cssselect
+fi
+swift build -c release --package-path Benchmarks --product html-bench >&2
+bench=$(swift build -c release --package-path Benchmarks --show-bin-path)/html-bench
+selectors=Benchmarks/html/selectors.txt
+
+echo "== HTML: parse + $(grep -c . $selectors) selectors over $(find "$pages" -name '*.html' | wc -l) real pages, best of $rounds × ${seconds}s =="
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+for round in $(seq "$rounds"); do
+    for workers in 1 2; do
+        "$bench" "$pages" $selectors --seconds "$seconds" --threads "$workers" >>"$results"
+        "$venv/bin/python" Benchmarks/html/bench_python.py "$pages" $selectors --tool parsel --seconds "$seconds" --workers "$workers" >>"$results"
+    done
+    "$venv/bin/python" Benchmarks/html/bench_python.py "$pages" $selectors --tool lxml --seconds "$seconds" >>"$results"
+done
+"$venv/bin/python" Benchmarks/report.py "$results"

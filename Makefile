@@ -1,0 +1,46 @@
+# The index of what a developer does. `make help` lists the targets.
+SHELL := /bin/bash
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
+MARQUEE := .build/debug/marquee
+BENCH_VENV := .venv-bench
+
+.PHONY: help setup build test demo bench leakcheck fmt lint clean
+
+help:
+	@echo "make setup      install the system libraries (apt) and resolve Swift packages"
+	@echo "make build      debug build of the package"
+	@echo "make test       the whole test suite, offline"
+	@echo "make demo       the main job on bundled fixtures, offline"
+	@echo "make bench      benchmarks against the Python peers (creates $(BENCH_VENV))"
+	@echo "make leakcheck  parse every real page repeatedly under valgrind; fails on a leak"
+	@echo "make fmt        format the sources with swift-format"
+
+setup:
+	$(SUDO) apt-get update -qq
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES)
+	swift package resolve
+
+build:
+	swift build
+
+test:
+	swift test
+
+demo: build
+	@bash scripts/demo.sh $(MARQUEE)
+
+bench:
+	@bash Benchmarks/run.sh $(BENCH_VENV)
+
+leakcheck:
+	@bash scripts/leakcheck.sh
+
+fmt:
+	swift format --in-place --recursive Sources Tests Benchmarks/Sources Package.swift
+
+lint:
+	swift format lint --recursive Sources Tests
+
+clean:
+	rm -rf .build Benchmarks/.build $(BENCH_VENV)

@@ -1,0 +1,455 @@
+import Synchronization
+
+/// Compiles CSS selectors to XPath 1.0, with Parsel's `::text` and `::attr(name)` pseudo-elements,
+/// and caches the translations.
+///
+/// Supported: type (`div`, `*`), `#id`, `.class`, attribute selectors (`[a]`, `=`, `~=`, `^=`,
+/// `$=`, `*=`, `|=`, with an optional ` i` flag), the combinators descendant, `>`, `+`, `~`,
+/// selector lists (`a, b`), `:first-child`, `:last-child`, `:only-child`, `:nth-child()`,
+/// `:nth-last-child()`, `:nth-of-type()`, `:nth-last-of-type()`, `:first-of-type`,
+/// `:last-of-type`, `:only-of-type`, `:not()`, `:empty`, `:root`, and `:contains("text")`.
+/// Anything else is a ``QueryError`` naming the token and its column — never an empty result.
+/// The translation is relative to the context node, as Parsel's is (`descendant-or-self::…`).
+public final class CSSTranslator: Sendable {
+    /// The process-wide translator and cache.
+    public static let shared = CSSTranslator(cacheCapacity: 4096)
+
+    private let cache = Mutex<[String: String]>([:])
+    private let cacheCapacity: Int
+
+    /// Creates a translator whose cache holds up to `cacheCapacity` selectors.
+    public init(cacheCapacity: Int) {
+        self.cacheCapacity = cacheCapacity
+    }
+
+    /// The XPath expression equivalent to `selector`.
+    /// - Throws: ``QueryError`` (kind `.css`) for malformed or unsupported selectors.
+    public func xpath(for selector: String) throws(QueryError) -> String {
+        if let cached = cache.withLock({ $0[selector] }) { return cached }
+        var parser = CSSParser(selector)
+        let expression = try parser.parseSelectorList()
+        cache.withLock { cache in
+            if cache.count >= cacheCapacity { cache.removeAll(keepingCapacity: true) }
+            cache[selector] = expression
+        }
+        return expression
+    }
+}
+
+/// The XPath 1.0 string literal for `text`, using `concat()` when it holds both quote kinds.
+func xpathLiteral(_ text: String) -> String {
+    if !text.contains("'") { return "'\(text)'" }
+    if !text.contains("\"") { return "\"\(text)\"" }
+    let parts = text.split(separator: "'", omittingEmptySubsequences: false).map { "'\($0)'" }
+    return "concat(" + parts.joined(separator: ", \"'\", ") + ")"
+}
+
+/// One compound selector (`p.lead[title]`), translated piecewise.
+struct CSSCompound {
+    var element = "*"
+    var conditions: [String] = []
+    var pseudoElement: String?  // "text()" or "@name"
+
+    var isBare: Bool { element == "*" && conditions.isEmpty }
+
+    /// The step `element[c1][c2]`.
+    var step: String { element + conditions.map { "[\($0)]" }.joined() }
+
+    /// The compound as one boolean test on the context node (for `:not()`).
+    var test: String {
+        var parts = conditions
+        if element != "*" { parts.insert("self::\(element)", at: 0) }
+        return parts.isEmpty ? "true()" : "(" + parts.joined(separator: " and ") + ")"
+    }
+}
+
+struct CSSParser {
+    let query: String
+    let scalars: [Unicode.Scalar]
+    var index = 0
+
+    init(_ query: String) {
+        self.query = query
+        self.scalars = Array(query.unicodeScalars)
+    }
+
+    // MARK: errors
+
+    func error(_ message: String, token: String? = nil, at position: Int? = nil) -> QueryError {
+        let column = (position ?? index) + 1
+        let token = token ?? (index < scalars.count ? String(scalars[index]) : "")
+        return QueryError(kind: .css, query: query, message: message, token: token, column: column)
+    }
+
+    // MARK: scanning
+
+    var current: Unicode.Scalar? { index < scalars.count ? scalars[index] : nil }
+
+    func peek(_ offset: Int) -> Unicode.Scalar? {
+        index + offset < scalars.count ? scalars[index + offset] : nil
+    }
+
+    @discardableResult
+    mutating func skipWhitespace() -> Bool {
+        let start = index
+        while let scalar = current, scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}" {
+            index += 1
+        }
+        return index > start
+    }
+
+    static func isNameStart(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "_" || scalar.value >= 0x80 || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+    }
+
+    static func isName(_ scalar: Unicode.Scalar) -> Bool {
+        isNameStart(scalar) || scalar == "-" || ("0"..."9").contains(scalar)
+    }
+
+    func startsIdentifier() -> Bool {
+        guard let first = current else { return false }
+        if Self.isNameStart(first) || first == "\\" { return true }
+        if first == "-", let second = peek(1) { return Self.isNameStart(second) || second == "-" || second == "\\" }
+        return false
+    }
+
+    mutating func identifier(_ what: String) throws(QueryError) -> String {
+        guard startsIdentifier() else {
+            throw current == nil
+                ? error("expected \(what) but the selector ended", token: "")
+                : error("expected \(what), found '\(String(current!))'")
+        }
+        var name = String.UnicodeScalarView()
+        while let scalar = current {
+            if scalar == "\\" {
+                guard let escaped = peek(1) else { throw error("dangling '\\' escape") }
+                name.append(escaped)
+                index += 2
+            } else if Self.isName(scalar) {
+                name.append(scalar)
+                index += 1
+            } else {
+                break
+            }
+        }
+        return String(name)
+    }
+
+    mutating func quotedString() throws(QueryError) -> String {
+        let quote = current!
+        let start = index
+        index += 1
+        var value = String.UnicodeScalarView()
+        while let scalar = current, scalar != quote {
+            if scalar == "\\", let escaped = peek(1) {
+                value.append(escaped)
+                index += 2
+            } else {
+                value.append(scalar)
+                index += 1
+            }
+        }
+        guard current == quote else { throw error("unterminated string", token: String(quote), at: start) }
+        index += 1
+        return String(value)
+    }
+
+    /// The raw text up to the parenthesis that closes a functional pseudo-class.
+    mutating func argumentText() throws(QueryError) -> String {
+        let start = index
+        var depth = 0
+        while let scalar = current {
+            if scalar == "(" { depth += 1 }
+            if scalar == ")" {
+                if depth == 0 { break }
+                depth -= 1
+            }
+            index += 1
+        }
+        guard current == ")" else { throw error("missing ')'", token: "(", at: start - 1) }
+        let text = String(String.UnicodeScalarView(scalars[start..<index]))
+        index += 1
+        return text
+    }
+
+    // MARK: grammar
+
+    mutating func parseSelectorList() throws(QueryError) -> String {
+        var alternatives: [String] = []
+        repeat {
+            skipWhitespace()
+            alternatives.append(try complexSelector())
+            skipWhitespace()
+            guard let scalar = current else { break }
+            guard scalar == "," else { throw error("unexpected '\(String(scalar))'") }
+            index += 1
+            skipWhitespace()
+            if current == nil { throw error("selector list ends with ','", token: ",", at: index - 1) }
+        } while true
+        return alternatives.joined(separator: " | ")
+    }
+
+    mutating func complexSelector() throws(QueryError) -> String {
+        guard current != nil else { throw error("empty selector", token: "") }
+        var compound = try compoundSelector()
+        var path = compound.isBare && compound.pseudoElement != nil
+            ? "descendant-or-self::" + (compound.pseudoElement == "text()" ? "text()" : "*/\(compound.pseudoElement!)")
+            : "descendant-or-self::" + compound.step + (compound.pseudoElement.map { "/" + $0 } ?? "")
+        while true {
+            let hadSpace = skipWhitespace()
+            guard let scalar = current, scalar != "," else { return path }
+            var combinator = " "
+            let combinatorPosition = index
+            if scalar == ">" || scalar == "+" || scalar == "~" {
+                combinator = String(scalar)
+                index += 1
+                skipWhitespace()
+            } else if !hadSpace {
+                throw error("unexpected '\(String(scalar))'")
+            }
+            if let pseudo = compound.pseudoElement {
+                throw error("pseudo-element '::\(pseudo)' must end the selector", token: combinator, at: index - 1)
+            }
+            guard current != nil else {
+                throw error("selector ends with combinator '\(combinator)'", token: combinator, at: combinatorPosition)
+            }
+            compound = try compoundSelector()
+            path += Self.join(combinator, compound)
+        }
+    }
+
+    static func join(_ combinator: String, _ compound: CSSCompound) -> String {
+        let suffix = compound.pseudoElement.map { "/" + $0 } ?? ""
+        if compound.isBare, let pseudo = compound.pseudoElement, combinator == " " || combinator == ">" {
+            if combinator == ">" { return pseudo == "text()" ? "/text()" : "/*/\(pseudo)" }
+            return pseudo == "text()" ? "/descendant-or-self::text()" : "/descendant-or-self::*/\(pseudo)"
+        }
+        switch combinator {
+        case ">": return "/" + compound.step + suffix
+        case "+": return "/following-sibling::*[1]/self::" + compound.step + suffix
+        case "~": return "/following-sibling::" + compound.step + suffix
+        // `descendant::B` equals cssselect's `descendant-or-self::*/B` because no condition here
+        // depends on position(); it avoids building and merging one node set per ancestor.
+        default: return "/descendant::" + compound.step + suffix
+        }
+    }
+
+    mutating func compoundSelector(insideNot: Bool = false) throws(QueryError) -> CSSCompound {
+        var compound = CSSCompound()
+        let start = index
+        if current == "*" {
+            index += 1
+        } else if startsIdentifier() {
+            compound.element = try identifier("an element name").lowercased()
+        }
+        loop: while let scalar = current {
+            switch scalar {
+            case "#":
+                index += 1
+                compound.conditions.append("@id = \(xpathLiteral(try identifier("an id after '#'")))")
+            case ".":
+                index += 1
+                let name = try identifier("a class name after '.'")
+                compound.conditions.append(
+                    "@class and contains(concat(' ', normalize-space(@class), ' '), \(xpathLiteral(" \(name) ")))")
+            case "[":
+                compound.conditions.append(try attributeSelector())
+            case ":":
+                if peek(1) == ":" {
+                    if insideNot { throw error("pseudo-elements are not allowed inside :not()", token: "::") }
+                    compound.pseudoElement = try pseudoElement()
+                    break loop
+                }
+                compound.conditions.append(try pseudoClass(element: compound.element))
+            default:
+                break loop
+            }
+        }
+        if index == start {
+            throw error("expected a selector, found '\(current.map { String($0) } ?? "")'")
+        }
+        return compound
+    }
+
+    mutating func attributeSelector() throws(QueryError) -> String {
+        let open = index
+        index += 1
+        skipWhitespace()
+        let name = try identifier("an attribute name").lowercased()
+        skipWhitespace()
+        let attribute = "@\(name)"
+        guard let scalar = current else { throw error("missing ']'", token: "[", at: open) }
+        if scalar == "]" {
+            index += 1
+            return attribute
+        }
+        var op = ""
+        if scalar == "=" {
+            op = "="
+            index += 1
+        } else if "~^$*|".unicodeScalars.contains(scalar), peek(1) == "=" {
+            op = String(scalar) + "="
+            index += 2
+        } else {
+            throw error("unsupported attribute operator '\(String(scalar))'")
+        }
+        skipWhitespace()
+        let value: String
+        if current == "\"" || current == "'" {
+            value = try quotedString()
+        } else {
+            value = try identifier("an attribute value (quote it if it is not an identifier)")
+        }
+        skipWhitespace()
+        var caseInsensitive = false
+        if current == "i" || current == "I" || current == "s" || current == "S" {
+            caseInsensitive = current == "i" || current == "I"
+            index += 1
+            skipWhitespace()
+        }
+        guard current == "]" else {
+            throw current == nil ? error("missing ']'", token: "[", at: open) : error("expected ']'")
+        }
+        index += 1
+        let subject = caseInsensitive ? Self.lowercased(attribute) : attribute
+        let literal = xpathLiteral(caseInsensitive ? value.lowercased() : value)
+        switch op {
+        case "=": return "\(subject) = \(literal)"
+        case "~=":
+            if value.isEmpty || value.contains(" ") { return "false()" }
+            return "\(attribute) and contains(concat(' ', normalize-space(\(subject)), ' '), \(xpathLiteral(" \(caseInsensitive ? value.lowercased() : value) ")))"
+        case "^=": return value.isEmpty ? "false()" : "\(attribute) and starts-with(\(subject), \(literal))"
+        case "$=":
+            return value.isEmpty
+                ? "false()"
+                : "\(attribute) and substring(\(subject), string-length(\(subject)) - \(value.count - 1)) = \(literal)"
+        case "*=": return value.isEmpty ? "false()" : "\(attribute) and contains(\(subject), \(literal))"
+        default:  // |=
+            let dashed = xpathLiteral((caseInsensitive ? value.lowercased() : value) + "-")
+            return "\(attribute) and (\(subject) = \(literal) or starts-with(\(subject), \(dashed)))"
+        }
+    }
+
+    static func lowercased(_ expression: String) -> String {
+        "translate(\(expression), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    }
+
+    mutating func pseudoElement() throws(QueryError) -> String {
+        let start = index
+        index += 2
+        let name = try identifier("a pseudo-element name after '::'").lowercased()
+        switch name {
+        case "text":
+            return "text()"
+        case "attr":
+            guard current == "(" else { throw error("::attr needs an attribute name: ::attr(href)", token: "::attr", at: start) }
+            index += 1
+            skipWhitespace()
+            let attribute = try identifier("an attribute name in ::attr()").lowercased()
+            skipWhitespace()
+            guard current == ")" else { throw error("expected ')' after ::attr(\(attribute)") }
+            index += 1
+            return "@\(attribute)"
+        default:
+            throw error("unsupported pseudo-element '::\(name)' (Marquee supports ::text and ::attr(name))", token: "::\(name)", at: start)
+        }
+    }
+
+    mutating func pseudoClass(element: String) throws(QueryError) -> String {
+        let start = index
+        index += 1
+        let name = try identifier("a pseudo-class name after ':'").lowercased()
+        let token = ":\(name)"
+        func needsType() throws(QueryError) -> String {
+            guard element != "*" else {
+                throw error("\(token) needs an element name before it (e.g. p\(token))", token: token, at: start)
+            }
+            return element
+        }
+        if current == "(" {
+            index += 1
+            switch name {
+            case "not":
+                skipWhitespace()
+                var tests: [String] = []
+                repeat {
+                    skipWhitespace()
+                    tests.append(try compoundSelector(insideNot: true).test)
+                    skipWhitespace()
+                    if current == "," { index += 1 } else { break }
+                } while true
+                guard current == ")" else {
+                    throw error("expected ')' to close :not( — only simple and compound selectors are allowed inside")
+                }
+                index += 1
+                return "not(\(tests.joined(separator: " or ")))"
+            case "contains":
+                skipWhitespace()
+                guard current == "\"" || current == "'" else { throw error(":contains() needs a quoted string") }
+                let text = try quotedString()
+                skipWhitespace()
+                guard current == ")" else { throw error("expected ')' after :contains(\"…\")") }
+                index += 1
+                return "contains(string(.), \(xpathLiteral(text)))"
+            case "nth-child", "nth-last-child", "nth-of-type", "nth-last-of-type":
+                let argumentStart = index
+                let argument = try argumentText()
+                guard let (a, b) = Self.parseNth(argument) else {
+                    throw error("cannot read '\(argument)' as an+b, odd or even", token: argument, at: argumentStart)
+                }
+                let axis = name.contains("last") ? "following-sibling" : "preceding-sibling"
+                let test = name.hasSuffix("of-type") ? try needsType() : "*"
+                return Self.nth(position: "(count(\(axis)::\(test)) + 1)", a: a, b: b)
+            default:
+                throw error("unsupported pseudo-class '\(token)()'", token: token, at: start)
+            }
+        }
+        switch name {
+        case "first-child": return "count(preceding-sibling::*) = 0"
+        case "last-child": return "count(following-sibling::*) = 0"
+        case "only-child": return "count(preceding-sibling::*) = 0 and count(following-sibling::*) = 0"
+        case "first-of-type": return "count(preceding-sibling::\(try needsType())) = 0"
+        case "last-of-type": return "count(following-sibling::\(try needsType())) = 0"
+        case "only-of-type":
+            let type = try needsType()
+            return "count(preceding-sibling::\(type)) = 0 and count(following-sibling::\(type)) = 0"
+        case "empty": return "not(*) and not(string-length())"
+        case "root": return "not(parent::*)"
+        case "not", "nth-child", "nth-last-child", "nth-of-type", "nth-last-of-type", "contains":
+            throw error("\(token) needs an argument in parentheses", token: token, at: start)
+        default:
+            throw error("unsupported pseudo-class '\(token)'", token: token, at: start)
+        }
+    }
+
+    /// Reads `an+b`, `odd`, `even`, `3`, `-n+2` (spaces allowed around the sign).
+    static func parseNth(_ text: String) -> (Int, Int)? {
+        let compact = text.lowercased().filter { !$0.isWhitespace }
+        if compact == "odd" { return (2, 1) }
+        if compact == "even" { return (2, 0) }
+        guard let n = compact.firstIndex(of: "n") else { return Int(compact).map { (0, $0) } }
+        let aText = compact[..<n]
+        let bText = compact[compact.index(after: n)...]
+        let a: Int
+        switch aText {
+        case "", "+": a = 1
+        case "-": a = -1
+        default:
+            guard let parsed = Int(aText) else { return nil }
+            a = parsed
+        }
+        if bText.isEmpty { return (a, 0) }
+        guard bText.first == "+" || bText.first == "-", let b = Int(bText) else { return nil }
+        return (a, b)
+    }
+
+    /// The XPath test for "position is a·n + b for some n ≥ 0".
+    static func nth(position p: String, a: Int, b: Int) -> String {
+        if a == 0 { return "\(p) = \(b)" }
+        if a > 0 {
+            let modulo = b > 0 ? "(\(p) - \(b)) mod \(a) = 0" : "(\(p) + \(-b)) mod \(a) = 0"
+            return b > 1 ? "\(p) >= \(b) and \(modulo)" : modulo
+        }
+        return "\(p) <= \(b) and (\(b) - \(p)) mod \(-a) = 0"
+    }
+}

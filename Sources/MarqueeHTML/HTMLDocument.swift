@@ -1,0 +1,147 @@
+import CLibXML2
+import Foundation
+import MarqueeCore
+
+/// A parsed HTML page: libxml2's tree, the encoding it was decoded with, and its URL.
+///
+/// Parsing never fails: malformed markup is repaired the way browsers repair it (libxml2's HTML
+/// parser in recovery mode), and empty input gives an empty document. Query it with
+/// ``xpath(_:)`` and ``css(_:)``, or start from ``root``. The tree is freed when the last
+/// reference to the document (or to a ``Selector`` from it) goes away.
+///
+/// A document is not `Sendable`: parse and query it on one task, and pass on what you extracted.
+public final class HTMLDocument {
+    /// The page's URL, if known; also the base for libxml2's `xmlNodeGetBase`.
+    public let url: String?
+    /// The encoding the bytes were decoded with, and what decided it.
+    public let encoding: DetectedEncoding
+    /// How many bytes were parsed.
+    public let byteCount: Int
+
+    let pointer: xmlDocPtr
+    private var xpathContext: xmlXPathContextPtr?
+
+    /// Parses `data` as HTML.
+    /// - Parameters:
+    ///   - data: the bytes as fetched (any encoding, BOM or not).
+    ///   - url: the page's URL, kept for relative links and messages.
+    ///   - contentType: the HTTP `Content-Type` header, whose `charset` takes part in detection.
+    public init(data: Data, url: String? = nil, contentType: String? = nil) {
+        Self.initialiseLibrary
+        self.url = url
+        self.byteCount = data.count
+        var (detected, statistics) = EncodingSniffer.detectWithStatistics(data, contentType: contentType)
+        var input = data
+        if let bom = EncodingSniffer.byteOrderMark(data) { input = data.dropFirst(bom.length) }
+        if detected.name != "UTF-8", detected.name != "windows-1252", xmlFindCharEncodingHandler(detected.name) == nil {
+            // iconv does not know the declared label: read as UTF-8 rather than fail.
+            detected = DetectedEncoding(name: "UTF-8", source: .fallback, declared: detected.declared ?? detected.name)
+        }
+        // libxml2 gets UTF-8 (its native encoding, no conversion pass) whenever Marquee can make it.
+        var parserEncoding: String? = nil
+        switch detected.name {
+        case "UTF-8":
+            if (statistics ?? UTF8Stats(input)).invalidSequences > 0 {
+                // libxml2 switches a whole page to latin-1 on the first bad byte; repair the bytes instead.
+                input = Data(String(decoding: input, as: UTF8.self).utf8)
+            }
+        case "windows-1252":
+            // Decoded here, as WHATWG defines it: iconv rejects 0x81, 0x8D, 0x8F, 0x90 and 0x9D.
+            input = Windows1252.decodeToUTF8(input)
+        default:
+            parserEncoding = detected.name
+        }
+        self.encoding = detected
+
+        let options = Int32(
+            HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
+                | HTML_PARSE_NODEFDTD.rawValue)
+        let parsed = input.withUnsafeBytes { raw -> htmlDocPtr? in
+            guard let base = raw.baseAddress, raw.count > 0 else { return nil }
+            marquee_xml_silence_thread()
+            return htmlReadMemory(
+                base.assumingMemoryBound(to: CChar.self), Int32(clamping: raw.count), url, parserEncoding, options)
+        }
+        self.pointer = parsed ?? htmlNewDocNoDtD(nil, nil)
+    }
+
+    /// Parses a string of HTML (already decoded, so no encoding detection).
+    public convenience init(html: String, url: String? = nil) {
+        self.init(data: Data(html.utf8), url: url, contentType: "text/html; charset=utf-8")
+    }
+
+    deinit {
+        if let xpathContext { xmlXPathFreeContext(xpathContext) }
+        xmlFreeDoc(pointer)
+    }
+
+    private static let initialiseLibrary: Void = { xmlInitParser() }()
+
+    /// The whole document as a selector (the document node, so `css("html")` and `xpath("/html")` both work).
+    public var root: Selector {
+        Selector(document: self, content: .node(UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: xmlNode.self)))
+    }
+
+    /// The text of `<title>`, whitespace-normalised; `nil` when the page has none or it is empty.
+    public var title: String? {
+        guard let text = try? xpath("//title").first?.text, !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// Runs an XPath 1.0 query from the document root. See ``Selector/xpath(_:)``.
+    public func xpath(_ query: String) throws(QueryError) -> SelectorList { try root.xpath(query) }
+
+    /// Runs a CSS query from the document root. See ``Selector/css(_:)``.
+    public func css(_ query: String) throws(QueryError) -> SelectorList { try root.css(query) }
+
+    /// Evaluates `expression` with `node` as the context node.
+    func evaluate(_ expression: String, at node: xmlNodePtr) throws(QueryError) -> [Selector.Content] {
+        let context: xmlXPathContextPtr
+        if let xpathContext {
+            context = xpathContext
+        } else {
+            guard let created = xmlXPathNewContext(pointer) else {
+                throw QueryError(kind: .xpath, query: expression, message: "libxml2 could not allocate an XPath context")
+            }
+            marquee_xpath_silence(created)
+            xpathContext = created
+            context = created
+        }
+        context.pointee.node = node
+        marquee_xml_silence_thread()
+        let compiled = try XPathCache.shared.compiled(expression, context: context)
+        defer { compiled.release() }
+        xmlResetError(&context.pointee.lastError)
+        guard let result = xmlXPathCompiledEval(compiled.pointer, context) else {
+            throw QueryError(kind: .xpath, query: expression, libxmlError: context.pointee.lastError)
+        }
+        defer { xmlXPathFreeObject(result) }
+        switch result.pointee.type {
+        case XPATH_NODESET:
+            let count = Int(marquee_xpath_nodeset_count(result))
+            var contents: [Selector.Content] = []
+            contents.reserveCapacity(count)
+            for index in 0..<count {
+                guard let item = marquee_xpath_nodeset_item(result, Int32(index)) else { continue }
+                if item.pointee.type == XML_NAMESPACE_DECL {
+                    // Namespace nodes are copies owned by the result object: keep their URI only.
+                    let namespace = UnsafeMutableRawPointer(item).assumingMemoryBound(to: xmlNs.self)
+                    contents.append(.value(namespace.pointee.href.map { String(cString: $0) } ?? ""))
+                } else {
+                    contents.append(.node(item))
+                }
+            }
+            return contents
+        case XPATH_STRING:
+            return [.value(result.pointee.stringval.map { String(cString: $0) } ?? "")]
+        case XPATH_NUMBER:
+            let number = result.pointee.floatval
+            return [.value(number.isNaN ? "NaN" : JSONValue.number(number).serialized())]
+        case XPATH_BOOLEAN:
+            return [.value(result.pointee.boolval != 0 ? "true" : "false")]
+        default:
+            return []
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// Parsel-style regex extraction: `extract` group, else all groups, else the whole match.
+struct RegexMatcher {
+    let regex: Regex<AnyRegexOutput>
+
+    init(_ pattern: String) throws(QueryError) {
+        do {
+            regex = try Regex(pattern)
+        } catch {
+            throw QueryError(kind: .regex, query: pattern, message: "does not compile: \(error)")
+        }
+    }
+
+    func matches(in text: String) -> [String] {
+        var results: [String] = []
+        for match in text.matches(of: regex) {
+            let output = match.output
+            if let extract = output["extract"] {
+                results.append(extract.substring.map(String.init) ?? "")
+            } else if output.count > 1 {
+                for index in 1..<output.count { results.append(output[index].substring.map(String.init) ?? "") }
+            } else {
+                results.append(String(text[match.range]))
+            }
+        }
+        return results.map(HTMLEntities.decode)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+import MarqueeCore
+
+/// One `marquee select` run: read a saved page, run one query, keep the results.
+public struct SelectRequest: Sendable {
+    /// Path of the saved page.
+    public var file: String
+    /// The query.
+    public var query: PageQuery
+    /// Keep every match (`true`) or only the first.
+    public var all: Bool
+    /// Normalised text instead of HTML for CSS/XPath matches.
+    public var text: Bool
+    /// The HTTP `Content-Type` the page was served with, if known.
+    public var contentType: String?
+    /// The page's URL, if known.
+    public var url: String?
+
+    /// Creates a request; see the properties.
+    public init(file: String, query: PageQuery, all: Bool = false, text: Bool = false, contentType: String? = nil, url: String? = nil) {
+        self.file = file
+        self.query = query
+        self.all = all
+        self.text = text
+        self.contentType = contentType
+        self.url = url
+    }
+
+    /// The results of a run.
+    public struct Report: Sendable {
+        /// The selected values (all, or at most one).
+        public var values: [JSONValue]
+        /// Whether every match was asked for.
+        public var all: Bool
+        /// Problems that did not stop the run: JSON-LD blocks that could not be parsed, no match.
+        public var warnings: [String]
+        /// Things worth knowing about the output, such as how many matches were not shown.
+        public var notes: [String]
+
+        /// Plain output: each value on its own line (strings raw, JSON values pretty-printed).
+        public func plain() -> String {
+            values.map { $0.stringValue ?? $0.serialized(pretty: true) }.joined(separator: "\n")
+        }
+
+        /// JSON output: an array with `--all`, else the value or `null`.
+        public func json() -> String {
+            all ? JSONValue.array(values).serialized() : (values.first ?? .null).serialized()
+        }
+    }
+
+    /// Reads, parses and queries the page.
+    /// - Throws: ``MarqueeError`` `.dataError` (exit 65) when the file cannot be read,
+    ///   `.usage` (exit 64) when the query does not compile.
+    public func run(logger: Logger) throws(MarqueeError) -> Report {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? "\(error.localizedDescription)"
+            throw MarqueeError(
+                .dataError, "cannot read the page: \(reason)", location: file,
+                hint: "check the path; save a page with your browser or `curl -o page.html URL`")
+        }
+        let started = ContinuousClock.now
+        let document = HTMLDocument(data: data, url: url, contentType: contentType)
+        logger.debug(
+            "parsed page",
+            metadata: [
+                "file": "\(file)", "bytes": "\(data.count)", "encoding": "\(document.encoding)",
+                "elapsed": "\(ContinuousClock.now - started)",
+            ])
+        let output: PageQuery.Output
+        do {
+            output = try query.run(on: document, text: text)
+        } catch {
+            throw error.marqueeError
+        }
+        var warnings = output.failedBlocks.map { block in
+            "\(file):\(block.line): JSON-LD block \(block.index + 1) skipped: \(block.result)"
+        }
+        if output.values.isEmpty { warnings.append("\(file): no match for \(query)") }
+        var notes: [String] = []
+        if !all, output.values.count > 1 {
+            notes.append("showing the first of \(output.values.count) matches; --all prints every one")
+        }
+        return Report(values: all ? output.values : Array(output.values.prefix(1)), all: all, warnings: warnings, notes: notes)
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import MarqueeCore
+
+/// The `marquee` command: one subcommand per pipeline stage.
+@main
+struct Marquee: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "marquee",
+        abstract: "Scrape movie sites into a feature store; train, evaluate and export recommenders.",
+        version: MarqueeVersion.current,
+        subcommands: [Select.self]
+    )
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import MarqueeCore
+import MarqueeHTML
+
+/// `marquee select FILE (--css Q | --xpath Q | --jsonld)`: what a query extracts from a saved page.
+struct Select: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print what a CSS, XPath or JSON-LD query extracts from a saved HTML page.",
+        discussion: """
+            Exit status: 0 on success (also when nothing matched), 64 for a malformed or unsupported \
+            query, 65 for a file that cannot be read.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The saved page (HTML, any encoding).")
+    var file: String
+
+    @Option(help: "A CSS selector; '::text' and '::attr(name)' select text and attributes.")
+    var css: String?
+
+    @Option(help: "An XPath 1.0 expression.")
+    var xpath: String?
+
+    @Flag(help: "Print the page's JSON-LD blocks.")
+    var jsonld = false
+
+    @Flag(help: "Print every match, not only the first.")
+    var all = false
+
+    @Flag(help: "Print results as JSON (a string, or an array with --all).")
+    var json = false
+
+    @Flag(help: "Print each match's whitespace-normalised text instead of its HTML.")
+    var text = false
+
+    @Option(help: "The HTTP Content-Type the page was served with (its charset takes part in encoding detection).")
+    var contentType: String?
+
+    @Option(help: "The page's URL, for messages and relative links.")
+    var url: String?
+
+    func validate() throws {
+        let chosen = [css != nil, xpath != nil, jsonld].filter { $0 }.count
+        guard chosen == 1 else { throw ValidationError("give exactly one of --css, --xpath or --jsonld") }
+        if text && jsonld { throw ValidationError("--text applies to --css and --xpath, not --jsonld") }
+    }
+
+    func run() async throws {
+        let logger = global.makeLogger("marquee.select")
+        try await reportingErrors {
+            let query: PageQuery = css.map(PageQuery.css) ?? xpath.map(PageQuery.xpath) ?? .jsonld
+            let report = try SelectRequest(file: file, query: query, all: all, text: text, contentType: contentType, url: url)
+                .run(logger: logger)
+            for failure in report.warnings {
+                FileHandle.standardError.write(Data("marquee: warning: \(failure)\n".utf8))
+            }
+            for note in report.notes {
+                FileHandle.standardError.write(Data("marquee: note: \(note)\n".utf8))
+            }
+            let output = json ? report.json() : report.plain()
+            if !output.isEmpty { print(output) }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import MarqueeTestKit
+import Testing
+
+/// Runs the built `marquee` binary and captures its output and exit status.
+func runMarquee(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = try marqueeBinary()
+    process.arguments = arguments
+    process.currentDirectoryURL = SharedData.repositoryRoot
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+/// The `marquee` executable built beside this test bundle.
+func marqueeBinary() throws -> URL {
+    let candidates = [
+        Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("marquee"),
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("marquee"),
+        SharedData.repositoryRoot.appendingPathComponent(".build/debug/marquee"),
+    ]
+    return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "marquee binary not built")
+}
+
+private let demoPage = "fixtures/demo/film.html"
+
+@Test func selectPrintsTheFirstMatchAndCountsTheRest() throws {
+    let result = try runMarquee(["select", demoPage, "--css", "ul.genres a::text"])
+    #expect(result.status == 0)
+    #expect(result.stdout == "Drama\n")
+    #expect(result.stderr.contains("first of 3 matches"))
+}
+
+@Test func selectAllAsJSON() throws {
+    let result = try runMarquee(["select", demoPage, "--css", "ul.genres a::attr(href)", "--all", "--json"])
+    #expect(result.status == 0)
+    #expect(result.stdout == #"["/films/genre/drama/","/films/genre/mystery/","/films/genre/thriller/"]"# + "\n")
+}
+
+@Test func selectXPathAndText() throws {
+    let result = try runMarquee(["select", demoPage, "--xpath", "//h1[contains(@class, 'primaryname')]", "--text"])
+    #expect(result.stdout == "Lost Highway\n")
+}
+
+@Test func selectJSONLDPrintsTheRepairedBlock() throws {
+    let result = try runMarquee(["select", demoPage, "--jsonld", "--json"])
+    #expect(result.status == 0)
+    #expect(result.stdout.hasPrefix(#"{"@context":"http://schema.org","@type":"Movie","name":"Lost Highway""#))
+}
+
+@Test func badCSSExitsWithUsageAndNamesTheToken() throws {
+    let result = try runMarquee(["select", demoPage, "--css", "a:hover"])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("':hover'"))
+    #expect(result.stderr.contains("column 2"))
+    #expect(!result.stderr.contains("Fatal error"))
+    #expect(result.stdout.isEmpty)
+}
+
+@Test func missingFileExitsWithDataError() throws {
+    let result = try runMarquee(["select", "fixtures/no-such-page.html", "--css", "h1"])
+    #expect(result.status == 65)
+    #expect(result.stderr.hasPrefix("marquee: error: fixtures/no-such-page.html: cannot read the page"))
+    #expect(result.stderr.split(separator: "\n").count == 1)
+}
+
+@Test func exactlyOneQueryIsRequired() throws {
+    let result = try runMarquee(["select", demoPage, "--css", "h1", "--jsonld"])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("exactly one of --css, --xpath or --jsonld"))
+}
+
+@Test func jsonLogLinesGoToStandardError() throws {
+    let result = try runMarquee(["select", demoPage, "--css", "h1.headline-1 ::text", "-vv", "--log-format", "json"])
+    #expect(result.stdout == "Lost Highway\n")
+    let logLine = try #require(result.stderr.split(separator: "\n").first { $0.hasPrefix("{") })
+    #expect(logLine.contains(#""message":"parsed page""#))
+    #expect(logLine.contains(#""encoding":"UTF-8 (meta)""#))
+}
+
+@Test(.enabled(if: SharedData.realPages != nil, "needs ../shared/realpages"))
+func acceptanceOnTheRealLetterboxdPage() throws {
+    let page = SharedData.realPages!.appendingPathComponent("letterboxd/film_mulholland-drive_2025.html").path
+    let jsonld = try runMarquee(["select", page, "--jsonld"])
+    #expect(jsonld.status == 0)
+    #expect(jsonld.stdout.contains(#""name": "Mulholland Drive""#))
+    // Letterboxd keeps the last two words of a title together with a no-break space.
+    let titles = try runMarquee(["select", page, "--css", "h1 ::text", "--all"])
+    #expect(titles.stdout.split(separator: "\n").contains("Mulholland\u{00A0}Drive"))
+    let title = try runMarquee(["select", page, "--css", "h1.headline-1", "--text"])
+    #expect(title.stdout == "Mulholland Drive\n")
+}

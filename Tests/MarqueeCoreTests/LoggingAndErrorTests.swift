@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import MarqueeCore
+import Synchronization
+import Testing
+
+@Test func jsonLinesCarryMetadataAndRedactSecrets() throws {
+    let date = Date(timeIntervalSince1970: 1_764_000_000)
+    let line = LineLogHandler.render(
+        format: .json, date: date, level: .info, label: "marquee.fetch", message: "fetched",
+        metadata: ["url": "https://letterboxd.com/film/x/", "Authorization": "Bearer s3cret", "status": .stringConvertible(200)])
+    let (value, _) = try JSONParser().parse(line)
+    #expect(value["level"] == .string("info"))
+    #expect(value["label"] == .string("marquee.fetch"))
+    #expect(value["metadata"]?["status"] == .string("200"))
+    #expect(value["metadata"]?["Authorization"] == .string("[redacted]"))
+    #expect(!line.contains("s3cret"))
+    #expect(value["ts"] == .string("2025-11-24T16:00:00Z"))
+}
+
+@Test func humanLinesAreOneLineWithSortedMetadata() {
+    let line = LineLogHandler.render(
+        format: .human, date: Date(timeIntervalSince1970: 0), level: .warning, label: "m", message: "slow",
+        metadata: ["b": "2", "a": "1", "cookie": "id=1"])
+    #expect(line == "1970-01-01T00:00:00Z warning m: slow a=1 b=2 cookie=[redacted]")
+}
+
+@Test func handlerHonoursItsLevel() {
+    let lines = Mutex<[String]>([])
+    var handler = LineLogHandler(label: "t", format: .human, sink: .closure { line in lines.withLock { $0.append(line) } })
+    handler.logLevel = .info
+    let logger = Logger(label: "t") { _ in handler }
+    logger.debug("hidden")
+    logger.info("shown")
+    #expect(lines.withLock { $0.count } == 1)
+}
+
+@Test(arguments: [(0, Logger.Level.notice), (1, .info), (2, .debug), (5, .trace)])
+func verbosityMapsToLevels(count: Int, level: Logger.Level) {
+    #expect(LogSetup.level(verbosity: count) == level)
+}
+
+@Test func errorsFollowSysexitsAndReadAsOneLine() {
+    #expect(MarqueeError.Code.usage.rawValue == 64)
+    #expect(MarqueeError.Code.dataError.rawValue == 65)
+    #expect(MarqueeError.Code.unavailable.rawValue == 69)
+    #expect(MarqueeError.Code.temporary.rawValue == 75)
+    let error = MarqueeError(.dataError, "field \"year\": unknown normaliser \"yaer\"", location: "scrapers/imdb.toml:14", hint: "did you mean \"year\"?")
+    #expect(error.description == "scrapers/imdb.toml:14: field \"year\": unknown normaliser \"yaer\" (did you mean \"year\"?)")
+}
