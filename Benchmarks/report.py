@@ -10,11 +10,11 @@ for line in open(sys.argv[1]):
     if key not in best or row["pages_per_second"] > best[key]["pages_per_second"]:
         best[key] = row
 
-print(f"{'tool':<10}{'workers':>8}{'pages/s':>10}{'matches':>10}{'Marquee ÷ tool':>17}")
+print(f"{'tool':<12}{'libxml2':>9}{'workers':>8}{'pages/s':>10}{'matches':>10}{'Marquee ÷ tool':>17}")
 for (tool, workers), row in sorted(best.items(), key=lambda item: (item[0][1], item[0][0] != "marquee", item[0][0])):
     marquee = best.get(("marquee", workers), {}).get("pages_per_second")
     ratio = f"{marquee / row['pages_per_second']:.2f}×" if marquee else "-"
-    print(f"{tool:<10}{workers:>8}{row['pages_per_second']:>10.1f}{row['matches']:>10}{ratio:>17}")
+    print(f"{tool:<12}{row.get('libxml2', 'system'):>9}{workers:>8}{row['pages_per_second']:>10.1f}{row['matches']:>10}{ratio:>17}")
 matches = {row["matches"] for row in best.values()}
 print("same matches from every tool" if len(matches) == 1 else f"MATCH COUNTS DIFFER: {sorted(matches)}")
 try:

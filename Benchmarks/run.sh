@@ -18,6 +18,21 @@ if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check parsel lxml cssselect
 fi
+# The same peers built against the system's libxml2 (the one Marquee links), so the ratio can be
+# read with and without the libxml2 version difference. Needs libxslt1-dev; the build takes minutes.
+sysvenv=$venv-system-libxml2
+if [ "${BENCH_SYSTEM_LIBXML2:-1}" = 1 ] && [ ! -x "$sysvenv/bin/python" ]; then
+    if pkg-config --exists libxslt; then
+        echo "building lxml from source against the system libxml2 (once) ..." >&2
+        python3 -m venv "$sysvenv"
+        "$sysvenv/bin/pip" install --quiet --disable-pip-version-check --no-binary lxml lxml parsel cssselect ||
+            { rm -rf "$sysvenv"; echo "could not build lxml from source; skipping the -sys peers" >&2; }
+    else
+        echo "libxslt1-dev missing: skipping parsel/lxml on the system libxml2 (apt-get install libxslt1-dev)" >&2
+    fi
+fi
+peers=("$venv")
+[ -x "$sysvenv/bin/python" ] && peers+=("$sysvenv")
 swift build -c release --package-path Benchmarks --product html-bench >&2
 bench=$(swift build -c release --package-path Benchmarks --show-bin-path)/html-bench
 selectors=Benchmarks/html/selectors.txt
@@ -25,11 +40,12 @@ selectors=Benchmarks/html/selectors.txt
 echo "== HTML: parse + $(grep -c . $selectors) selectors over $(find "$pages" -name '*.html' | wc -l) real pages, best of $rounds × ${seconds}s =="
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
+python_bench() { "$1/bin/python" Benchmarks/html/bench_python.py "$pages" $selectors --seconds "$seconds" "${@:2}" >>"$results"; }
 for round in $(seq "$rounds"); do
     for workers in 1 2; do
         "$bench" "$pages" $selectors --seconds "$seconds" --threads "$workers" >>"$results"
-        "$venv/bin/python" Benchmarks/html/bench_python.py "$pages" $selectors --tool parsel --seconds "$seconds" --workers "$workers" >>"$results"
+        for peer in "${peers[@]}"; do python_bench "$peer" --tool parsel --workers "$workers"; done
     done
-    "$venv/bin/python" Benchmarks/html/bench_python.py "$pages" $selectors --tool lxml --seconds "$seconds" >>"$results"
+    for peer in "${peers[@]}"; do python_bench "$peer" --tool lxml; done
 done
 "$venv/bin/python" Benchmarks/report.py "$results"

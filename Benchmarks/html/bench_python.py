@@ -71,6 +71,7 @@ def main():
     parser.add_argument("--tool", choices=["parsel", "lxml"], required=True)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--label", help="name to report (default: the tool, plus '-sys' when lxml is not the wheel's)")
     args = parser.parse_args()
     jobs = [(args.tool, args.directory, args.selectors, i, args.workers, args.seconds) for i in range(args.workers)]
     if args.workers == 1:
@@ -79,7 +80,8 @@ def main():
         with multiprocessing.Pool(args.workers) as pool:
             results = pool.map(worker, jobs)
     # Each worker times itself after loading and warming up; throughputs add.
-    print(json.dumps({"tool": args.tool, "workers": args.workers, "pages": sum(r[0] for r in results),
+    label = args.label or args.tool + ("" if lxml.etree.LIBXML_VERSION >= (2, 10) else "-sys")
+    print(json.dumps({"tool": label, "libxml2": ".".join(map(str, lxml.etree.LIBXML_VERSION)), "workers": args.workers, "pages": sum(r[0] for r in results),
                       "seconds": max(r[1] for r in results),
                       "pages_per_second": sum(done / elapsed for done, elapsed, _ in results),
                       "matches": sum(r[2] for r in results)}))

@@ -29,17 +29,31 @@ public struct JSONParser: Sendable {
     public struct Repair: Sendable, Hashable, CustomStringConvertible {
         /// What was accepted: `trailing comma`, `comment`, `control character in string`, `invalid escape`.
         public var kind: String
+        /// 1-based line of the repaired text.
         public var line: Int
+        /// 1-based column (in characters) of the repaired text.
         public var column: Int
+        /// `kind at line:column`.
         public var description: String { "\(kind) at \(line):\(column)" }
     }
 
     /// Why the text is not JSON, and where (1-based line and column).
     public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        /// What is wrong, e.g. `unexpected character 'x', expected a value`.
         public var message: String
+        /// 1-based line of the problem.
         public var line: Int
+        /// 1-based column (in characters) of the problem.
         public var column: Int
+        /// `message at line:column`.
         public var description: String { "\(message) at \(line):\(column)" }
+
+        /// Creates a failure at a 1-based line and column.
+        public init(message: String, line: Int, column: Int) {
+            self.message = message
+            self.line = line
+            self.column = column
+        }
     }
 
     /// The accepted deviations.

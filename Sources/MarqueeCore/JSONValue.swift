@@ -4,11 +4,17 @@
 /// Lines records; both want the source's key order and exact strings, which `JSONSerialization`
 /// does not keep. Parse with ``JSONParser``; write with ``serialized(pretty:)``.
 public enum JSONValue: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number (JSON does not tell integers from floats; integral values print without a fraction).
     case number(Double)
+    /// A string, escapes resolved.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object, members in document order.
     case object(JSONObject)
 
     /// The member `key` when this is an object, else `nil`.
@@ -78,11 +84,13 @@ public struct JSONObject: Sendable, Hashable {
     /// The member names in document order.
     public var keys: [String] { members.map(\.key) }
 
+    /// Equal when the members, in order, are equal.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
             && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 
+    /// Hashes the members in order.
     public func hash(into hasher: inout Hasher) {
         for member in members {
             hasher.combine(member.key)

@@ -53,7 +53,9 @@ public struct LineLogHandler: LogHandler {
         }
     }
 
-    static let secretKeys: Set<String> = ["authorization", "cookie", "set-cookie", "password", "token", "proxy-authorization"]
+    static let secretKeys: Set<String> = [
+        "authorization", "cookie", "set-cookie", "password", "token", "proxy-authorization",
+    ]
 
     /// Renders one event as a line; exposed for tests and for other sinks.
     public static func render(

@@ -92,7 +92,9 @@ struct CSSParser {
     @discardableResult
     mutating func skipWhitespace() -> Bool {
         let start = index
-        while let scalar = current, scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}" {
+        while let scalar = current,
+            scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}"
+        {
             index += 1
         }
         return index > start
@@ -192,7 +194,8 @@ struct CSSParser {
     mutating func complexSelector() throws(QueryError) -> String {
         guard current != nil else { throw error("empty selector", token: "") }
         var compound = try compoundSelector()
-        var path = compound.isBare && compound.pseudoElement != nil
+        var path =
+            compound.isBare && compound.pseudoElement != nil
             ? "descendant-or-self::" + (compound.pseudoElement == "text()" ? "text()" : "*/\(compound.pseudoElement!)")
             : "descendant-or-self::" + compound.step + (compound.pseudoElement.map { "/" + $0 } ?? "")
         while true {
@@ -317,7 +320,8 @@ struct CSSParser {
         case "=": return "\(subject) = \(literal)"
         case "~=":
             if value.isEmpty || value.contains(" ") { return "false()" }
-            return "\(attribute) and contains(concat(' ', normalize-space(\(subject)), ' '), \(xpathLiteral(" \(caseInsensitive ? value.lowercased() : value) ")))"
+            return
+                "\(attribute) and contains(concat(' ', normalize-space(\(subject)), ' '), \(xpathLiteral(" \(caseInsensitive ? value.lowercased() : value) ")))"
         case "^=": return value.isEmpty ? "false()" : "\(attribute) and starts-with(\(subject), \(literal))"
         case "$=":
             return value.isEmpty
@@ -342,7 +346,9 @@ struct CSSParser {
         case "text":
             return "text()"
         case "attr":
-            guard current == "(" else { throw error("::attr needs an attribute name: ::attr(href)", token: "::attr", at: start) }
+            guard current == "(" else {
+                throw error("::attr needs an attribute name: ::attr(href)", token: "::attr", at: start)
+            }
             index += 1
             skipWhitespace()
             let attribute = try identifier("an attribute name in ::attr()").lowercased()
@@ -351,7 +357,9 @@ struct CSSParser {
             index += 1
             return "@\(attribute)"
         default:
-            throw error("unsupported pseudo-element '::\(name)' (Marquee supports ::text and ::attr(name))", token: "::\(name)", at: start)
+            throw error(
+                "unsupported pseudo-element '::\(name)' (Marquee supports ::text and ::attr(name))", token: "::\(name)",
+                at: start)
         }
     }
 

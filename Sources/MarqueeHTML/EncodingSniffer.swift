@@ -93,7 +93,9 @@ public enum EncodingSniffer {
             let tag = lowered[tagStart.upperBound..<tagEnd]
             if let found = tag.firstRange(of: Array("charset".utf8)) {
                 var cursor = found.upperBound
-                func skipSpaces() { while cursor < tag.endIndex, tag[cursor] == 0x20 || tag[cursor] == 0x09 { cursor += 1 } }
+                func skipSpaces() {
+                    while cursor < tag.endIndex, tag[cursor] == 0x20 || tag[cursor] == 0x09 { cursor += 1 }
+                }
                 skipSpaces()
                 if cursor < tag.endIndex, tag[cursor] == UInt8(ascii: "=") {
                     cursor += 1
@@ -150,7 +152,15 @@ struct UTF8Stats {
     private mutating func count(_ buffer: UnsafeBufferPointer<UInt8>) {
         var index = 0
         let end = buffer.count
+        let base = buffer.baseAddress
         while index < end {
+            // ASCII runs, eight bytes at a time: most of an HTML page is ASCII markup.
+            while index + 8 <= end,
+                UnsafeRawPointer(base! + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
+                index += 8
+            }
+            guard index < end else { break }
             let lead = buffer[index]
             if lead < 0x80 {
                 index += 1

@@ -78,6 +78,12 @@ public final class HTMLDocument {
 
     private static let initialiseLibrary: Void = { xmlInitParser() }()
 
+    /// The version of the libxml2 library Marquee is running on, as `2.9.14`.
+    public static var libxmlVersion: String {
+        let version = __xmlParserVersion().pointee.map { Int(String(cString: $0)) ?? 0 } ?? 0
+        return "\(version / 10000).\(version / 100 % 100).\(version % 100)"
+    }
+
     /// The whole document as a selector (the document node, so `css("html")` and `xpath("/html")` both work).
     public var root: Selector {
         Selector(document: self, content: .node(UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: xmlNode.self)))
@@ -102,7 +108,8 @@ public final class HTMLDocument {
             context = xpathContext
         } else {
             guard let created = xmlXPathNewContext(pointer) else {
-                throw QueryError(kind: .xpath, query: expression, message: "libxml2 could not allocate an XPath context")
+                throw QueryError(
+                    kind: .xpath, query: expression, message: "libxml2 could not allocate an XPath context")
             }
             marquee_xpath_silence(created)
             xpathContext = created

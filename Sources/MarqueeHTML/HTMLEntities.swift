@@ -42,7 +42,8 @@ public enum HTMLEntities {
             return (UnicodeScalar(value) ?? "\u{FFFD}", end)
         }
         if body == "apos" { return ("'", end) }
-        guard !body.isEmpty, let entity = htmlEntityLookup(String(body)), let scalar = UnicodeScalar(entity.pointee.value)
+        guard !body.isEmpty, let entity = htmlEntityLookup(String(body)),
+            let scalar = UnicodeScalar(entity.pointee.value)
         else { return nil }
         return (scalar, end)
     }

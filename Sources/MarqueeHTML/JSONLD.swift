@@ -58,7 +58,7 @@ public enum JSONLD {
         "//script[starts-with(normalize-space(translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')), 'application/ld+json')]"
 
     /// Parses one block's text, repairing what can be repaired.
-    public static func parse(_ raw: String) -> Result<JSONLDBlock.Parsed, JSONLDBlock.Failure> {
+    public static func parse(_ raw: String) -> Result<JSONLDBlock.Parsed, JSONParser.Failure> {
         var text = raw
         var repairs: [String] = []
         for (open, close, name) in wrappers {
@@ -79,9 +79,9 @@ public enum JSONLD {
             return .success(JSONLDBlock.Parsed(value: decoded, repairs: repairs + jsonRepairs.map(\.description)))
         } catch {
             if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                return .failure(JSONLDBlock.Failure(message: "empty block", line: 1, column: 1))
+                return .failure(JSONParser.Failure(message: "empty block", line: 1, column: 1))
             }
-            return .failure(JSONLDBlock.Failure(message: error.message, line: error.line, column: error.column))
+            return .failure(error)
         }
     }
 
@@ -106,16 +106,10 @@ public enum JSONLD {
 public struct JSONLDBlock: Sendable {
     /// A parsed block: the value and the repairs that were needed (empty when the JSON was clean).
     public struct Parsed: Sendable, Hashable {
+        /// The block's JSON, with HTML character references in strings decoded.
         public var value: JSONValue
+        /// What had to be repaired, in words (`CDATA wrapper`, `trailing comma at 3:14`); empty when clean.
         public var repairs: [String]
-    }
-
-    /// A block that could not be repaired: why, and where inside the block (1-based).
-    public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
-        public var message: String
-        public var line: Int
-        public var column: Int
-        public var description: String { "\(message) at \(line):\(column) of the block" }
     }
 
     /// 0-based position among the page's JSON-LD blocks.
@@ -124,8 +118,8 @@ public struct JSONLDBlock: Sendable {
     public var line: Int
     /// The script's text as it appears in the page.
     public var raw: String
-    /// The parsed value, or why it could not be parsed.
-    public var result: Result<Parsed, Failure>
+    /// The parsed value, or why it could not be parsed (line and column inside the block).
+    public var result: Result<Parsed, JSONParser.Failure>
 
     /// The parsed value, or `nil` for a failed block.
     public var value: JSONValue? {

@@ -45,10 +45,12 @@ public struct PageMetadata: Sendable, Hashable {
     /// The first `twitter:<name>` value: `twitter("card")`.
     public func twitter(_ name: String) -> String? { self["twitter:" + name] }
 
+    /// Equal when the entries (in order) and the canonical URL are equal.
     public static func == (lhs: PageMetadata, rhs: PageMetadata) -> Bool {
         lhs.canonicalURL == rhs.canonicalURL && lhs.entries.elementsEqual(rhs.entries) { $0 == $1 }
     }
 
+    /// Hashes the entries in order and the canonical URL.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(canonicalURL)
         for entry in entries {

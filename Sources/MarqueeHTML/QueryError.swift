@@ -9,7 +9,12 @@ import MarqueeCore
 public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The query language.
     public enum Kind: String, Sendable, Hashable {
-        case css, xpath, regex
+        /// A CSS selector.
+        case css
+        /// An XPath 1.0 expression.
+        case xpath
+        /// A regular expression given to `re()`.
+        case regex
     }
 
     /// Which language the query was in.

@@ -18,7 +18,10 @@ public struct SelectRequest: Sendable {
     public var url: String?
 
     /// Creates a request; see the properties.
-    public init(file: String, query: PageQuery, all: Bool = false, text: Bool = false, contentType: String? = nil, url: String? = nil) {
+    public init(
+        file: String, query: PageQuery, all: Bool = false, text: Bool = false, contentType: String? = nil,
+        url: String? = nil
+    ) {
         self.file = file
         self.query = query
         self.all = all
@@ -76,14 +79,16 @@ public struct SelectRequest: Sendable {
         } catch {
             throw error.marqueeError
         }
-        var warnings = output.failedBlocks.map { block in
-            "\(file):\(block.line): JSON-LD block \(block.index + 1) skipped: \(block.result)"
+        var warnings = output.failedBlocks.compactMap { block -> String? in
+            guard case .failure(let failure) = block.result else { return nil }
+            return "\(file):\(block.line): JSON-LD block \(block.index + 1) skipped: \(failure) of the block"
         }
         if output.values.isEmpty { warnings.append("\(file): no match for \(query)") }
         var notes: [String] = []
         if !all, output.values.count > 1 {
             notes.append("showing the first of \(output.values.count) matches; --all prints every one")
         }
-        return Report(values: all ? output.values : Array(output.values.prefix(1)), all: all, warnings: warnings, notes: notes)
+        return Report(
+            values: all ? output.values : Array(output.values.prefix(1)), all: all, warnings: warnings, notes: notes)
     }
 }

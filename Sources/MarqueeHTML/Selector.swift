@@ -119,6 +119,17 @@ public struct Selector {
     }
 
     private func rawText(_ node: xmlNodePtr) -> String {
+        switch node.pointee.type {
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_COMMENT_NODE:
+            // Read in place: the commonest result (`::text`) needs no copy from libxml2.
+            return node.pointee.content.map { String(cString: $0) } ?? ""
+        case XML_ATTRIBUTE_NODE:
+            if let child = node.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE {
+                return child.pointee.content.map { String(cString: $0) } ?? ""
+            }
+        default:
+            break
+        }
         guard let content = xmlNodeGetContent(node) else { return "" }
         defer { marquee_xmlFree(content) }
         return String(cString: content)

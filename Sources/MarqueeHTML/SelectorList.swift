@@ -9,8 +9,11 @@ public struct SelectorList: RandomAccessCollection {
         self.selectors = selectors
     }
 
+    /// The first index (0).
     public var startIndex: Int { selectors.startIndex }
+    /// One past the last index (the count).
     public var endIndex: Int { selectors.endIndex }
+    /// The selector at `position`.
     public subscript(position: Int) -> Selector { selectors[position] }
 
     /// Runs an XPath query on every member; see ``Selector/xpath(_:)``.

@@ -17,12 +17,15 @@ public struct RealPage: Sendable, Hashable, CustomStringConvertible {
     /// The absolute file URL.
     public var location: URL
 
+    /// The file path relative to `realpages/` (names parameterised test cases).
     public var description: String { file }
 
     /// Every page listed in `SOURCES.tsv` under `directory`, in file order.
     public static func all(in directory: URL) throws -> [RealPage] {
         let table = try String(contentsOf: directory.appendingPathComponent("SOURCES.tsv"), encoding: .utf8)
-        var lines = table.split(whereSeparator: \.isNewline).map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        var lines = table.split(whereSeparator: \.isNewline).map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
         guard !lines.isEmpty else { return [] }
         let header = lines.removeFirst()
         func column(_ name: String) -> Int? { header.firstIndex(of: name) }

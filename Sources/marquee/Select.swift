@@ -51,8 +51,10 @@ struct Select: AsyncParsableCommand {
         let logger = global.makeLogger("marquee.select")
         try await reportingErrors {
             let query: PageQuery = css.map(PageQuery.css) ?? xpath.map(PageQuery.xpath) ?? .jsonld
-            let report = try SelectRequest(file: file, query: query, all: all, text: text, contentType: contentType, url: url)
-                .run(logger: logger)
+            let report = try SelectRequest(
+                file: file, query: query, all: all, text: text, contentType: contentType, url: url
+            )
+            .run(logger: logger)
             for failure in report.warnings {
                 FileHandle.standardError.write(Data("marquee: warning: \(failure)\n".utf8))
             }

@@ -26,7 +26,8 @@ func marqueeBinary() throws -> URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("marquee"),
         SharedData.repositoryRoot.appendingPathComponent(".build/debug/marquee"),
     ]
-    return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "marquee binary not built")
+    return try #require(
+        candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "marquee binary not built")
 }
 
 private let demoPage = "fixtures/demo/film.html"
@@ -96,4 +97,16 @@ func acceptanceOnTheRealLetterboxdPage() throws {
     #expect(titles.stdout.split(separator: "\n").contains("Mulholland\u{00A0}Drive"))
     let title = try runMarquee(["select", page, "--css", "h1.headline-1", "--text"])
     #expect(title.stdout == "Mulholland Drive\n")
+}
+
+@Test func brokenJSONLDIsAWarningWithItsPosition() throws {
+    let page = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-broken-jsonld.html")
+    try Data(#"<p>x</p><script type="application/ld+json">{"name":}</script>"#.utf8).write(to: page)
+    defer { try? FileManager.default.removeItem(at: page) }
+    let result = try runMarquee(["select", page.path, "--jsonld"])
+    #expect(result.status == 0)
+    #expect(result.stdout.isEmpty)
+    #expect(
+        result.stderr.contains(
+            "JSON-LD block 1 skipped: unexpected character '}', expected a value at 1:9 of the block"))
 }

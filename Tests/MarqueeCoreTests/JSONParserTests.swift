@@ -3,7 +3,16 @@ import PropertyBased
 import Testing
 
 @Test(arguments: [
-    (#"{"a":[1,2.5,-3e2,true,false,null,"x"]}"#, JSONValue.object(JSONObject([("a", .array([.number(1), .number(2.5), .number(-300), .bool(true), .bool(false), .null, .string("x")]))]))),
+    (
+        #"{"a":[1,2.5,-3e2,true,false,null,"x"]}"#,
+        JSONValue.object(
+            JSONObject([
+                (
+                    "a",
+                    .array([.number(1), .number(2.5), .number(-300), .bool(true), .bool(false), .null, .string("x")])
+                )
+            ]))
+    ),
     (#""\u00e9\ud83c\udfac\n\"\\\/""#, .string("é🎬\n\"\\/")),
     (" [ ] ", .array([])),
     (#"{"k":1,"k":2}"#, .object(JSONObject([("k", .number(1)), ("k", .number(2))]))),
@@ -53,7 +62,10 @@ func strictRejectsWithPosition(_ example: Rejection) {
     #expect(value["a"] == .array([.number(1), .number(2)]))
     #expect(value["b"] == .string("x\ny"))
     #expect(value["c"] == .string("it's"))
-    #expect(repairs.map(\.kind) == ["comment", "trailing comma", "control character in string", "invalid escape", "trailing comma", "comment"])
+    #expect(
+        repairs.map(\.kind) == [
+            "comment", "trailing comma", "control character in string", "invalid escape", "trailing comma", "comment",
+        ])
     #expect(repairs[1].column == 28)
 }
 
@@ -63,11 +75,15 @@ func strictRejectsWithPosition(_ example: Rejection) {
 }
 
 @Test func serializationEscapesAndFormatsNumbers() {
-    let value = JSONValue.object(JSONObject([
-        ("s", .string("q\"\\\n\u{01}é")), ("i", .number(1994)), ("f", .number(8.3)), ("n", .number(.nan)), ("e", .array([])),
-    ]))
+    let value = JSONValue.object(
+        JSONObject([
+            ("s", .string("q\"\\\n\u{01}é")), ("i", .number(1994)), ("f", .number(8.3)), ("n", .number(.nan)),
+            ("e", .array([])),
+        ]))
     #expect(value.serialized() == #"{"s":"q\"\\\n\u0001é","i":1994,"f":8.3,"n":null,"e":[]}"#)
-    #expect(JSONValue.object(JSONObject([("a", .array([.number(1)]))])).serialized(pretty: true) == "{\n  \"a\": [\n    1\n  ]\n}")
+    #expect(
+        JSONValue.object(JSONObject([("a", .array([.number(1)]))])).serialized(pretty: true)
+            == "{\n  \"a\": [\n    1\n  ]\n}")
 }
 
 /// Random JSON values from a seed: nested arrays/objects of strings (with escapes and non-ASCII),
@@ -85,7 +101,11 @@ private func randomValue(_ seed: inout UInt64, depth: Int = 0) -> JSONValue {
     case 3: return .string((0..<next(8)).map { _ in pieces[next(pieces.count)] }.joined())
     case 4: return .array((0..<next(4)).map { _ in randomValue(&seed, depth: depth + 1) })
     default:
-        return .object(JSONObject((0..<next(4)).map { index in ("k\(index)\(pieces[next(pieces.count)])", randomValue(&seed, depth: depth + 1)) }))
+        return .object(
+            JSONObject(
+                (0..<next(4)).map { index in
+                    ("k\(index)\(pieces[next(pieces.count)])", randomValue(&seed, depth: depth + 1))
+                }))
     }
 }
 

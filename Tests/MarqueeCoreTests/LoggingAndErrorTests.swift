@@ -8,7 +8,10 @@ import Testing
     let date = Date(timeIntervalSince1970: 1_764_000_000)
     let line = LineLogHandler.render(
         format: .json, date: date, level: .info, label: "marquee.fetch", message: "fetched",
-        metadata: ["url": "https://letterboxd.com/film/x/", "Authorization": "Bearer s3cret", "status": .stringConvertible(200)])
+        metadata: [
+            "url": "https://letterboxd.com/film/x/", "Authorization": "Bearer s3cret",
+            "status": .stringConvertible(200),
+        ])
     let (value, _) = try JSONParser().parse(line)
     #expect(value["level"] == .string("info"))
     #expect(value["label"] == .string("marquee.fetch"))
@@ -27,7 +30,8 @@ import Testing
 
 @Test func handlerHonoursItsLevel() {
     let lines = Mutex<[String]>([])
-    var handler = LineLogHandler(label: "t", format: .human, sink: .closure { line in lines.withLock { $0.append(line) } })
+    var handler = LineLogHandler(
+        label: "t", format: .human, sink: .closure { line in lines.withLock { $0.append(line) } })
     handler.logLevel = .info
     let logger = Logger(label: "t") { _ in handler }
     logger.debug("hidden")
@@ -45,6 +49,10 @@ func verbosityMapsToLevels(count: Int, level: Logger.Level) {
     #expect(MarqueeError.Code.dataError.rawValue == 65)
     #expect(MarqueeError.Code.unavailable.rawValue == 69)
     #expect(MarqueeError.Code.temporary.rawValue == 75)
-    let error = MarqueeError(.dataError, "field \"year\": unknown normaliser \"yaer\"", location: "scrapers/imdb.toml:14", hint: "did you mean \"year\"?")
-    #expect(error.description == "scrapers/imdb.toml:14: field \"year\": unknown normaliser \"yaer\" (did you mean \"year\"?)")
+    let error = MarqueeError(
+        .dataError, "field \"year\": unknown normaliser \"yaer\"", location: "scrapers/imdb.toml:14",
+        hint: "did you mean \"year\"?")
+    #expect(
+        error.description
+            == "scrapers/imdb.toml:14: field \"year\": unknown normaliser \"yaer\" (did you mean \"year\"?)")
 }

@@ -67,7 +67,9 @@ struct CSSCase: CustomTestStringConvertible, Sendable {
     CSSCase(css: "p.year + p + ul li.mystery a::text", expected: ["Mystery"]),
     CSSCase(css: "p.year, div.other p::text", expected: ["<p class=\"year\">2001</p>", "Other"]),
     CSSCase(css: "span:empty::attr(class)", expected: []),
-    CSSCase(css: "ul > li > a::attr(href)", expected: ["/genre/drama/", "/genre/mystery/", "/genre/thriller/", "https://example.org/x.jpg"]),
+    CSSCase(
+        css: "ul > li > a::attr(href)",
+        expected: ["/genre/drama/", "/genre/mystery/", "/genre/thriller/", "https://example.org/x.jpg"]),
     CSSCase(css: "p:contains('Director') a::text", expected: ["David Lynch"]),
     CSSCase(css: "HTML BODY DIV.other P::text", expected: ["Other"]),
     CSSCase(css: "DIV > P.year::text", expected: ["2001"]),

@@ -3,7 +3,9 @@ import MarqueeHTML
 import Testing
 
 /// `<p>Amélie — “Le Fabuleux Destin”</p>` in a given encoding, with an optional `<meta charset>`.
-private func page(meta: String?, bytesOf text: String = "Amélie — “Le Fabuleux Destin”", encoding: String.Encoding) -> Data {
+private func page(meta: String?, bytesOf text: String = "Amélie — “Le Fabuleux Destin”", encoding: String.Encoding)
+    -> Data
+{
     let head = meta.map { "<head><meta charset=\"\($0)\"><title>t</title></head>" } ?? "<head><title>t</title></head>"
     var data = Data("<!doctype html><html>\(head)<body><p>".utf8)
     data.append(text.data(using: encoding)!)
@@ -94,13 +96,14 @@ private let amelie = "Amélie — “Le Fabuleux Destin”"
     #expect(try document.css("p::text").get() == amelie)
 }
 
-@Test(arguments: [
-    ("text/html; charset=UTF-8", "UTF-8"),
-    ("text/html;charset='iso-8859-1'", "iso-8859-1"),
-    ("text/html", nil),
-    ("text/html; charset=", nil),
-    ("application/xhtml+xml; q=1; Charset=Shift_JIS", "Shift_JIS"),
-] as [(String, String?)])
+@Test(
+    arguments: [
+        ("text/html; charset=UTF-8", "UTF-8"),
+        ("text/html;charset='iso-8859-1'", "iso-8859-1"),
+        ("text/html", nil),
+        ("text/html; charset=", nil),
+        ("application/xhtml+xml; q=1; Charset=Shift_JIS", "Shift_JIS"),
+    ] as [(String, String?)])
 func contentTypeCharset(header: String, expected: String?) {
     #expect(EncodingSniffer.charset(inContentType: header) == expected)
 }

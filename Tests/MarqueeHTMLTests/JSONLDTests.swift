@@ -3,7 +3,9 @@ import MarqueeHTML
 import Testing
 
 private func document(_ scripts: String...) -> HTMLDocument {
-    HTMLDocument(html: "<html><head>" + scripts.map { "<script type=\"application/ld+json\">\($0)</script>" }.joined() + "</head><body></body></html>")
+    HTMLDocument(
+        html: "<html><head>" + scripts.map { "<script type=\"application/ld+json\">\($0)</script>" }.joined()
+            + "</head><body></body></html>")
 }
 
 @Test func letterboxdCDATAWrapperIsRemoved() throws {
@@ -16,7 +18,9 @@ private func document(_ scripts: String...) -> HTMLDocument {
 }
 
 @Test func repairsTrailingCommasCommentsControlCharactersAndEntities() throws {
-    let doc = document("<!-- {\"@type\":\"Movie\",\"name\":\"Sam &amp; Cat\",\"description\":\"line1\nline2\",\"genre\":[\"Comedy\",],} -->")
+    let doc = document(
+        "<!-- {\"@type\":\"Movie\",\"name\":\"Sam &amp; Cat\",\"description\":\"line1\nline2\",\"genre\":[\"Comedy\",],} -->"
+    )
     let parsed = try JSONLD.blocks(in: doc)[0].result.get()
     #expect(parsed.value["name"] == .string("Sam & Cat"))
     #expect(parsed.value["description"] == .string("line1\nline2"))
@@ -28,7 +32,8 @@ private func document(_ scripts: String...) -> HTMLDocument {
 @Test func arraysAndGraphsAreFlattenedIntoItems() {
     let doc = document(
         #"[{"@type":"BreadcrumbList"},{"@type":"Movie","name":"A"}]"#,
-        #"{"@context":"https://schema.org","@graph":[{"@type":["Movie","CreativeWork"],"name":"B"},{"@type":"Person","name":"C"}]}"#)
+        #"{"@context":"https://schema.org","@graph":[{"@type":["Movie","CreativeWork"],"name":"B"},{"@type":"Person","name":"C"}]}"#
+    )
     let items = JSONLD.items(in: doc)
     #expect(items.count == 4)
     #expect(JSONLD.items(ofType: "Movie", in: doc).compactMap { $0["name"]?.stringValue } == ["A", "B"])
@@ -50,6 +55,9 @@ private func document(_ scripts: String...) -> HTMLDocument {
 }
 
 @Test func typeAttributeIsMatchedCaseInsensitivelyWithParameters() {
-    let doc = HTMLDocument(html: #"<script type=" Application/LD+JSON; charset=utf-8">{"a":1}</script><script type="text/javascript">{"b":2}</script>"#)
+    let doc = HTMLDocument(
+        html:
+            #"<script type=" Application/LD+JSON; charset=utf-8">{"a":1}</script><script type="text/javascript">{"b":2}</script>"#
+    )
     #expect(JSONLD.blocks(in: doc).compactMap(\.value) == [.object(JSONObject([("a", .number(1))]))])
 }

@@ -55,7 +55,9 @@ private let expectedNames: [String: String] = [
     "rottentomatoes/m_shawshank_redemption_2019.html": "The Shawshank Redemption",
 ]
 
-@Test(.enabled(if: !realPages.isEmpty, "needs ../shared/realpages"), arguments: realPages.filter { !$0.jsonLDTypes.isEmpty })
+@Test(
+    .enabled(if: !realPages.isEmpty, "needs ../shared/realpages"),
+    arguments: realPages.filter { !$0.jsonLDTypes.isEmpty })
 func jsonLDNodesHaveTheirTypeAndName(_ page: RealPage) throws {
     let items = JSONLD.items(in: try load(page))
     for type in page.jsonLDTypes {

@@ -26,10 +26,11 @@ import Testing
 }
 
 @Test func chainingRunsOnEveryMember() throws {
-    let document = HTMLDocument(html: """
-        <div class="film"><h2>A</h2><span>1</span></div>
-        <div class="film"><h2>B</h2><span>2</span></div>
-        """)
+    let document = HTMLDocument(
+        html: """
+            <div class="film"><h2>A</h2><span>1</span></div>
+            <div class="film"><h2>B</h2><span>2</span></div>
+            """)
     let films = try document.css("div.film")
     #expect(films.count == 2)
     #expect(try films.css("h2::text").getAll() == ["A", "B"])
@@ -102,12 +103,13 @@ func reFollowsParselsGroupRules(_ example: RegexCase) throws {
 }
 
 @Test func pageMetadataReadsOpenGraphTwitterAndCanonical() {
-    let document = HTMLDocument(html: """
-        <head><meta property="og:title" content="Breathless (1960)">
-        <meta property="og:image" content="a.jpg"><meta property="og:image" content="b.jpg">
-        <meta name="twitter:card" content="summary"><meta name="Description" content="  A  film ">
-        <link rel="Canonical" href="https://letterboxd.com/film/breathless/"></head>
-        """)
+    let document = HTMLDocument(
+        html: """
+            <head><meta property="og:title" content="Breathless (1960)">
+            <meta property="og:image" content="a.jpg"><meta property="og:image" content="b.jpg">
+            <meta name="twitter:card" content="summary"><meta name="Description" content="  A  film ">
+            <link rel="Canonical" href="https://letterboxd.com/film/breathless/"></head>
+            """)
     let metadata = PageMetadata(document)
     #expect(metadata.openGraph("title") == "Breathless (1960)")
     #expect(metadata.values("og:image") == ["a.jpg", "b.jpg"])
@@ -118,5 +120,7 @@ func reFollowsParselsGroupRules(_ example: RegexCase) throws {
 }
 
 @Test func entitiesDecode() {
-    #expect(HTMLEntities.decode("Tom &amp; Jerry &#39;s &#x2019; &eacute; &apos; &bogus; & x") == "Tom & Jerry 's \u{2019} é ' &bogus; & x")
+    #expect(
+        HTMLEntities.decode("Tom &amp; Jerry &#39;s &#x2019; &eacute; &apos; &bogus; & x")
+            == "Tom & Jerry 's \u{2019} é ' &bogus; & x")
 }

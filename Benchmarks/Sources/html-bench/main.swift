@@ -3,7 +3,7 @@
 //   html-bench PAGES_DIR SELECTORS_FILE [--seconds S] [--iterations N] [--threads T]
 //
 // Prints one JSON line: {"tool":"marquee","workers":T,"pages":…,"seconds":…,"pages_per_second":…,"matches":…}.
-// With T threads each pass splits the pages between T threads (documents are per thread).
+// With T threads each thread works through its share of the pages on its own (documents are per thread).
 // `--iterations N` runs exactly N passes (used by `make leakcheck` under valgrind).
 import Dispatch
 import Foundation
@@ -40,41 +40,54 @@ struct Options {
     }
 }
 
-/// One pass over every page, split between `threads` threads; returns the number of matches.
-func pass(pages: [Data], selectors: [String], threads: Int) -> Int {
-    let total = Mutex(0)
-    DispatchQueue.concurrentPerform(iterations: threads) { worker in
-        var matches = 0
-        for index in stride(from: worker, to: pages.count, by: threads) {
-            let document = HTMLDocument(data: pages[index])
-            for selector in selectors { matches += (try? document.css(selector).getAll().count) ?? 0 }
-        }
-        total.withLock { $0 += matches }
+/// One pass over `pages`; returns the number of matches so the work cannot be optimised away.
+func pass(_ pages: ArraySlice<Data>, selectors: [String]) -> Int {
+    var matches = 0
+    for page in pages {
+        let document = HTMLDocument(data: page)
+        for selector in selectors { matches += (try? document.css(selector).getAll().count) ?? 0 }
     }
-    return total.withLock { $0 }
+    return matches
+}
+
+struct WorkerResult: Sendable {
+    var pages = 0
+    var seconds = 0.0
+    var matches = 0
 }
 
 func main() throws {
     let options = Options(Array(CommandLine.arguments.dropFirst()))
     let selectors = try String(contentsOfFile: options.selectorsFile, encoding: .utf8)
         .split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") }
-    let enumerator = FileManager.default.enumerator(at: URL(fileURLWithPath: options.directory), includingPropertiesForKeys: nil)!
+    let enumerator = FileManager.default.enumerator(
+        at: URL(fileURLWithPath: options.directory), includingPropertiesForKeys: nil)!
     let files = enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "html" }.sorted { $0.path < $1.path }
     let pages = try files.map { try Data(contentsOf: $0) }
 
-    let matchesPerPass = pass(pages: pages, selectors: selectors, threads: options.threads)  // warm-up
-    var passes = 0
-    let clock = ContinuousClock()
-    let started = clock.now
-    repeat {
-        _ = pass(pages: pages, selectors: selectors, threads: options.threads)
-        passes += 1
-    } while options.iterations.map { passes < $0 } ?? (clock.now - started < .seconds(options.seconds))
-    let seconds = (clock.now - started) / .seconds(1)
-    let parsed = passes * pages.count
+    // Like the Python workers: each thread takes every T-th page, warms up with one pass, then
+    // times its own passes; throughputs add.
+    let results = Mutex<[WorkerResult]>([])
+    DispatchQueue.concurrentPerform(iterations: options.threads) { worker in
+        let share = ArraySlice(stride(from: worker, to: pages.count, by: options.threads).map { pages[$0] })
+        var result = WorkerResult(matches: pass(share, selectors: selectors))
+        var passes = 0
+        let clock = ContinuousClock()
+        let started = clock.now
+        repeat {
+            _ = pass(share, selectors: selectors)
+            passes += 1
+        } while options.iterations.map { passes < $0 } ?? (clock.now - started < .seconds(options.seconds))
+        result.seconds = (clock.now - started) / .seconds(1)
+        result.pages = passes * share.count
+        results.withLock { $0.append(result) }
+    }
+    let all = results.withLock { $0 }
+    let throughput = all.reduce(0) { $0 + Double($1.pages) / $1.seconds }
     print(
-        "{\"tool\":\"marquee\",\"workers\":\(options.threads),\"pages\":\(parsed),\"seconds\":\(seconds),"
-            + "\"pages_per_second\":\(Double(parsed) / seconds),\"matches\":\(matchesPerPass)}")
+        "{\"tool\":\"marquee\",\"libxml2\":\"\(HTMLDocument.libxmlVersion)\",\"workers\":\(options.threads),\"pages\":\(all.reduce(0) { $0 + $1.pages }),"
+            + "\"seconds\":\(all.map(\.seconds).max() ?? 0),\"pages_per_second\":\(throughput),"
+            + "\"matches\":\(all.reduce(0) { $0 + $1.matches })}")
 }
 
 try main()
