@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "marquee", targets: ["marquee"]),
         .library(name: "MarqueeCore", targets: ["MarqueeCore"]),
         .library(name: "MarqueeHTML", targets: ["MarqueeHTML"]),
+        .library(name: "MarqueeNormalize", targets: ["MarqueeNormalize"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -28,11 +29,13 @@ let package = Package(
             name: "MarqueeHTML",
             dependencies: ["CLibXML2", "MarqueeCore", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(name: "MarqueeNormalize"),
         .executableTarget(
             name: "marquee",
             dependencies: [
                 "MarqueeCore",
                 "MarqueeHTML",
+                "MarqueeNormalize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -52,6 +55,13 @@ let package = Package(
             name: "MarqueeHTMLTests",
             dependencies: [
                 "MarqueeHTML", "MarqueeTestKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "MarqueeNormalizeTests",
+            dependencies: [
+                "MarqueeNormalize", "MarqueeTestKit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

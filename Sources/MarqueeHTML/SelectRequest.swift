@@ -12,6 +12,9 @@ public struct SelectRequest: Sendable {
     public var all: Bool
     /// Normalised text instead of HTML for CSS/XPath matches.
     public var text: Bool
+    /// A regular expression applied to each match as Parsel's `re()` does (`extract` group, else
+    /// every group, else the whole match); `nil` for none.
+    public var regex: String?
     /// The HTTP `Content-Type` the page was served with, if known.
     public var contentType: String?
     /// The page's URL, if known.
@@ -19,13 +22,15 @@ public struct SelectRequest: Sendable {
 
     /// Creates a request; see the properties.
     public init(
-        file: String, query: PageQuery, all: Bool = false, text: Bool = false, contentType: String? = nil,
+        file: String, query: PageQuery, all: Bool = false, text: Bool = false, regex: String? = nil,
+        contentType: String? = nil,
         url: String? = nil
     ) {
         self.file = file
         self.query = query
         self.all = all
         self.text = text
+        self.regex = regex
         self.contentType = contentType
         self.url = url
     }
@@ -73,9 +78,15 @@ public struct SelectRequest: Sendable {
                 "file": "\(file)", "bytes": "\(data.count)", "encoding": "\(document.encoding)",
                 "elapsed": "\(ContinuousClock.now - started)",
             ])
-        let output: PageQuery.Output
+        var output: PageQuery.Output
         do {
             output = try query.run(on: document, text: text)
+            if let regex {
+                let matcher = try RegexMatcher(regex)
+                output.values = output.values.flatMap { value in
+                    matcher.matches(in: value.stringValue ?? value.serialized()).map(JSONValue.string)
+                }
+            }
         } catch {
             throw error.marqueeError
         }

@@ -35,6 +35,13 @@ struct Select: AsyncParsableCommand {
     @Flag(help: "Print each match's whitespace-normalised text instead of its HTML.")
     var text = false
 
+    @Option(
+        name: .customLong("re"),
+        help:
+            "A regular expression applied to each match, as Parsel's re(): the 'extract' group, else every group, else the whole match."
+    )
+    var regex: String?
+
     @Option(help: "The HTTP Content-Type the page was served with (its charset takes part in encoding detection).")
     var contentType: String?
 
@@ -45,6 +52,7 @@ struct Select: AsyncParsableCommand {
         let chosen = [css != nil, xpath != nil, jsonld].filter { $0 }.count
         guard chosen == 1 else { throw ValidationError("give exactly one of --css, --xpath or --jsonld") }
         if text && jsonld { throw ValidationError("--text applies to --css and --xpath, not --jsonld") }
+        if regex != nil && jsonld { throw ValidationError("--re applies to --css and --xpath, not --jsonld") }
     }
 
     func run() async throws {
@@ -52,7 +60,8 @@ struct Select: AsyncParsableCommand {
         try await reportingErrors {
             let query: PageQuery = css.map(PageQuery.css) ?? xpath.map(PageQuery.xpath) ?? .jsonld
             let report = try SelectRequest(
-                file: file, query: query, all: all, text: text, contentType: contentType, url: url
+                file: file, query: query, all: all, text: text, regex: regex,
+                contentType: contentType, url: url
             )
             .run(logger: logger)
             for failure in report.warnings {

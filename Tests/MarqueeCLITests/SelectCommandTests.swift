@@ -110,3 +110,14 @@ func acceptanceOnTheRealLetterboxdPage() throws {
         result.stderr.contains(
             "JSON-LD block 1 skipped: unexpected character '}', expected a value at 1:9 of the block"))
 }
+
+@Test func selectAppliesARegexToEachMatch() throws {
+    let result = try runMarquee([
+        "select", demoPage, "--css", "span.average-rating a::attr(data-original-title)", "--re",
+        #"based on (?<extract>[\d,]+)"#,
+    ])
+    #expect(result.stdout == "412,337\n")
+    let bad = try runMarquee(["select", demoPage, "--css", "a", "--re", "(unclosed"])
+    #expect(bad.status == 64)
+    #expect(bad.stderr.contains("regex query"))
+}
