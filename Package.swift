@@ -9,11 +9,15 @@ let package = Package(
         .library(name: "MarqueeCore", targets: ["MarqueeCore"]),
         .library(name: "MarqueeHTML", targets: ["MarqueeHTML"]),
         .library(name: "MarqueeNormalize", targets: ["MarqueeNormalize"]),
+        .library(name: "MarqueeStore", targets: ["MarqueeStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", exact: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -23,19 +27,30 @@ let package = Package(
         ),
         .target(
             name: "MarqueeCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "MarqueeHTML",
             dependencies: ["CLibXML2", "MarqueeCore", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "MarqueeNormalize"),
+        .target(
+            name: "MarqueeStore",
+            dependencies: [
+                "MarqueeCore", "MarqueeNormalize", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "marquee",
             dependencies: [
                 "MarqueeCore",
                 "MarqueeHTML",
                 "MarqueeNormalize",
+                "MarqueeStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -62,6 +77,13 @@ let package = Package(
             name: "MarqueeNormalizeTests",
             dependencies: [
                 "MarqueeNormalize", "MarqueeTestKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "MarqueeStoreTests",
+            dependencies: [
+                "MarqueeStore", "MarqueeTestKit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

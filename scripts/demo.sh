@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# The main job while the pipeline is being built: extraction on a bundled page, offline.
+# The main job while the pipeline is being built, offline: extraction and normalisation on a
+# bundled page, then the feature store on a bundled MovieLens-shaped folder.
 set -euo pipefail
 marquee=${1:-.build/debug/marquee}
 page=fixtures/demo/film.html
-step() { printf '\n\033[1m$ marquee'; printf ' %q' "$@"; printf '\033[0m\n'; "$marquee" "$@"; }
+step() {
+    printf '\n\033[1m$ marquee'
+    for arg in "$@"; do
+        if [[ $arg =~ [^A-Za-z0-9_./:=@%+-] ]]; then printf " '%s'" "${arg//\'/\'\\\'\'}"; else printf ' %s' "$arg"; fi
+    done
+    printf '\033[0m\n'
+    "$marquee" "$@"
+}
 
 echo "Marquee demo: extracting a film page saved in $page (no network)."
 step select "$page" --css 'h1.headline-1 ::text'
@@ -24,3 +32,21 @@ step normalise count "$("$marquee" select "$page" --css 'span.average-rating a::
 step normalise genres "$("$marquee" select "$page" --css 'ul.genres a::text' --all | paste -sd,)"
 step normalise title "$("$marquee" select "$page" --css 'title' --text)"
 step normalise imdb_id "$("$marquee" select "$page" --css 'a[href*="imdb.com"]::attr(href)')"
+
+echo
+echo "Feature store: import ratings, build a point-in-time dataset, rebuild it byte for byte:"
+work=out/demo
+rm -rf "$work" && mkdir -p "$work"
+store=(--store "$work/marquee.sqlite")
+step import movielens fixtures/movielens-mini "${store[@]}"
+step import movielens fixtures/movielens-mini "${store[@]}"
+step dataset build ratings "${store[@]}" --out "$work/ratings.csv"
+head -4 "$work/ratings.csv"
+id=$("$marquee" dataset list "${store[@]}" | awk 'NR == 1 {print $1}')
+step dataset rebuild "$id" "${store[@]}" --out "$work/ratings-again.csv"
+sha256sum "$work/ratings.csv" "$work/ratings-again.csv"
+step features describe film_facts "${store[@]}"
+step query "SELECT e.key AS film, COUNT(*) AS ratings, AVG(o.value) AS mean FROM observations o JOIN entities e ON e.id = o.object_id WHERE o.feature = 'rating' GROUP BY e.key ORDER BY ratings DESC, film" "${store[@]}"
+echo
+echo "Writes are refused (exit status 64):"
+step query "DELETE FROM observations" "${store[@]}" || echo "exit status $?"

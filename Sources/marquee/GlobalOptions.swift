@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MarqueeCore
+import MarqueeStore
 
 extension LogFormat: ExpressibleByArgument {}
 
@@ -12,6 +13,20 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .shortAndLong, help: "More log output; repeat for more (-vv debug, -vvv trace).")
     var verbose: Int
+
+    @Option(help: "The feature store (SQLite file).")
+    var store = "marquee.sqlite"
+
+    @Option(help: "The folder of feature views (*.toml) and dataset specs (datasets/*.toml).")
+    var features = "features"
+
+    /// Opens the store.
+    func openStore() throws(MarqueeError) -> FeatureStore { try FeatureStore(path: store) }
+
+    /// Loads the feature catalog.
+    func loadCatalog() throws(MarqueeError) -> FeatureCatalog {
+        try FeatureCatalog.load(directory: URL(fileURLWithPath: features))
+    }
 
     /// Sets up logging and returns the command's logger.
     func makeLogger(_ label: String) -> Logger {

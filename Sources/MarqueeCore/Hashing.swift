@@ -1,0 +1,30 @@
+import Crypto
+import Foundation
+
+/// SHA-256 digests as lower-case hex, for content addresses, dataset ids and file checks.
+public enum Hashing {
+    /// The SHA-256 of `data`, hex-encoded.
+    public static func sha256(_ data: some DataProtocol) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The SHA-256 of the UTF-8 bytes of `text`, hex-encoded.
+    public static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
+
+    /// An incremental SHA-256, for hashing a stream without holding it.
+    public struct Stream {
+        private var hasher = SHA256()
+
+        /// Starts an empty hash.
+        public init() {}
+
+        /// Adds bytes.
+        public mutating func update(_ data: some DataProtocol) { hasher.update(data: data) }
+
+        /// Adds the UTF-8 bytes of `text`.
+        public mutating func update(_ text: String) { hasher.update(data: Data(text.utf8)) }
+
+        /// The digest so far, hex-encoded.
+        public func finalize() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+import MarqueeCore
+
+extension FeatureStore {
+    /// What writing a dataset produced, before it is moved into place.
+    struct WrittenDataset {
+        var temporary: URL
+        var rows: Int
+        var contentSHA256: String
+        var observationsSHA256: String
+        var violations: [ExpectationViolation]
+    }
+
+    /// Runs the plan's join and streams the rows to a temporary file beside `output`, hashing
+    /// the bytes and the selected observation ids and checking expectations on the way.
+    func write(
+        _ plan: DatasetPlan, asOf: Int64?, watermark: Int64, format: DatasetVersion.Format, output: URL
+    ) throws(MarqueeError) -> WrittenDataset {
+        let temporary = output.deletingLastPathComponent().appendingPathComponent(
+            ".\(output.lastPathComponent).\(UUID().uuidString).partial")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+            let handle = try? FileHandle(forWritingTo: temporary)
+        else {
+            throw MarqueeError(
+                .failure, "cannot create the output file", location: output.path,
+                hint: "does the folder exist and is it writable?")
+        }
+        var content = Hashing.Stream()
+        var selected = Hashing.Stream()
+        var checks = plan.columns.map { ExpectationCheck(column: $0) }
+        var rows = 0
+        var buffer = Data()
+        func emit(_ text: String) {
+            buffer.append(contentsOf: text.utf8)
+            if buffer.count > 1 << 20 { flush() }
+        }
+        func flush() {
+            content.update(buffer)
+            handle.write(buffer)
+            buffer.removeAll(keepingCapacity: true)
+        }
+        if format == .csv { emit(plan.headers.map(CSVField.escape).joined(separator: ",") + "\n") }
+        do {
+            try writer.read { db in
+                let cursor = try Row.fetchCursor(db, sql: plan.sql, arguments: ["watermark": watermark, "as_of": asOf])
+                while let row = try cursor.next() {
+                    rows += 1
+                    let rowID: Int64 = row["row_id"]
+                    selected.update("\(rowID)")
+                    var values: [DatabaseValue] = [row["user"], row["film"], row["rating"]]
+                    let timestamp: Int64 = row["ts"]
+                    values.append(Microseconds.iso(timestamp).databaseValue)
+                    for index in plan.columns.indices {
+                        let id: Int64? = row["f\(index)"]
+                        selected.update(",\(id.map(String.init) ?? "-")")
+                        let value: DatabaseValue = row["v\(index)"]
+                        checks[index].observe(value)
+                        values.append(value)
+                    }
+                    selected.update("\n")
+                    switch format {
+                    case .csv: emit(values.map(CSVField.format).joined(separator: ",") + "\n")
+                    case .jsonl:
+                        let object = JSONObject(zip(plan.headers, values).map { ($0, CSVField.json($1)) })
+                        emit(JSONValue.object(object).serialized() + "\n")
+                    }
+                }
+            }
+            flush()
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: temporary)
+            throw .database(error, "building dataset \(plan.spec.name)")
+        }
+        return WrittenDataset(
+            temporary: temporary, rows: rows, contentSHA256: content.finalize(),
+            observationsSHA256: selected.finalize(),
+            violations: checks.flatMap { $0.violations(rows: rows) })
+    }
+}
+
+/// How dataset values are written: the same bytes every time for the same values.
+enum CSVField {
+    /// RFC 4180 quoting when needed.
+    static func escape(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Integers as digits, reals in Swift's shortest round-trip form, text quoted as needed, NULL empty.
+    static func format(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .null: ""
+        case .int64(let int): String(int)
+        case .double(let double): String(double)
+        case .string(let text): escape(text)
+        case .blob(let data): data.base64EncodedString()
+        }
+    }
+
+    static func json(_ value: DatabaseValue) -> JSONValue {
+        switch value.storage {
+        case .null: .null
+        case .int64(let int): .number(Double(int))
+        case .double(let double): .number(double)
+        case .string(let text): .string(text)
+        case .blob(let data): .string(data.base64EncodedString())
+        }
+    }
+}
+
+/// Accumulates one column's expectation checks over the rows of a build.
+struct ExpectationCheck {
+    let column: DatasetPlan.Column
+    var nulls = 0
+    var wrongType = 0
+    var belowMin = 0
+    var aboveMax = 0
+    var notAllowed = 0
+    var firstBad: String?
+
+    init(column: DatasetPlan.Column) {
+        self.column = column
+    }
+
+    mutating func observe(_ value: DatabaseValue) {
+        let feature = column.feature
+        switch value.storage {
+        case .null:
+            nulls += 1
+        case .int64(let int):
+            if feature.type == .text { bad(\.wrongType, String(int)) }
+            checkRange(Double(int))
+        case .double(let double):
+            if feature.type != .real { bad(\.wrongType, String(double)) }
+            checkRange(double)
+        case .string(let text):
+            if feature.type != .text { bad(\.wrongType, text) }
+            if let allowed = feature.allowed, !allowed.contains(text) { bad(\.notAllowed, text) }
+        case .blob:
+            bad(\.wrongType, "<blob>")
+        }
+    }
+
+    private mutating func checkRange(_ number: Double) {
+        if let min = column.feature.min, number < min { bad(\.belowMin, String(number)) }
+        if let max = column.feature.max, number > max { bad(\.aboveMax, String(number)) }
+    }
+
+    private mutating func bad(_ counter: WritableKeyPath<ExpectationCheck, Int>, _ shown: String) {
+        self[keyPath: counter] += 1
+        if firstBad == nil { firstBad = shown }
+    }
+
+    func violations(rows: Int) -> [ExpectationViolation] {
+        var found: [String] = []
+        let feature = column.feature
+        if wrongType > 0 { found.append("\(wrongType) values are not \(feature.type.rawValue)") }
+        if belowMin > 0 { found.append("\(belowMin) values below \(feature.min!)") }
+        if aboveMax > 0 { found.append("\(aboveMax) values above \(feature.max!)") }
+        if notAllowed > 0 { found.append("\(notAllowed) values outside the allowed list") }
+        if let limit = feature.maxNullShare, rows > 0 {
+            let share = Double(nulls) / Double(rows)
+            if share > limit {
+                found.append(
+                    String(format: "%.1f%% of rows have no value (at most %.1f%% allowed)", share * 100, limit * 100))
+            }
+        }
+        return found.map { message in
+            ExpectationViolation(
+                feature: column.qualifiedName,
+                message: message + (firstBad.map { message.contains("%") ? "" : " (first: \($0))" } ?? ""),
+                level: feature.level)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+import MarqueeCore
+
+/// Marquee's feature store: one SQLite file (WAL) holding entities, append-only observations with
+/// event and creation times, the online table of latest values, feature-view registrations and
+/// dataset versions. See `docs/store.md` for the schema.
+public final class FeatureStore: Sendable {
+    /// The database (a pool in WAL mode on disk, a queue in memory).
+    public let writer: any DatabaseWriter
+    /// Where `now` comes from (creation times, registration times).
+    public let clock: any WallClock
+    /// The file's path, `nil` in memory.
+    public let path: String?
+
+    /// Opens (creating and migrating as needed) the store at `path`.
+    /// - Throws: ``MarqueeError`` `.dataError` when the file is not a Marquee store or cannot be opened.
+    public init(path: String, clock: any WallClock = SystemClock()) throws(MarqueeError) {
+        self.path = path
+        self.clock = clock
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            configuration.busyMode = .timeout(10)
+            writer = try DatabasePool(path: path, configuration: configuration)
+            try StoreSchema.migrator.migrate(writer)
+        } catch {
+            throw MarqueeError(
+                .dataError, "cannot open the feature store: \(error)", location: path,
+                hint: "check the path, or remove the file to start a new store", underlying: error)
+        }
+    }
+
+    /// A fresh store in memory, for tests and one-off runs.
+    public init(inMemory clock: any WallClock = SystemClock()) throws(MarqueeError) {
+        self.path = nil
+        self.clock = clock
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            writer = try DatabaseQueue(configuration: configuration)
+            try StoreSchema.migrator.migrate(writer)
+        } catch {
+            throw MarqueeError(.failure, "cannot create an in-memory store: \(error)", underlying: error)
+        }
+    }
+
+    /// Current time in microseconds, from the store's clock.
+    var nowMicroseconds: Int64 { Microseconds.from(clock.now()) }
+}
+
+extension MarqueeError {
+    /// Wraps a database error as a Marquee error (`failure`), keeping GRDB's message.
+    static func database(_ error: any Error, _ doing: String) -> MarqueeError {
+        if let error = error as? MarqueeError { return error }
+        return MarqueeError(.failure, "\(doing): \(error)", underlying: error)
+    }
+}

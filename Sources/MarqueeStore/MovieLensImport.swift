@@ -1,0 +1,220 @@
+import Foundation
+import GRDB
+import MarqueeCore
+import MarqueeNormalize
+
+/// What a MovieLens import added (0 everywhere on a repeated import).
+public struct MovieLensImportSummary: Sendable, Hashable, Codable {
+    /// Films created (entities).
+    public var films = 0
+    /// Users created (entities).
+    public var users = 0
+    /// Rating observations added.
+    public var ratings = 0
+    /// Tag observations added.
+    public var tags = 0
+    /// Film fact observations added (title, year, genres).
+    public var filmFacts = 0
+    /// Film ids added from `links.csv` (IMDb, TMDB).
+    public var links = 0
+}
+
+extension FeatureStore {
+    /// Imports a MovieLens folder (`ml-latest-small` layout): `movies.csv` and `ratings.csv`, and
+    /// `links.csv` and `tags.csv` when present.
+    ///
+    /// Films become `film` entities keyed `movielens:<movieId>` and, through `links.csv`,
+    /// `imdb:tt…` and `tmdb:…` (so scraped features join to them); users become `user` entities
+    /// `movielens:<userId>`. Each rating is an observation on the user, feature `rating`, whose
+    /// object is the film, at the rating's timestamp; tags likewise (`tag`). Film facts parsed from
+    /// `movies.csv` — `title`, `year`, `genres` (Marquee's vocabulary, `|`-joined) — are timeless
+    /// (event time 0). Everything is written in one transaction and idempotently: importing the
+    /// same files again adds nothing.
+    /// - Throws: ``MarqueeError`` `.dataError` naming `file:line` for a missing file or a malformed
+    ///   row; nothing is written then.
+    public func importMovieLens(directory: URL, source: String = "movielens") throws(MarqueeError)
+        -> MovieLensImportSummary
+    {
+        let movies = try Self.readCSV(
+            directory.appendingPathComponent("movies.csv"), header: ["movieId", "title", "genres"])
+        let ratings = try Self.readCSV(
+            directory.appendingPathComponent("ratings.csv"), header: ["userId", "movieId", "rating", "timestamp"])
+        let linksURL = directory.appendingPathComponent("links.csv")
+        let tagsURL = directory.appendingPathComponent("tags.csv")
+        let links =
+            FileManager.default.fileExists(atPath: linksURL.path)
+            ? try Self.readCSV(linksURL, header: ["movieId", "imdbId", "tmdbId"]) : nil
+        let tags =
+            FileManager.default.fileExists(atPath: tagsURL.path)
+            ? try Self.readCSV(tagsURL, header: ["userId", "movieId", "tag", "timestamp"]) : nil
+        let now = nowMicroseconds
+        do {
+            return try writer.write { db in
+                var summary = MovieLensImportSummary()
+                let entitiesBefore = try Self.entityCounts(db)
+                var films: [String: Int64] = [:]
+                var linked: [String: [EntityKey]] = [:]
+                for row in links?.rows ?? [] {
+                    let movie = try Self.field(row, 0, links!, integer: true)
+                    var keys = [EntityKey("movielens", movie)]
+                    let imdb = row.fields[1].trimmingCharacters(in: .whitespaces)
+                    if !imdb.isEmpty {
+                        guard let number = Int(imdb) else {
+                            throw Self.malformed(links!, row, "imdbId \"\(imdb)\" is not a number")
+                        }
+                        keys.append(EntityKey("imdb", "tt" + String(format: "%07d", number)))
+                    }
+                    let tmdb = row.fields[2].trimmingCharacters(in: .whitespaces)
+                    if !tmdb.isEmpty {
+                        guard Int(tmdb) != nil else {
+                            throw Self.malformed(links!, row, "tmdbId \"\(tmdb)\" is not a number")
+                        }
+                        keys.append(EntityKey("tmdb", tmdb))
+                    }
+                    linked[movie] = keys
+                }
+                let insert = try db.makeStatement(
+                    sql: """
+                        INSERT OR IGNORE INTO observations
+                            (entity_id, feature, object_id, value, event_ts_us, created_ts_us, source, source_hash)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                func observe(
+                    _ entity: Int64, _ feature: String, object: Int64 = 0, _ value: (any DatabaseValueConvertible)?,
+                    at event: Int64, hash: String
+                ) throws -> Bool {
+                    try insert.execute(arguments: [entity, feature, object, value, event, now, source, hash])
+                    return db.changesCount > 0
+                }
+                for row in movies.rows {
+                    let movie = try Self.field(row, 0, movies, integer: true)
+                    let id = try Self.resolveEntity(
+                        db, kind: .film, keys: linked[movie] ?? [EntityKey("movielens", movie)], matchOn: 1, now: now)
+                    films[movie] = id
+                    let title = try? Normalize.title(row.fields[1])
+                    let genres = (try? Normalize.genres(row.fields[2]))?.genres.map(\.rawValue) ?? []
+                    let facts: [(String, (any DatabaseValueConvertible)?)] = [
+                        ("title", title?.title ?? row.fields[1]), ("year", title?.year),
+                        ("genres", genres.isEmpty ? nil : genres.joined(separator: "|")),
+                    ]
+                    for (feature, value) in facts where value != nil {
+                        if try observe(id, feature, value, at: 0, hash: movies.sha256) { summary.filmFacts += 1 }
+                    }
+                    try Self.upsertOnline(db, entity: id, features: facts.map(\.0), createdAfter: 0)
+                }
+                for (movie, keys) in linked where films[movie] == nil {
+                    films[movie] = try Self.resolveEntity(db, kind: .film, keys: keys, matchOn: 1, now: now)
+                }
+                var users: [String: Int64] = [:]
+                func user(_ id: String) throws -> Int64 {
+                    if let known = users[id] { return known }
+                    let entity = try Self.resolveEntity(db, kind: .user, keys: [EntityKey("movielens", id)], now: now)
+                    users[id] = entity
+                    return entity
+                }
+                for row in ratings.rows {
+                    let userID = try Self.field(row, 0, ratings, integer: true)
+                    let movie = try Self.field(row, 1, ratings, integer: true)
+                    guard let value = Double(row.fields[2]), (0...5).contains(value) else {
+                        throw Self.malformed(ratings, row, "rating \"\(row.fields[2])\" is not a number from 0 to 5")
+                    }
+                    guard let seconds = Int64(row.fields[3]) else {
+                        throw Self.malformed(
+                            ratings, row, "timestamp \"\(row.fields[3])\" is not whole seconds since 1970")
+                    }
+                    guard let film = films[movie] else {
+                        throw Self.malformed(ratings, row, "movieId \(movie) is not in movies.csv")
+                    }
+                    if try observe(
+                        try user(userID), "rating", object: film, value, at: seconds * 1_000_000, hash: ratings.sha256)
+                    {
+                        summary.ratings += 1
+                    }
+                }
+                for row in tags?.rows ?? [] {
+                    let userID = try Self.field(row, 0, tags!, integer: true)
+                    let movie = try Self.field(row, 1, tags!, integer: true)
+                    guard let seconds = Int64(row.fields[3]) else {
+                        throw Self.malformed(
+                            tags!, row, "timestamp \"\(row.fields[3])\" is not whole seconds since 1970")
+                    }
+                    guard let film = films[movie] else {
+                        throw Self.malformed(tags!, row, "movieId \(movie) is not in movies.csv")
+                    }
+                    if try observe(
+                        try user(userID), "tag", object: film, row.fields[2], at: seconds * 1_000_000,
+                        hash: tags!.sha256)
+                    {
+                        summary.tags += 1
+                    }
+                }
+                let entitiesAfter = try Self.entityCounts(db)
+                summary.films = entitiesAfter.films - entitiesBefore.films
+                summary.users = entitiesAfter.users - entitiesBefore.users
+                summary.links =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM entity_keys WHERE kind = 'film' AND namespace IN ('imdb', 'tmdb')")!
+                    - entitiesBefore.links
+                return summary
+            }
+        } catch {
+            throw .database(error, "importing MovieLens from \(directory.path)")
+        }
+    }
+
+    /// A CSV file read whole, with its header checked and its hash.
+    struct CSVFile {
+        var path: String
+        var rows: [CSVReader.Row]
+        var columns: Int
+        var sha256: String
+    }
+
+    static func readCSV(_ url: URL, header expected: [String]) throws(MarqueeError) -> CSVFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw MarqueeError(
+                .dataError, "cannot read \(url.lastPathComponent)", location: url.path,
+                hint: "is this a MovieLens folder (ml-latest-small layout)?")
+        }
+        var rows = Array(CSVReader(data: data))
+        guard let header = rows.first, header.fields.prefix(expected.count).elementsEqual(expected) else {
+            throw MarqueeError(
+                .dataError,
+                "expected the header \(expected.joined(separator: ",")), found \(rows.first?.fields.joined(separator: ",") ?? "nothing")",
+                location: "\(url.path):1")
+        }
+        rows.removeFirst()
+        let file = CSVFile(path: url.path, rows: rows, columns: header.fields.count, sha256: Hashing.sha256(data))
+        for row in rows where row.fields.count != header.fields.count {
+            throw malformed(file, row, "\(row.fields.count) fields where the header has \(header.fields.count)")
+        }
+        return file
+    }
+
+    static func malformed(_ file: CSVFile, _ row: CSVReader.Row, _ message: String) -> MarqueeError {
+        MarqueeError(
+            .dataError, message, location: "\(file.path):\(row.line)",
+            hint: "fix or remove the row; nothing was imported")
+    }
+
+    static func field(_ row: CSVReader.Row, _ index: Int, _ file: CSVFile, integer: Bool) throws -> String {
+        let value = row.fields[index].trimmingCharacters(in: .whitespaces)
+        if integer, Int(value) == nil {
+            throw malformed(file, row, "field \(index + 1) \"\(value)\" is not a whole number")
+        }
+        return value
+    }
+
+    static func entityCounts(_ db: Database) throws -> (films: Int, users: Int, links: Int) {
+        (
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entities WHERE kind = 'film'")!,
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entities WHERE kind = 'user'")!,
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM entity_keys WHERE kind = 'film' AND namespace IN ('imdb', 'tmdb')")!
+        )
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import MarqueeCore
+import TOMLKit
+
+/// A TOML file being checked, with line lookup for `file:line` messages.
+struct SpecFile {
+    /// An `[[array]]` table: its name and which occurrence (0-based).
+    struct Header {
+        var name: String
+        var occurrence: Int
+    }
+
+    let path: String
+    let lines: [Substring]
+    let table: TOMLTable
+
+    init(url: URL) throws(MarqueeError) {
+        path = url.path
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw MarqueeError(.dataError, "cannot read the file", location: url.path)
+        }
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw MarqueeError(
+                .dataError, "TOML syntax: \(error.description)", location: "\(url.path):\(error.source.begin.line)")
+        } catch {
+            throw MarqueeError(.dataError, "TOML syntax: \(error)", location: url.path)
+        }
+    }
+
+    /// `path:line` of `key = …` (inside the given array table when there is one), or of the table header.
+    func location(key: String?, table header: Header? = nil) -> String {
+        var start = 0
+        var end = lines.count
+        if let header {
+            let headers = lines.indices.filter {
+                lines[$0].trimmingCharacters(in: .whitespaces) == "[[\(header.name)]]"
+            }
+            if header.occurrence < headers.count {
+                start = headers[header.occurrence]
+                end = header.occurrence + 1 < headers.count ? headers[header.occurrence + 1] : lines.count
+                if key == nil { return "\(path):\(start + 1)" }
+            }
+        }
+        if let key {
+            for index in start..<end {
+                let line = lines[index].trimmingCharacters(in: .whitespaces)
+                if line.hasPrefix(key), line.dropFirst(key.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") {
+                    return "\(path):\(index + 1)"
+                }
+            }
+        }
+        return header.map { _ in "\(path):\(start + 1)" } ?? path
+    }
+
+    func error(_ message: String, key: String?, table header: Header? = nil, hint: String? = nil) -> MarqueeError {
+        MarqueeError(.dataError, message, location: location(key: key, table: header), hint: hint)
+    }
+
+    func allowKeys(_ allowed: Set<String>, in table: TOMLTable, table header: Header?) throws(MarqueeError) {
+        for key in table.keys where !allowed.contains(key) {
+            let close = allowed.min { distance(key, $0) < distance(key, $1) }
+            throw error(
+                "unknown key \"\(key)\"", key: key, table: header,
+                hint: close.flatMap { distance(key, $0) <= 2 ? "did you mean \"\($0)\"?" : nil }
+                    ?? "allowed: \(allowed.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func string(_ key: String, in table: TOMLTable, table header: Header? = nil) throws(MarqueeError) -> String {
+        guard let value = table[key] else { throw error("missing \"\(key)\"", key: nil, table: header) }
+        guard let text = value.string, !text.isEmpty else {
+            throw error("\"\(key)\" must be a non-empty string", key: key, table: header)
+        }
+        return text
+    }
+
+    func number(_ key: String, in table: TOMLTable, table header: Header?) throws(MarqueeError) -> Double? {
+        guard let value = table[key] else { return nil }
+        if let int = value.int { return Double(int) }
+        if let double = value.double { return double }
+        throw error("\"\(key)\" must be a number", key: key, table: header)
+    }
+
+    func checkName(_ name: String, matchesFile: Bool) throws(MarqueeError) {
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        guard name == stem else {
+            throw error(
+                "name \"\(name)\" differs from the file name \"\(stem)\"", key: "name", hint: "rename one so they match"
+            )
+        }
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+            throw error("name \"\(name)\" may hold only letters, digits, _ and -", key: "name")
+        }
+    }
+
+    private func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = Swift.min(
+                    previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

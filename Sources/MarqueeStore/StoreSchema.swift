@@ -1,0 +1,111 @@
+import GRDB
+
+/// The store's schema, as migrations. Shipped migrations are never edited: a change is a new one.
+/// The tables are documented in `docs/store.md`.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: entities, observations, online, views, datasets, pages, rejects, runs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE entities (
+                        id INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL CHECK (kind IN ('film', 'user', 'person')),
+                        key TEXT NOT NULL,
+                        created_ts_us INTEGER NOT NULL,
+                        UNIQUE (kind, key)
+                    );
+                    CREATE TABLE entity_keys (
+                        kind TEXT NOT NULL,
+                        namespace TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        entity_id INTEGER NOT NULL REFERENCES entities(id),
+                        PRIMARY KEY (kind, namespace, value)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX entity_keys_by_entity ON entity_keys(entity_id);
+
+                    CREATE TABLE observations (
+                        id INTEGER PRIMARY KEY,
+                        entity_id INTEGER NOT NULL REFERENCES entities(id),
+                        feature TEXT NOT NULL,
+                        object_id INTEGER NOT NULL DEFAULT 0,
+                        value, -- no declared type: no affinity, the value is stored exactly as given
+                        event_ts_us INTEGER NOT NULL,
+                        created_ts_us INTEGER NOT NULL,
+                        source TEXT NOT NULL,
+                        source_hash TEXT,
+                        UNIQUE (entity_id, feature, object_id, event_ts_us, source, value)
+                    );
+                    CREATE INDEX observations_by_feature ON observations(feature, event_ts_us);
+
+                    CREATE TABLE online (
+                        entity_id INTEGER NOT NULL REFERENCES entities(id),
+                        feature TEXT NOT NULL,
+                        value,
+                        event_ts_us INTEGER NOT NULL,
+                        created_ts_us INTEGER NOT NULL,
+                        observation_id INTEGER NOT NULL REFERENCES observations(id),
+                        PRIMARY KEY (entity_id, feature)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE feature_views (
+                        name TEXT PRIMARY KEY,
+                        entity_kind TEXT NOT NULL,
+                        definition TEXT NOT NULL,
+                        definition_sha256 TEXT NOT NULL,
+                        registered_ts_us INTEGER NOT NULL
+                    );
+
+                    CREATE TABLE dataset_versions (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        spec TEXT NOT NULL,
+                        views TEXT NOT NULL,
+                        format TEXT NOT NULL,
+                        as_of_ts_us INTEGER,
+                        observation_watermark INTEGER NOT NULL,
+                        observations_sha256 TEXT NOT NULL,
+                        row_count INTEGER NOT NULL,
+                        content_sha256 TEXT NOT NULL,
+                        created_ts_us INTEGER NOT NULL,
+                        code_version TEXT NOT NULL
+                    );
+                    CREATE INDEX dataset_versions_by_name ON dataset_versions(name, created_ts_us);
+
+                    CREATE TABLE pages (
+                        sha256 TEXT PRIMARY KEY,
+                        url TEXT NOT NULL,
+                        site TEXT,
+                        kind TEXT,
+                        status INTEGER,
+                        fetched_ts_us INTEGER NOT NULL,
+                        path TEXT
+                    );
+                    CREATE INDEX pages_by_url ON pages(url, fetched_ts_us);
+
+                    CREATE TABLE rejects (
+                        id INTEGER PRIMARY KEY,
+                        page_sha256 TEXT,
+                        url TEXT,
+                        site TEXT,
+                        record TEXT,
+                        field TEXT,
+                        reason TEXT NOT NULL,
+                        raw_value TEXT,
+                        rules_tried TEXT,
+                        created_ts_us INTEGER NOT NULL
+                    );
+
+                    CREATE TABLE runs (
+                        id TEXT PRIMARY KEY,
+                        pipeline TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        started_ts_us INTEGER NOT NULL,
+                        ended_ts_us INTEGER,
+                        detail TEXT
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

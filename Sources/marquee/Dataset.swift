@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import MarqueeCore
+import MarqueeStore
+
+extension DatasetVersion.Format: ExpressibleByArgument {}
+
+/// `marquee dataset build|list|show|rebuild`: versioned training datasets.
+struct Dataset: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build point-in-time datasets and rebuild any recorded version byte for byte.",
+        subcommands: [Build.self, List.self, Show.self, Rebuild.self])
+
+    struct Build: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build a dataset from features/datasets/NAME.toml and record its version.",
+            discussion: "Exit 65 when an error-level expectation fails (no file is written).")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The dataset spec's name.") var name: String
+        @Option(help: "Use only observations created by this time (ISO 8601 or seconds since 1970).") var asOf: String?
+        @Option(help: "csv or jsonl.") var format: DatasetVersion.Format = .csv
+        @Option(help: "Output file (default: NAME.csv or NAME.jsonl).") var out: String?
+
+        func validate() throws {
+            if let asOf, Microseconds.parse(asOf) == nil {
+                throw ValidationError("--as-of \(asOf) is not ISO 8601 or seconds since 1970")
+            }
+        }
+
+        func run() async throws {
+            _ = global.makeLogger("marquee.dataset")
+            try await reportingErrors {
+                let output = URL(fileURLWithPath: out ?? "\(name).\(format.rawValue)")
+                let result = try global.openStore().buildDataset(
+                    name, catalog: try global.loadCatalog(), asOf: asOf.flatMap(Microseconds.parse), format: format,
+                    output: output)
+                for warning in result.warnings {
+                    FileHandle.standardError.write(Data("marquee: warning: \(warning)\n".utf8))
+                }
+                let version = result.version
+                print(
+                    "dataset \(version.name) version \(version.id)\(result.isNew ? "" : " (already recorded)"): \(version.rowCount) rows → \(output.path)"
+                )
+                print("sha256 \(version.contentSHA256)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List recorded dataset versions, newest first.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            _ = global.makeLogger("marquee.dataset")
+            try await reportingErrors {
+                let versions = try global.openStore().datasetVersions()
+                if versions.isEmpty { print("no dataset versions yet: marquee dataset build NAME") }
+                for version in versions {
+                    print(
+                        "\(version.id)  \(version.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(Microseconds.iso(version.createdAt))  \(version.rowCount) rows  \(version.format.rawValue)  sha256 \(version.contentSHA256.prefix(16))…"
+                    )
+                }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show everything recorded about a dataset version (JSON).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The version id (or a unique prefix).") var id: String
+
+        func run() async throws {
+            _ = global.makeLogger("marquee.dataset")
+            try await reportingErrors {
+                guard let version = try global.openStore().datasetVersion(id) else {
+                    throw MarqueeError(
+                        .dataError, "no dataset version \"\(id)\"", hint: "marquee dataset list shows them")
+                }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(version), as: UTF8.self))
+            }
+        }
+    }
+
+    struct Rebuild: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a recorded dataset version again, byte for byte, or say exactly why it cannot.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The version id (or a unique prefix).") var id: String
+        @Option(help: "Output file.") var out: String
+
+        func run() async throws {
+            _ = global.makeLogger("marquee.dataset")
+            try await reportingErrors {
+                let version = try global.openStore().rebuildDataset(
+                    id, catalog: try global.loadCatalog(), output: URL(fileURLWithPath: out))
+                print("rebuilt \(version.name) version \(version.id): \(version.rowCount) rows → \(out)")
+                print("sha256 \(version.contentSHA256) (identical)")
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import MarqueeCore
+import MarqueeStore
+
+/// `marquee import movielens DIR`: ratings, films, links and tags into the store.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import data into the feature store.", subcommands: [MovieLens.self])
+
+    struct MovieLens: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "movielens",
+            abstract: "Import a MovieLens folder (ml-latest-small layout): ratings, movies, links, tags.",
+            discussion:
+                "Idempotent: importing the same files again adds nothing. Exit 65 with file:line for a malformed row; nothing is written then."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The MovieLens folder (holding movies.csv and ratings.csv).")
+        var directory: String
+
+        func run() async throws {
+            let logger = global.makeLogger("marquee.import")
+            try await reportingErrors {
+                let started = ContinuousClock.now
+                let summary = try global.openStore().importMovieLens(directory: URL(fileURLWithPath: directory))
+                logger.info("imported", metadata: ["elapsed": "\(ContinuousClock.now - started)"])
+                print(
+                    "imported \(directory): \(summary.ratings) ratings, \(summary.tags) tags, \(summary.films) films "
+                        + "(\(summary.filmFacts) facts, \(summary.links) ids from links.csv), \(summary.users) users into \(global.store)"
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import MarqueeCore
+import MarqueeStore
+
+/// `marquee query "SQL"`: read the store with SQL; nothing but reading is allowed.
+struct Query: AsyncParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, csv, json
+    }
+
+    static let configuration = CommandConfiguration(
+        abstract: "Run one read-only SQL statement against the store.",
+        discussion:
+            "The store is opened read-only; writes, ATTACH, setting pragmas and several statements are refused (exit 64)."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "One SQL statement (SELECT, WITH, EXPLAIN or a reporting PRAGMA).") var sql: String
+    @Option(help: "table, csv or json.") var format: Format = .table
+
+    func run() async throws {
+        _ = global.makeLogger("marquee.query")
+        try await reportingErrors {
+            let result = try ReadOnlyQuery.run(sql, storePath: global.store)
+            print(QueryOutput.render(result, format: format.rawValue), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import MarqueeTestKit
+import Testing
+
+/// A scratch store path for one test.
+private func scratchStore() -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-cli-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.appendingPathComponent("store.sqlite").path
+}
+
+@Test func importBuildAndRebuildFromTheCommandLine() throws {
+    let store = scratchStore()
+    let folder = (store as NSString).deletingLastPathComponent
+    let imported = try runMarquee(["import", "movielens", "fixtures/movielens-mini", "--store", store])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    #expect(imported.stdout.contains("11 ratings, 2 tags, 5 films"))
+
+    let built = try runMarquee(["dataset", "build", "ratings", "--store", store, "--out", "\(folder)/r.csv"])
+    #expect(built.status == 0, "\(built.stderr)")
+    let id = try #require(
+        built.stdout.split(separator: " ").dropFirst(3).first.map { $0.trimmingCharacters(in: [":"]) })
+    let rebuilt = try runMarquee(["dataset", "rebuild", id, "--store", store, "--out", "\(folder)/again.csv"])
+    #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+    #expect(
+        try Data(contentsOf: URL(fileURLWithPath: "\(folder)/again.csv"))
+            == Data(contentsOf: URL(fileURLWithPath: "\(folder)/r.csv")))
+
+    let shown = try runMarquee(["dataset", "show", id, "--store", store])
+    #expect(shown.stdout.contains("\"rowCount\" : 11"))
+    let listed = try runMarquee(["dataset", "list", "--store", store])
+    #expect(listed.stdout.hasPrefix(id))
+}
+
+@Test func queryPrintsRowsAndRefusesWrites() throws {
+    let store = scratchStore()
+    _ = try runMarquee(["import", "movielens", "fixtures/movielens-mini", "--store", store])
+    let read = try runMarquee([
+        "query", "SELECT COUNT(*) AS ratings FROM observations WHERE feature = 'rating'", "--store", store, "--format",
+        "csv",
+    ])
+    #expect(read.stdout == "ratings\n11\n")
+    let write = try runMarquee(["query", "DELETE FROM observations", "--store", store])
+    #expect(write.status == 64)
+    #expect(write.stderr.contains("refused"))
+    let missing = try runMarquee(["query", "SELECT 1", "--store", "/nonexistent/store.sqlite"])
+    #expect(missing.status == 65)
+}
+
+@Test func malformedImportExits65WithFileAndLine() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-bad-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try "movieId,title,genres\nx,Bad,Drama\n".write(
+        to: folder.appendingPathComponent("movies.csv"), atomically: true, encoding: .utf8)
+    try "userId,movieId,rating,timestamp\n".write(
+        to: folder.appendingPathComponent("ratings.csv"), atomically: true, encoding: .utf8)
+    let result = try runMarquee(["import", "movielens", folder.path, "--store", scratchStore()])
+    #expect(result.status == 65)
+    #expect(result.stderr.contains("movies.csv:2: field 1 \"x\" is not a whole number"))
+}
+
+@Test func featuresListDescribeAndMaterialize() throws {
+    let store = scratchStore()
+    _ = try runMarquee(["import", "movielens", "fixtures/movielens-mini", "--store", store])
+    #expect(
+        try runMarquee(["features", "list"]).stdout.contains("view film_facts (film, ttl forever): title, year, genres")
+    )
+    let described = try runMarquee(["features", "describe", "film_facts", "--store", store])
+    #expect(described.stdout.contains("film_facts.year: 5/5 entities have a value (null share 0.000)"))
+    #expect(try runMarquee(["features", "materialize", "--store", store]).status == 0)
+}

@@ -1,0 +1,120 @@
+import Foundation
+import MarqueeCore
+import MarqueeTestKit
+import Testing
+
+@testable import MarqueeStore
+
+private let mini = SharedData.fixtures.appendingPathComponent("movielens-mini")
+
+@Test func miniImportCreatesEntitiesKeysAndIsIdempotent() throws {
+    let (store, _) = try makeStore(at: 1_700_000_000)
+    let first = try store.importMovieLens(directory: mini)
+    #expect(first.ratings == 11)
+    #expect(first.tags == 2)
+    #expect(first.films == 5)
+    #expect(first.users == 4)
+    #expect(first.links == 10)
+    let again = try store.importMovieLens(directory: mini)
+    #expect(again == MovieLensImportSummary())
+    let film = try #require(try store.entity(.film, EntityKey("movielens", "1")))
+    #expect(film.key == "imdb:tt0116922")
+    #expect(try store.entity(.film, EntityKey("tmdb", "638"))?.id == film.id)
+    #expect(try store.entity(.user, EntityKey("movielens", "1")) != nil)
+    let facts = try store.online(.film, EntityKey("imdb", "tt0053472"), features: ["title", "year", "genres"])
+    #expect(
+        facts.map(\.value) == [
+            "Breathless (À bout de souffle)".databaseValue, 1960.databaseValue, "crime|drama|romance".databaseValue,
+        ])
+}
+
+@Test(.enabled(if: SharedData.movieLensSmall != nil, "needs ../shared/movielens/ml-latest-small"))
+func realMovieLensImportMatchesTheDatasetCard() throws {
+    let (store, _) = try makeStore(at: 1_700_000_000)
+    let summary = try store.importMovieLens(directory: SharedData.movieLensSmall!)
+    #expect(summary.ratings == 100_836)
+    #expect(summary.users == 610)
+    #expect(summary.films == 9_742)
+    #expect(summary.tags == 3_683)
+    #expect(try store.importMovieLens(directory: SharedData.movieLensSmall!) == MovieLensImportSummary())
+}
+
+@Test func malformedRowsNameFileAndLineAndWriteNothing() throws {
+    let folder = scratchDirectory()
+    for name in ["movies.csv", "links.csv"] {
+        try FileManager.default.copyItem(at: mini.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+    }
+    try "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,2,five,964981247\n".write(
+        to: folder.appendingPathComponent("ratings.csv"), atomically: true, encoding: .utf8)
+    let (store, _) = try makeStore()
+    do {
+        _ = try store.importMovieLens(directory: folder)
+        Issue.record("imported a malformed rating")
+    } catch {
+        #expect(error.code == .dataError)
+        #expect(error.location == folder.appendingPathComponent("ratings.csv").path + ":3")
+        #expect(error.message.contains("\"five\""))
+    }
+    #expect(try store.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM observations") } == 0)
+    #expect(try store.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM entities") } == 0)
+}
+
+@Test func onlineTableKeepsTheNewestEventEvenAgainstALateBackfill() throws {
+    let (store, clock) = try makeStore(at: 1_000)
+    let film = EntityKey("imdb", "tt1")
+    try store.observe(
+        film, kind: .film, feature: "imdb_rating", value: 8.1, eventTimestamp: 900 * second, source: "imdb")
+    clock.advance(by: 100)
+    try store.observe(
+        film, kind: .film, feature: "imdb_rating", value: 7.0, eventTimestamp: 100 * second, source: "backfill")
+    var value = try #require(try store.online(.film, film, features: ["imdb_rating"]).first)
+    #expect(value.value == 8.1.databaseValue)
+    #expect(!value.stale)
+    clock.advance(by: 1_000)
+    value = try #require(try store.online(.film, film, features: ["imdb_rating"], ttlSeconds: 500).first)
+    #expect(value.stale)
+    try store.observe(
+        film, kind: .film, feature: "imdb_rating", value: 8.2, eventTimestamp: 2_000 * second, source: "imdb")
+    #expect(try store.online(.film, film, features: ["imdb_rating"]).first?.value == 8.2.databaseValue)
+    let history = try store.writer.read {
+        try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM observations WHERE feature = 'imdb_rating'")
+    }
+    #expect(history == 3)
+}
+
+@Test(arguments: [
+    "DELETE FROM observations", "INSERT INTO entities (kind, key, created_ts_us) VALUES ('film', 'x', 0)",
+    "UPDATE observations SET value = 0", "DROP TABLE observations", "ATTACH DATABASE '/tmp/x.sqlite' AS x",
+    "SELECT 1; DELETE FROM observations", "PRAGMA foreign_keys = OFF", "PRAGMA journal_mode = DELETE",
+    "CREATE TABLE t (x)", "BEGIN", "VACUUM", "REINDEX", "ANALYZE",
+])
+func queryRefusesAnythingButReading(sql: String) throws {
+    let path = scratchDirectory().appendingPathComponent("store.sqlite").path
+    let store = try FeatureStore(path: path)
+    _ = try store.importMovieLens(directory: mini)
+    do {
+        _ = try ReadOnlyQuery.run(sql, storePath: path)
+        Issue.record("ran \(sql)")
+    } catch {
+        #expect(error.code == .usage)
+        #expect(error.message.hasPrefix("refused") || error.message.hasPrefix("SQL error"), "\(error)")
+    }
+    #expect(
+        try store.writer.read {
+            try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM observations WHERE feature = 'rating'")
+        } == 11)
+}
+
+@Test func queryReadsAndRendersResults() throws {
+    let path = scratchDirectory().appendingPathComponent("store.sqlite").path
+    _ = try FeatureStore(path: path).importMovieLens(directory: mini)
+    let result = try ReadOnlyQuery.run(
+        "SELECT e.key, COUNT(*) AS n FROM observations o JOIN entities e ON e.id = o.object_id WHERE o.feature = 'rating' GROUP BY e.key ORDER BY n DESC, e.key LIMIT 2",
+        storePath: path)
+    #expect(result.columns == ["key", "n"])
+    #expect(QueryOutput.render(result, format: "csv") == "key,n\nimdb:tt0116922,3\nimdb:tt0166924,3\n")
+    #expect(
+        QueryOutput.render(result, format: "json")
+            == #"[{"key":"imdb:tt0116922","n":3},{"key":"imdb:tt0166924","n":3}]"# + "\n")
+    #expect(try ReadOnlyQuery.run("PRAGMA table_info(observations)", storePath: path).rows.count == 9)
+}

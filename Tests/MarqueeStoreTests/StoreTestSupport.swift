@@ -1,0 +1,29 @@
+import Foundation
+import MarqueeCore
+
+@testable import MarqueeStore
+
+/// A store in memory whose clock the test moves.
+func makeStore(at seconds: TimeInterval = 0) throws -> (FeatureStore, ManualClock) {
+    let clock = ManualClock(Date(timeIntervalSince1970: seconds))
+    return (try FeatureStore(inMemory: clock), clock)
+}
+
+/// A scratch folder that disappears with the process's temporary directory.
+func scratchDirectory() -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-tests-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Builds `spec` and returns the CSV rows (header first) and the result.
+func build(_ store: FeatureStore, _ catalog: FeatureCatalog, _ name: String, asOf: Int64? = nil) throws -> (
+    [[String]], DatasetBuildResult
+) {
+    let output = scratchDirectory().appendingPathComponent("\(name).csv")
+    let result = try store.buildDataset(name, catalog: catalog, asOf: asOf, output: output)
+    let rows = CSVReader(data: try Data(contentsOf: output)).map(\.fields)
+    return (rows, result)
+}
+
+let second: Int64 = 1_000_000
