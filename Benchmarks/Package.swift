@@ -11,7 +11,12 @@ let package = Package(
             name: "html-bench",
             dependencies: [.product(name: "MarqueeHTML", package: "main")],
             path: "Sources/html-bench"
-        )
+        ),
+        .executableTarget(
+            name: "store-bench",
+            dependencies: [.product(name: "MarqueeStore", package: "main"), .product(name: "MarqueeCore", package: "main")],
+            path: "Sources/store-bench"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

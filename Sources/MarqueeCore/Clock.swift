@@ -39,18 +39,35 @@ public enum Microseconds {
         Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
     }
 
-    /// ISO 8601 UTC text: `2026-11-25T14:52:36Z`, with fractional seconds only when present.
+    /// ISO 8601 UTC text: `2026-11-25T14:52:36Z`, with six fractional digits only when the time
+    /// has a fraction. Computed arithmetically (proleptic Gregorian), so it is fast and the same
+    /// on every platform.
     public static func iso(_ microseconds: Int64) -> String {
-        let seconds = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
-        var whole = seconds.quotient
-        var fraction = seconds.remainder
-        if fraction < 0 {
-            whole -= 1
-            fraction += 1_000_000
+        let (seconds, fraction) = floorDivide(microseconds, 1_000_000)
+        let (days, secondOfDay) = floorDivide(seconds, 86_400)
+        // Howard Hinnant's days-to-civil algorithm.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPrime = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
         }
-        let base = Date(timeIntervalSince1970: Double(whole)).formatted(.iso8601)
-        guard fraction != 0 else { return base }
-        return String(base.dropLast()) + String(format: ".%06dZ", fraction)
+        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3_600, 2)):"
+        text += "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+        if fraction != 0 { text += ".\(pad(fraction, 6))" }
+        return text + "Z"
+    }
+
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 
     /// Parses ISO 8601 (`2019-02-05`, `2019-02-05T10:00:00Z`, with fraction or offset) or

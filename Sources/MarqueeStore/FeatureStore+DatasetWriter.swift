@@ -44,17 +44,18 @@ extension FeatureStore {
         do {
             try writer.read { db in
                 let cursor = try Row.fetchCursor(db, sql: plan.sql, arguments: ["watermark": watermark, "as_of": asOf])
+                // Columns by position: row_id, user, film, rating, ts, then (id, value) per feature.
                 while let row = try cursor.next() {
                     rows += 1
-                    let rowID: Int64 = row["row_id"]
+                    let rowID: Int64 = row[0]
                     selected.update("\(rowID)")
-                    var values: [DatabaseValue] = [row["user"], row["film"], row["rating"]]
-                    let timestamp: Int64 = row["ts"]
+                    var values: [DatabaseValue] = [row[1], row[2], row[3]]
+                    let timestamp: Int64 = row[4]
                     values.append(Microseconds.iso(timestamp).databaseValue)
                     for index in plan.columns.indices {
-                        let id: Int64? = row["f\(index)"]
+                        let id: Int64? = row[5 + 2 * index]
                         selected.update(",\(id.map(String.init) ?? "-")")
-                        let value: DatabaseValue = row["v\(index)"]
+                        let value: DatabaseValue = row[6 + 2 * index]
                         checks[index].observe(value)
                         values.append(value)
                     }

@@ -19,7 +19,7 @@ extension FeatureStore {
     /// Brings the online table up to date for `features` of `entity` from its observations: the
     /// latest event wins (ties: the latest created); an older event never replaces a newer one,
     /// so a late backfill cannot overwrite a fresh value.
-    static func upsertOnline(_ db: Database, entity: Int64, features: [String], createdAfter: Int64) throws {
+    static func upsertOnline(_ db: Database, entity: Int64, features: [String]) throws {
         for feature in features {
             try db.cachedStatement(
                 sql: """
@@ -58,7 +58,7 @@ extension FeatureStore {
                         """
                 ).execute(arguments: [id, feature, value, eventTimestamp, now, source, sourceHash])
                 let added = db.changesCount > 0
-                if added { try Self.upsertOnline(db, entity: id, features: [feature], createdAfter: 0) }
+                if added { try Self.upsertOnline(db, entity: id, features: [feature]) }
                 return added
             }
         } catch {

@@ -100,7 +100,7 @@ extension FeatureStore {
                     for (feature, value) in facts where value != nil {
                         if try observe(id, feature, value, at: 0, hash: movies.sha256) { summary.filmFacts += 1 }
                     }
-                    try Self.upsertOnline(db, entity: id, features: facts.map(\.0), createdAfter: 0)
+                    try Self.upsertOnline(db, entity: id, features: facts.map(\.0))
                 }
                 for (movie, keys) in linked where films[movie] == nil {
                     films[movie] = try Self.resolveEntity(db, kind: .film, keys: keys, matchOn: 1, now: now)

@@ -37,6 +37,9 @@ enum StoreSchema {
                         UNIQUE (entity_id, feature, object_id, event_ts_us, source, value)
                     );
                     CREATE INDEX observations_by_feature ON observations(feature, event_ts_us);
+                    -- Point-in-time lookups walk this backwards: newest event, then newest created, then id.
+                    CREATE INDEX observations_point_in_time
+                        ON observations(entity_id, feature, object_id, event_ts_us, created_ts_us);
 
                     CREATE TABLE online (
                         entity_id INTEGER NOT NULL REFERENCES entities(id),

@@ -69,3 +69,28 @@ private func scratchStore() -> String {
     #expect(described.stdout.contains("film_facts.year: 5/5 entities have a value (null share 0.000)"))
     #expect(try runMarquee(["features", "materialize", "--store", store]).status == 0)
 }
+
+@Test(
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
+            || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/python3"), "needs python3"))
+func theStoreOpensWithoutMarquee() throws {
+    let store = scratchStore()
+    _ = try runMarquee(["import", "movielens", "fixtures/movielens-mini", "--store", store])
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+        "python3", "-c",
+        """
+        import sqlite3, sys
+        con = sqlite3.connect(sys.argv[1])
+        print(con.execute("SELECT COUNT(*) FROM observations o JOIN entities e ON e.id = o.object_id WHERE o.feature = 'rating' AND e.key = 'imdb:tt0116922'").fetchone()[0])
+        """,
+        store,
+    ]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    process.waitUntilExit()
+    #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "3\n")
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MarqueeCore
+import PropertyBased
 import Synchronization
 import Testing
 
@@ -55,4 +56,18 @@ func verbosityMapsToLevels(count: Int, level: Logger.Level) {
     #expect(
         error.description
             == "scrapers/imdb.toml:14: field \"year\": unknown normaliser \"yaer\" (did you mean \"year\"?)")
+}
+
+@Test func isoTimestampsMatchFoundationSinceTheGregorianCalendar() async {
+    // Foundation switches to the Julian calendar before October 1582; ISO 8601 (and Marquee) stay
+    // proleptic Gregorian, so the comparison starts in 1583.
+    await propertyCheck(count: 500, input: Gen<Int64>.value(in: -12_212_553_600...253_402_300_799)) { seconds in
+        #expect(
+            Microseconds.iso(seconds * 1_000_000) == Date(timeIntervalSince1970: Double(seconds)).formatted(.iso8601))
+    }
+    #expect(Microseconds.iso(1_500_000) == "1970-01-01T00:00:01.500000Z")
+    #expect(Microseconds.iso(-1) == "1969-12-31T23:59:59.999999Z")
+    #expect(Microseconds.iso(-62_135_596_800_000_000) == "0001-01-01T00:00:00Z")
+    #expect(Microseconds.parse("2019-02-05") == 1_549_324_800_000_000)
+    #expect(Microseconds.parse("964982703") == 964_982_703_000_000)
 }
