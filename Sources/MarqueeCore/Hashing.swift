@@ -11,6 +11,13 @@ public enum Hashing {
     /// The SHA-256 of the UTF-8 bytes of `text`, hex-encoded.
     public static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
 
+    /// HMAC-SHA-256 of `message` under `key`, hex-encoded: a keyed hash, so values cannot be
+    /// recovered by hashing guesses without the key.
+    public static func hmacSHA256(key: String, message: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Data(key.utf8)))
+        return code.map { String(format: "%02x", $0) }.joined()
+    }
+
     /// An incremental SHA-256, for hashing a stream without holding it.
     public struct Stream {
         private var hasher = SHA256()

@@ -186,24 +186,10 @@ public struct NormalizerRegistry: Sendable {
 
     /// The closest known name to a misspelt one (`yaer` → `year`), when one is close enough.
     public func suggestion(for name: String) -> String? {
-        let scored = names.map { ($0, editDistance(name.lowercased(), $0)) }
+        let scored = names.map { ($0, TextCleanup.editDistance(name.lowercased(), $0)) }
         guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }), best.1 <= max(2, name.count / 3) else {
             return nil
         }
         return best.0
-    }
-
-    private func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return a.isEmpty ? b.count : previous[b.count]
     }
 }

@@ -66,4 +66,21 @@ public enum TextCleanup {
         "Ouml": "Ö", "Uuml": "Ü", "frac12": "½", "star": "☆", "starf": "★", "euro": "€", "pound": "£",
         "yen": "¥", "cent": "¢", "times": "×", "thinsp": "\u{2009}", "ensp": "\u{2002}", "emsp": "\u{2003}",
     ]
+
+    /// The Levenshtein distance between two strings (insertions, deletions and substitutions of
+    /// characters), for "did you mean" suggestions.
+    public static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
 }

@@ -1,3 +1,5 @@
+import MarqueeCore
+
 /// What an entity is. Observations are about entities; ratings link a user to a film.
 public enum EntityKind: String, Sendable, Hashable, Codable, CaseIterable {
     case film, user, person
@@ -29,5 +31,18 @@ public struct EntityKey: Sendable, Hashable, CustomStringConvertible {
                 preference.firstIndex(of: $1.namespace) ?? .max, $1.value
             )
         }
+    }
+}
+
+extension EntityKey {
+    /// The key a site's user is stored under: never the handle itself (personal data), but its
+    /// HMAC-SHA-256 under a salt that lives outside the store (`MARQUEE_USER_SALT` or the
+    /// configuration), in namespace `<site>-user`. The same handle and salt always give the same
+    /// key, so a user's ratings from several crawls join; without the salt the handle cannot be
+    /// recovered by hashing guesses.
+    /// - Precondition: `salt` is not empty.
+    public static func hashedUser(site: String, handle: String, salt: String) -> EntityKey {
+        precondition(!salt.isEmpty, "a user salt is required to store user handles")
+        return EntityKey("\(site)-user", Hashing.hmacSHA256(key: salt, message: handle.lowercased()))
     }
 }

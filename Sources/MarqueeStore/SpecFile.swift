@@ -1,5 +1,6 @@
 import Foundation
 import MarqueeCore
+import MarqueeNormalize
 import TOMLKit
 
 /// A TOML file being checked, with line lookup for `file:line` messages.
@@ -64,10 +65,10 @@ struct SpecFile {
 
     func allowKeys(_ allowed: Set<String>, in table: TOMLTable, table header: Header?) throws(MarqueeError) {
         for key in table.keys where !allowed.contains(key) {
-            let close = allowed.min { distance(key, $0) < distance(key, $1) }
+            let close = allowed.min { TextCleanup.editDistance(key, $0) < TextCleanup.editDistance(key, $1) }
             throw error(
                 "unknown key \"\(key)\"", key: key, table: header,
-                hint: close.flatMap { distance(key, $0) <= 2 ? "did you mean \"\($0)\"?" : nil }
+                hint: close.flatMap { TextCleanup.editDistance(key, $0) <= 2 ? "did you mean \"\($0)\"?" : nil }
                     ?? "allowed: \(allowed.sorted().joined(separator: ", "))")
         }
     }
@@ -97,21 +98,5 @@ struct SpecFile {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
             throw error("name \"\(name)\" may hold only letters, digits, _ and -", key: "name")
         }
-    }
-
-    private func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = Swift.min(
-                    previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

@@ -118,3 +118,16 @@ func queryRefusesAnythingButReading(sql: String) throws {
             == #"[{"key":"imdb:tt0116922","n":3},{"key":"imdb:tt0166924","n":3}]"# + "\n")
     #expect(try ReadOnlyQuery.run("PRAGMA table_info(observations)", storePath: path).rows.count == 9)
 }
+
+@Test func userHandlesAreStoredAsSaltedHashes() throws {
+    let key = EntityKey.hashedUser(site: "letterboxd", handle: "Hyumiguel", salt: "s3cret")
+    #expect(key.namespace == "letterboxd-user")
+    #expect(key == EntityKey.hashedUser(site: "letterboxd", handle: "hyumiguel", salt: "s3cret"))
+    #expect(key != EntityKey.hashedUser(site: "letterboxd", handle: "hyumiguel", salt: "other"))
+    #expect(!key.value.contains("hyumiguel"))
+    #expect(key.value.count == 64)
+    // RFC 4231 test case 2.
+    #expect(
+        Hashing.hmacSHA256(key: "Jefe", message: "what do ya want for nothing?")
+            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+}
