@@ -8,6 +8,9 @@ public struct ObservationInput: Sendable {
     public var kind: EntityKind
     /// A key of the entity (created if unknown).
     public var entity: EntityKey
+    /// Other keys of the same entity (its IMDb id on a Letterboxd page), recorded when free and
+    /// used to find the entity when `entity` is not known yet.
+    public var alsoKnownAs: [EntityKey]
     /// The feature's name.
     public var feature: String
     /// For relations (a user's rating of a film): the other entity, else `nil`.
@@ -23,11 +26,13 @@ public struct ObservationInput: Sendable {
 
     /// Creates an observation input.
     public init(
-        kind: EntityKind, entity: EntityKey, feature: String, object: (kind: EntityKind, key: EntityKey)? = nil,
-        value: DatabaseValue, eventTimestamp: Int64, source: String, sourceHash: String? = nil
+        kind: EntityKind, entity: EntityKey, alsoKnownAs: [EntityKey] = [], feature: String,
+        object: (kind: EntityKind, key: EntityKey)? = nil, value: DatabaseValue, eventTimestamp: Int64, source: String,
+        sourceHash: String? = nil
     ) {
         self.kind = kind
         self.entity = entity
+        self.alsoKnownAs = alsoKnownAs
         self.feature = feature
         self.object = object
         self.value = value
@@ -45,23 +50,18 @@ extension FeatureStore {
         let now = nowMicroseconds
         do {
             return try writer.write { db in
-                let insert = try db.makeStatement(
-                    sql: """
-                        INSERT OR IGNORE INTO observations
-                            (entity_id, feature, object_id, value, event_ts_us, created_ts_us, source, source_hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
+                let insert = try ObservationBinder.statement(db)
                 var entities: [EntityKind: [EntityKey: Int64]] = [:]
-                func id(_ kind: EntityKind, _ key: EntityKey) throws -> Int64 {
+                func id(_ kind: EntityKind, _ key: EntityKey, _ others: [EntityKey] = []) throws -> Int64 {
                     if let known = entities[kind]?[key] { return known }
-                    let resolved = try Self.resolveEntity(db, kind: kind, keys: [key], now: now)
+                    let resolved = try Self.resolveEntity(db, kind: kind, keys: [key] + others, now: now)
                     entities[kind, default: [:]][key] = resolved
                     return resolved
                 }
                 var added = 0
                 var touched: Set<OnlineKey> = []
                 for observation in batch {
-                    let entity = try id(observation.kind, observation.entity)
+                    let entity = try id(observation.kind, observation.entity, observation.alsoKnownAs)
                     let object = try observation.object.map { try id($0.kind, $0.key) } ?? 0
                     if try ObservationBinder.insert(
                         insert, db, entity: entity, feature: observation.feature, object: object,
@@ -96,6 +96,16 @@ private struct OnlineKey: Hashable {
 /// Marquee half its ingest speed against a plain C loop.
 enum ObservationBinder {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    /// A fresh insert statement for this loop; identical observations are ignored.
+    static func statement(_ db: Database) throws -> Statement {
+        try db.makeStatement(
+            sql: """
+                INSERT OR IGNORE INTO observations
+                    (entity_id, feature, object_id, value, event_ts_us, created_ts_us, source, source_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+    }
 
     static func insert(
         _ statement: Statement, _ db: Database, entity: Int64, feature: String, object: Int64, value: DatabaseValue,

@@ -39,31 +39,20 @@ extension FeatureStore {
         }
     }
 
-    /// Records one observation about an entity (no object), and updates the online table when it
-    /// is the newest. Returns `false` when the identical observation was already stored.
+    /// Records one observation about an entity (no object) and updates the online table when
+    /// it is the newest; see ``ingest(_:)`` for batches. Returns `false` when the identical
+    /// observation was already stored.
     @discardableResult
     public func observe(
         _ entity: EntityKey, kind: EntityKind, feature: String, value: (any DatabaseValueConvertible & Sendable)?,
         eventTimestamp: Int64, source: String, sourceHash: String? = nil, otherKeys: [EntityKey] = []
     ) throws(MarqueeError) -> Bool {
-        let now = nowMicroseconds
-        do {
-            return try writer.write { db in
-                let id = try Self.resolveEntity(db, kind: kind, keys: [entity] + otherKeys, now: now)
-                try db.cachedStatement(
-                    sql: """
-                        INSERT OR IGNORE INTO observations
-                            (entity_id, feature, object_id, value, event_ts_us, created_ts_us, source, source_hash)
-                        VALUES (?, ?, 0, ?, ?, ?, ?, ?)
-                        """
-                ).execute(arguments: [id, feature, value, eventTimestamp, now, source, sourceHash])
-                let added = db.changesCount > 0
-                if added { try Self.upsertOnline(db, entity: id, features: [feature]) }
-                return added
-            }
-        } catch {
-            throw .database(error, "recording \(feature) of \(entity)")
-        }
+        try ingest([
+            ObservationInput(
+                kind: kind, entity: entity, alsoKnownAs: otherKeys, feature: feature,
+                value: value?.databaseValue ?? .null, eventTimestamp: eventTimestamp, source: source,
+                sourceHash: sourceHash)
+        ]) == 1
     }
 
     /// Records that `user` rated `film` `rating` (on the site's scale) at `eventTimestamp`: an
@@ -74,23 +63,11 @@ extension FeatureStore {
         user: EntityKey, film: EntityKey, rating: Double, eventTimestamp: Int64, source: String,
         sourceHash: String? = nil
     ) throws(MarqueeError) -> Bool {
-        let now = nowMicroseconds
-        do {
-            return try writer.write { db in
-                let userID = try Self.resolveEntity(db, kind: .user, keys: [user], now: now)
-                let filmID = try Self.resolveEntity(db, kind: .film, keys: [film], now: now)
-                try db.cachedStatement(
-                    sql: """
-                        INSERT OR IGNORE INTO observations
-                            (entity_id, feature, object_id, value, event_ts_us, created_ts_us, source, source_hash)
-                        VALUES (?, 'rating', ?, ?, ?, ?, ?, ?)
-                        """
-                ).execute(arguments: [userID, filmID, rating, eventTimestamp, now, source, sourceHash])
-                return db.changesCount > 0
-            }
-        } catch {
-            throw .database(error, "recording a rating of \(film) by \(user)")
-        }
+        try ingest([
+            ObservationInput(
+                kind: .user, entity: user, feature: "rating", object: (.film, film), value: rating.databaseValue,
+                eventTimestamp: eventTimestamp, source: source, sourceHash: sourceHash)
+        ]) == 1
     }
 
     /// The latest values of `features` for the entity known by `key`, flagged stale when older
