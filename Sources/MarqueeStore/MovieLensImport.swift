@@ -73,18 +73,15 @@ extension FeatureStore {
                     }
                     linked[movie] = keys
                 }
-                let insert = try db.makeStatement(
-                    sql: """
-                        INSERT OR IGNORE INTO observations
-                            (entity_id, feature, object_id, value, event_ts_us, created_ts_us, source, source_hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
+                let insert = try ObservationBinder.statement(db)
                 func observe(
                     _ entity: Int64, _ feature: String, object: Int64 = 0, _ value: (any DatabaseValueConvertible)?,
                     at event: Int64, hash: String
                 ) throws -> Bool {
-                    try insert.execute(arguments: [entity, feature, object, value, event, now, source, hash])
-                    return db.changesCount > 0
+                    try ObservationBinder.insert(
+                        insert, db, entity: entity, feature: feature, object: object,
+                        value: value?.databaseValue ?? .null,
+                        event: event, created: now, source: source, hash: hash)
                 }
                 for row in movies.rows {
                     let movie = try Self.field(row, 0, movies, integer: true)
