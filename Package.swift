@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MarqueeHTML", targets: ["MarqueeHTML"]),
         .library(name: "MarqueeNormalize", targets: ["MarqueeNormalize"]),
         .library(name: "MarqueeStore", targets: ["MarqueeStore"]),
+        .library(name: "MarqueeFetch", targets: ["MarqueeFetch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -36,6 +37,7 @@ let package = Package(
             dependencies: ["CLibXML2", "MarqueeCore", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "MarqueeNormalize"),
+        .target(name: "MarqueeFetch", dependencies: ["MarqueeCore"]),
         .target(
             name: "MarqueeStore",
             dependencies: [
@@ -51,6 +53,7 @@ let package = Package(
                 "MarqueeHTML",
                 "MarqueeNormalize",
                 "MarqueeStore",
+                "MarqueeFetch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -86,6 +89,10 @@ let package = Package(
                 "MarqueeStore", "MarqueeTestKit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "MarqueeFetchTests",
+            dependencies: ["MarqueeFetch", "MarqueeTestKit"]
         ),
         .testTarget(
             name: "MarqueeCLITests",
