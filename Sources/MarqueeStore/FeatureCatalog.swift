@@ -58,7 +58,7 @@ public struct FeatureCatalog: Sendable {
     static func parseView(_ spec: SpecFile) throws(MarqueeError) -> FeatureView {
         try spec.allowKeys(["name", "entity", "ttl", "description", "features"], in: spec.table, table: nil)
         let name = try spec.string("name", in: spec.table)
-        try spec.checkName(name, matchesFile: true)
+        try spec.checkName(name)
         let entityText = try spec.string("entity", in: spec.table)
         guard let entity = EntityKind(rawValue: entityText) else {
             throw spec.error(
@@ -112,7 +112,7 @@ public struct FeatureCatalog: Sendable {
     static func parseDataset(_ spec: SpecFile) throws(MarqueeError) -> DatasetSpec {
         try spec.allowKeys(["name", "description", "rows", "features", "created_cutoff"], in: spec.table, table: nil)
         let name = try spec.string("name", in: spec.table)
-        try spec.checkName(name, matchesFile: true)
+        try spec.checkName(name)
         let rowsText = try spec.string("rows", in: spec.table)
         guard let rows = DatasetSpec.Rows(rawValue: rowsText) else {
             throw spec.error(

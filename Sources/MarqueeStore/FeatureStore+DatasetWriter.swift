@@ -156,24 +156,18 @@ struct ExpectationCheck {
     }
 
     func violations(rows: Int) -> [ExpectationViolation] {
-        var found: [String] = []
         let feature = column.feature
-        if wrongType > 0 { found.append("\(wrongType) values are not \(feature.type.rawValue)") }
-        if belowMin > 0 { found.append("\(belowMin) values below \(feature.min!)") }
-        if aboveMax > 0 { found.append("\(aboveMax) values above \(feature.max!)") }
-        if notAllowed > 0 { found.append("\(notAllowed) values outside the allowed list") }
-        if let limit = feature.maxNullShare, rows > 0 {
+        let example = firstBad.map { " (first: \($0))" } ?? ""
+        var found: [String] = []
+        if wrongType > 0 { found.append("\(wrongType) values are not \(feature.type.rawValue)\(example)") }
+        if belowMin > 0 { found.append("\(belowMin) values below \(feature.min!)\(example)") }
+        if aboveMax > 0 { found.append("\(aboveMax) values above \(feature.max!)\(example)") }
+        if notAllowed > 0 { found.append("\(notAllowed) values outside the allowed list\(example)") }
+        if let limit = feature.maxNullShare, rows > 0, Double(nulls) / Double(rows) > limit {
             let share = Double(nulls) / Double(rows)
-            if share > limit {
-                found.append(
-                    String(format: "%.1f%% of rows have no value (at most %.1f%% allowed)", share * 100, limit * 100))
-            }
+            found.append(
+                String(format: "%.1f%% of rows have no value (at most %.1f%% allowed)", share * 100, limit * 100))
         }
-        return found.map { message in
-            ExpectationViolation(
-                feature: column.qualifiedName,
-                message: message + (firstBad.map { message.contains("%") ? "" : " (first: \($0))" } ?? ""),
-                level: feature.level)
-        }
+        return found.map { ExpectationViolation(feature: column.qualifiedName, message: $0, level: feature.level) }
     }
 }

@@ -88,7 +88,7 @@ struct SpecFile {
         throw error("\"\(key)\" must be a number", key: key, table: header)
     }
 
-    func checkName(_ name: String, matchesFile: Bool) throws(MarqueeError) {
+    func checkName(_ name: String) throws(MarqueeError) {
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         guard name == stem else {
             throw error(
