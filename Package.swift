@@ -37,7 +37,12 @@ let package = Package(
             dependencies: ["CLibXML2", "MarqueeCore", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "MarqueeNormalize"),
-        .target(name: "MarqueeFetch", dependencies: ["MarqueeCore"]),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        .target(name: "MarqueeFetch", dependencies: ["CCurl", "MarqueeCore"]),
         .target(
             name: "MarqueeStore",
             dependencies: [

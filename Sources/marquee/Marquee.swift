@@ -8,6 +8,8 @@ struct Marquee: AsyncParsableCommand {
         commandName: "marquee",
         abstract: "Scrape movie sites into a feature store; train, evaluate and export recommenders.",
         version: MarqueeVersion.current,
-        subcommands: [Select.self, Normalise.self, Import.self, Dataset.self, Query.self, Features.self, Robots.self]
+        subcommands: [
+            Select.self, Normalise.self, Import.self, Dataset.self, Query.self, Features.self, Robots.self, Fetch.self,
+        ]
     )
 }

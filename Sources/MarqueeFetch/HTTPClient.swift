@@ -1,0 +1,200 @@
+import CCurl
+import Dispatch
+import Foundation
+import MarqueeCore
+
+/// Settings of an ``HTTPClient``.
+public struct HTTPClientConfiguration: Sendable {
+    /// The `User-Agent` header, naming the crawler and how to reach its operator.
+    public var userAgent = "Marquee/\(MarqueeVersion.current)"
+    /// Seconds to wait for a connection.
+    public var connectTimeout: Double = 10
+    /// Seconds for a whole hop (connection, request and body).
+    public var totalTimeout: Double = 30
+    /// Redirects followed at most.
+    public var maxRedirects = 10
+    /// Largest body accepted, after decompression (a cap against gzip bombs too).
+    public var maxBodyBytes = 20 << 20
+    /// Extra request headers (`Accept-Language`, conditional-GET headers).
+    public var headers: [(name: String, value: String)] = []
+
+    /// Defaults: 10 s connect, 30 s total, 10 redirects, 20 MiB bodies.
+    public init() {}
+}
+
+/// Fetches pages over HTTP(S) with libcurl: http and https only, compressed bodies decoded (and
+/// capped), redirects followed one by one so the chain is recorded and loops are caught, typed
+/// errors. The proxy comes from the standard `http_proxy`/`https_proxy`/`no_proxy` variables, as
+/// libcurl reads them. Each fetch runs on a dispatch worker so callers can await it.
+public struct HTTPClient: PageFetcher {
+    /// The settings.
+    public var configuration: HTTPClientConfiguration
+
+    /// Creates a client.
+    public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) {
+        self.configuration = configuration
+    }
+
+    private static let initialise: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    /// Fetches `url`, following redirects.
+    /// - Throws: ``FetchError`` for failures before a usable response; HTTP error statuses are results.
+    public func fetch(_ url: String) async throws(FetchError) -> FetchedPage {
+        let configuration = configuration
+        let result: Result<FetchedPage, FetchError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    returning: Result { () throws(FetchError) in try Self.fetchSync(url, configuration) })
+            }
+        }
+        return try result.get()
+    }
+
+    static func fetchSync(_ url: String, _ configuration: HTTPClientConfiguration) throws(FetchError) -> FetchedPage {
+        Self.initialise
+        let started = Date()
+        var current = url
+        var visited: Set<String> = [url]
+        var redirects: [String] = []
+        var elapsed = 0.0
+        while true {
+            let hop = try perform(current, configuration)
+            elapsed += hop.timings.total
+            if (300...399).contains(hop.status), let location = hop.redirectURL {
+                guard redirects.count < configuration.maxRedirects else {
+                    throw FetchError(
+                        kind: .tooManyRedirects, url: url, message: "more than \(configuration.maxRedirects) redirects")
+                }
+                guard visited.insert(location).inserted else {
+                    throw FetchError(kind: .redirectLoop, url: url, message: "\(current) redirects back to \(location)")
+                }
+                redirects.append(current)
+                current = location
+                continue
+            }
+            return FetchedPage(
+                requestedURL: url, finalURL: current, status: hop.status, headers: hop.headers, body: hop.body,
+                redirects: redirects,
+                timings: .init(connect: hop.timings.connect, firstByte: hop.timings.firstByte, total: elapsed),
+                fetchedAt: started.addingTimeInterval(elapsed))
+        }
+    }
+
+    /// One request/response, no redirect following.
+    private static func perform(_ url: String, _ configuration: HTTPClientConfiguration) throws(FetchError)
+        -> Transfer.Hop
+    {
+        guard let lower = URL(string: url)?.scheme?.lowercased(), lower == "http" || lower == "https" else {
+            throw FetchError(kind: .disallowedScheme, url: url, message: "only http and https are fetched")
+        }
+        guard let handle = curl_easy_init() else {
+            throw FetchError(kind: .transport, url: url, message: "libcurl could not create a handle")
+        }
+        defer { curl_easy_cleanup(handle) }
+        let transfer = Transfer(limit: configuration.maxBodyBytes)
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for header in configuration.headers {
+            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+        }
+        defer { curl_slist_free_all(headerList) }
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { buffer in
+            marquee_curl_set_string(handle, CURLOPT_URL, url)
+            marquee_curl_set_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+            marquee_curl_set_string(handle, CURLOPT_USERAGENT, configuration.userAgent)
+            marquee_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl decodes
+            marquee_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+            marquee_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
+            marquee_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout * 1000))
+            marquee_curl_set_long(handle, CURLOPT_TIMEOUT_MS, Int(configuration.totalTimeout * 1000))
+            marquee_curl_set_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxBodyBytes))
+            marquee_curl_set_slist(handle, CURLOPT_HTTPHEADER, headerList)
+            marquee_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+            marquee_curl_set_callback(handle, CURLOPT_WRITEFUNCTION, Transfer.write)
+            marquee_curl_set_pointer(handle, CURLOPT_WRITEDATA, context)
+            marquee_curl_set_callback(handle, CURLOPT_HEADERFUNCTION, Transfer.header)
+            marquee_curl_set_pointer(handle, CURLOPT_HEADERDATA, context)
+            return curl_easy_perform(handle)
+        }
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorBuffer)
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            throw FetchError(kind: transfer.exceeded ? .tooLarge : kind(of: code), url: url, message: message)
+        }
+        var status = 0
+        marquee_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        var redirect: UnsafeMutablePointer<CChar>?
+        marquee_curl_get_string(handle, CURLINFO_REDIRECT_URL, &redirect)
+        var connect = 0.0
+        var firstByte = 0.0
+        var total = 0.0
+        marquee_curl_get_double(handle, CURLINFO_CONNECT_TIME, &connect)
+        marquee_curl_get_double(handle, CURLINFO_STARTTRANSFER_TIME, &firstByte)
+        marquee_curl_get_double(handle, CURLINFO_TOTAL_TIME, &total)
+        return Transfer.Hop(
+            status: status, headers: transfer.headers, body: transfer.body,
+            redirectURL: redirect.map { String(cString: $0) },
+            timings: .init(connect: connect, firstByte: firstByte, total: total))
+    }
+
+    static func kind(of code: CURLcode) -> FetchError.Kind {
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .dns
+        case CURLE_COULDNT_CONNECT: .connect
+        case CURLE_OPERATION_TIMEDOUT: .timeout
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            .tls
+        case CURLE_FILESIZE_EXCEEDED: .tooLarge
+        case CURLE_UNSUPPORTED_PROTOCOL: .disallowedScheme
+        default: .transport
+        }
+    }
+}
+
+/// Collects one hop's headers and body from libcurl's callbacks.
+final class Transfer {
+    struct Hop {
+        var status: Int
+        var headers: [(name: String, value: String)]
+        var body: Data
+        var redirectURL: String?
+        var timings: FetchedPage.Timings
+    }
+
+    let limit: Int
+    var body = Data()
+    var headers: [(name: String, value: String)] = []
+    var exceeded = false
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    static let write: marquee_curl_data_callback = { data, size, count, context in
+        let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+        let length = size * count
+        guard transfer.body.count + length <= transfer.limit else {
+            transfer.exceeded = true
+            return 0  // makes libcurl stop with CURLE_WRITE_ERROR
+        }
+        if let data { transfer.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length) }
+        return length
+    }
+
+    static let header: marquee_curl_data_callback = { data, size, count, context in
+        let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+        let length = size * count
+        guard let data else { return length }
+        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            transfer.headers.removeAll()  // a new response (after 100 Continue) starts afresh
+        } else if let colon = line.firstIndex(of: ":") {
+            transfer.headers.append(
+                (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        return length
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import MarqueeCore
+import MarqueeFetch
+
+/// `marquee fetch URL`: fetch one page and show what came back.
+struct Fetch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fetch one page and print its status, redirects, headers, size and timings.",
+        discussion:
+            "Exit status: 0 for any HTTP response, 69 when the site cannot be reached, 65 for bodies over the cap or redirect loops, 64 for non-http(s) URLs."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The URL.") var url: String
+    @Option(help: "User-Agent header.") var userAgent = "Marquee/\(MarqueeVersion.current)"
+    @Option(help: "Seconds for the whole fetch of one hop.") var timeout = 30.0
+    @Option(help: "Largest body accepted after decompression, in bytes.") var maxBytes = 20 << 20
+    @Option(help: "Write the body to this file.") var out: String?
+
+    func run() async throws {
+        let logger = global.makeLogger("marquee.fetch")
+        try await reportingErrors {
+            var configuration = HTTPClientConfiguration()
+            configuration.userAgent = userAgent
+            configuration.totalTimeout = timeout
+            configuration.maxBodyBytes = maxBytes
+            let page: FetchedPage
+            do {
+                page = try await HTTPClient(configuration: configuration).fetch(url)
+            } catch let error as FetchError {
+                throw error.marqueeError
+            }
+            logger.debug("fetched", metadata: ["url": "\(url)", "status": "\(page.status)"])
+            for hop in page.redirects { print("redirect \(hop)") }
+            print("status \(page.status) \(page.finalURL)")
+            for header in page.headers { print("\(header.name): \(header.value)") }
+            print(
+                String(
+                    format: "%d bytes in %.3f s (connect %.3f s, first byte %.3f s)", page.body.count,
+                    page.timings.total, page.timings.connect, page.timings.firstByte))
+            if let out {
+                do {
+                    try page.body.write(to: URL(fileURLWithPath: out))
+                } catch {
+                    throw MarqueeError(.failure, "cannot write the body: \(error.localizedDescription)", location: out)
+                }
+            }
+        }
+    }
+}
