@@ -10,6 +10,13 @@ public struct FetchedPage: Sendable {
         public var firstByte: Double
         /// The whole fetch, redirects included.
         public var total: Double
+
+        /// Creates timings, in seconds.
+        public init(connect: Double, firstByte: Double, total: Double) {
+            self.connect = connect
+            self.firstByte = firstByte
+            self.total = total
+        }
     }
 
     /// The URL asked for.
@@ -28,6 +35,21 @@ public struct FetchedPage: Sendable {
     public var timings: Timings
     /// When the fetch finished.
     public var fetchedAt: Date
+
+    /// Creates a page (replay fetchers and tests build them from recordings).
+    public init(
+        requestedURL: String, finalURL: String, status: Int, headers: [(name: String, value: String)], body: Data,
+        redirects: [String] = [], timings: Timings, fetchedAt: Date
+    ) {
+        self.requestedURL = requestedURL
+        self.finalURL = finalURL
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.redirects = redirects
+        self.timings = timings
+        self.fetchedAt = fetchedAt
+    }
 
     /// The first header named `name` (case-insensitive).
     public func header(_ name: String) -> String? {
@@ -66,6 +88,13 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
     public var url: String
     /// libcurl's description, or Marquee's.
     public var message: String
+
+    /// Creates an error.
+    public init(kind: Kind, url: String, message: String) {
+        self.kind = kind
+        self.url = url
+        self.message = message
+    }
 
     /// `timeout fetching https://…: Operation timed out after 2000 milliseconds`.
     public var description: String { "\(kind.rawValue) fetching \(url): \(message)" }
