@@ -1,0 +1,86 @@
+import Foundation
+
+/// Per-host politeness: at most `concurrency` requests in flight to a host, and request starts
+/// at least `interval` seconds apart (the site's rate, or the robots.txt crawl-delay when that is
+/// longer). Time and waiting are injected, so tests run on a virtual clock.
+public actor HostLimiter {
+    /// The limits for one host.
+    public struct Limits: Sendable, Hashable {
+        /// Seconds between request starts.
+        public var interval: Double
+        /// Requests in flight at once.
+        public var concurrency: Int
+
+        /// Creates limits; `requestsPerSecond` 0 means no rate limit.
+        public init(requestsPerSecond: Double, concurrency: Int) {
+            interval = requestsPerSecond > 0 ? 1 / requestsPerSecond : 0
+            self.concurrency = max(1, concurrency)
+        }
+    }
+
+    private struct HostState {
+        var nextStart: Double = -.infinity
+        var inFlight = 0
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let defaults: Limits
+    private var overrides: [String: Limits] = [:]
+    private var hosts: [String: HostState] = [:]
+    private let now: @Sendable () -> Double
+    private let sleep: @Sendable (Double) async -> Void
+
+    /// Creates a limiter with `defaults` for every host; `now` gives seconds on any monotonic
+    /// scale and `sleep` waits that many seconds.
+    public init(
+        defaults: Limits, now: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime },
+        sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(for: .seconds($0)) }
+    ) {
+        self.defaults = defaults
+        self.now = now
+        self.sleep = sleep
+    }
+
+    /// Sets the limits of one host (a site's spec, or a slower pace after 429s).
+    public func setLimits(_ limits: Limits, for host: String) {
+        overrides[host.lowercased()] = limits
+    }
+
+    /// Makes a host at least this slow: the interval becomes `max(current, seconds)` (robots.txt
+    /// crawl-delay, or AutoThrottle-style slow-down after a 429).
+    public func slowDown(_ host: String, toAtLeast seconds: Double) {
+        var limits = limits(for: host)
+        limits.interval = max(limits.interval, seconds)
+        overrides[host.lowercased()] = limits
+    }
+
+    /// The limits in force for `host`.
+    public func limits(for host: String) -> Limits { overrides[host.lowercased()] ?? defaults }
+
+    /// Runs `body` once `host` has a free slot and its interval has passed since the last start.
+    public func withPermit<T: Sendable>(_ host: String, _ body: @Sendable () async throws -> T) async rethrows -> T {
+        let key = host.lowercased()
+        await acquire(key)
+        defer { release(key) }
+        return try await body()
+    }
+
+    private func acquire(_ host: String) async {
+        let limits = limits(for: host)
+        while hosts[host, default: HostState()].inFlight >= limits.concurrency {
+            await withCheckedContinuation { continuation in
+                hosts[host, default: HostState()].waiting.append(continuation)
+            }
+        }
+        hosts[host, default: HostState()].inFlight += 1
+        let start = max(now(), hosts[host]!.nextStart)
+        hosts[host]!.nextStart = start + limits.interval
+        let wait = start - now()
+        if wait > 0 { await sleep(wait) }
+    }
+
+    private func release(_ host: String) {
+        hosts[host]!.inFlight -= 1
+        if !hosts[host]!.waiting.isEmpty { hosts[host]!.waiting.removeFirst().resume() }
+    }
+}
