@@ -78,6 +78,8 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case redirectLoop = "redirect-loop"
         /// Not an http or https URL.
         case disallowedScheme = "disallowed-scheme"
+        /// The site's robots.txt does not allow this URL for this crawler (never fetched).
+        case robotsDisallowed = "robots-disallowed"
         /// The connection broke: reset, closed early, truncated body, protocol error.
         case transport
     }
