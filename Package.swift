@@ -42,7 +42,10 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
-        .target(name: "MarqueeFetch", dependencies: ["CCurl", "MarqueeCore"]),
+        .target(
+            name: "MarqueeFetch",
+            dependencies: ["CCurl", "MarqueeCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(
             name: "MarqueeStore",
             dependencies: [
@@ -97,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarqueeFetchTests",
-            dependencies: ["MarqueeFetch", "MarqueeTestKit"]
+            dependencies: ["MarqueeFetch", "MarqueeTestKit", "MarqueeCore"]
         ),
         .testTarget(
             name: "MarqueeCLITests",
