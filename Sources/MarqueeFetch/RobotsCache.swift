@@ -53,7 +53,7 @@ public actor RobotsCache {
         case .rules(let robots, _):
             let decision = robots.decision(for: url, agent: agent)
             let reason =
-                decision.rule.map { "\($0.allow ? "Allow" : "Disallow"): \($0.pattern) at line \($0.line)" }
+                decision.rule.map(\.description)
                 ?? "no rule matches"
             return Verdict(allowed: decision.allowed, reason: reason, crawlDelay: robots.crawlDelay(for: agent))
         case .allowAll(let status, _):

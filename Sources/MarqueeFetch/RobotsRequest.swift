@@ -36,7 +36,7 @@ public struct RobotsRequest: Sendable {
             let why: String
             if let rule = decision.rule {
                 why =
-                    "\(rule.allow ? "Allow" : "Disallow"): \(rule.pattern) at line \(rule.line) (user-agent: \(decision.groups.joined(separator: ", ")))"
+                    "\(rule) (user-agent: \(decision.groups.joined(separator: ", ")))"
             } else if decision.groups.isEmpty {
                 why =
                     "no group for \(RobotsTxt.productToken(agent).isEmpty ? agent : RobotsTxt.productToken(agent)) and no '*' group"

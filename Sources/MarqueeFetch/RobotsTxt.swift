@@ -21,8 +21,8 @@ public struct RobotsTxt: Sendable {
         /// 1-based line in the file.
         public var line: Int
 
-        /// `Disallow: /private/ (line 4)`.
-        public var description: String { "\(allow ? "Allow" : "Disallow"): \(pattern) (line \(line))" }
+        /// `Disallow: /private/ at line 4`.
+        public var description: String { "\(allow ? "Allow" : "Disallow"): \(pattern) at line \(line)" }
     }
 
     /// A group of rules and the user agents it names.

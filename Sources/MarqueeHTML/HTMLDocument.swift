@@ -33,7 +33,7 @@ public final class HTMLDocument {
         var (detected, statistics) = EncodingSniffer.detectWithStatistics(data, contentType: contentType)
         var input = data
         if let bom = EncodingSniffer.byteOrderMark(data) { input = data.dropFirst(bom.length) }
-        if detected.name != "UTF-8", detected.name != "windows-1252", xmlFindCharEncodingHandler(detected.name) == nil {
+        if detected.name != "UTF-8", detected.name != "windows-1252", !Self.libxmlCanDecode(detected.name) {
             // iconv does not know the declared label: read as UTF-8 rather than fail.
             detected = DetectedEncoding(name: "UTF-8", source: .fallback, declared: detected.declared ?? detected.name)
         }
@@ -77,6 +77,14 @@ public final class HTMLDocument {
     }
 
     private static let initialiseLibrary: Void = { xmlInitParser() }()
+
+    /// Whether libxml2 (through iconv) has a decoder for `name`. The handler it finds for iconv
+    /// encodings is allocated per call, so it is closed again here.
+    private static func libxmlCanDecode(_ name: String) -> Bool {
+        guard let handler = xmlFindCharEncodingHandler(name) else { return false }
+        xmlCharEncCloseFunc(handler)
+        return true
+    }
 
     /// The version of the libxml2 library Marquee is running on, as `2.9.14`.
     public static var libxmlVersion: String {

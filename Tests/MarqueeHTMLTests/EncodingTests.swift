@@ -1,5 +1,6 @@
 import Foundation
 import MarqueeHTML
+import MarqueeTestKit
 import Testing
 
 /// `<p>Amélie — “Le Fabuleux Destin”</p>` in a given encoding, with an optional `<meta charset>`.
@@ -106,4 +107,12 @@ private let amelie = "Amélie — “Le Fabuleux Destin”"
     ] as [(String, String?)])
 func contentTypeCharset(header: String, expected: String?) {
     #expect(EncodingSniffer.charset(inContentType: header) == expected)
+}
+
+@Test func otherDeclaredEncodingsDecodeThroughIconv() throws {
+    let data = try Data(contentsOf: MarqueeTestKit.SharedData.fixtures.appendingPathComponent("encodings/latin2.html"))
+    let document = HTMLDocument(data: data)
+    #expect(document.encoding == DetectedEncoding(name: "ISO-8859-2", source: .metaTag))
+    #expect(try document.css("h1").text == "Popeły i diament (1958)")
+    #expect(try document.css("p::text").get() == "Reżyseria: Andrzej Wajda")
 }
