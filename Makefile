@@ -5,14 +5,14 @@ APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
 MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
 
-.PHONY: help setup build test demo bench bench-html bench-store leakcheck fmt lint clean
+.PHONY: help setup build test demo bench bench-html bench-store bench-ml leakcheck fmt lint clean
 
 help:
 	@echo "make setup      install the system libraries (apt) and resolve Swift packages"
 	@echo "make build      debug build of the package"
 	@echo "make test       the whole test suite, offline"
 	@echo "make demo       the main job on bundled fixtures, offline"
-	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store"
+	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml"
 	@echo "make leakcheck  parse every real page repeatedly under valgrind; fails on a leak"
 	@echo "make fmt        format the sources with swift-format"
 
@@ -30,13 +30,16 @@ test:
 demo: build
 	@bash scripts/demo.sh $(MARQUEE)
 
-bench: bench-html bench-store
+bench: bench-html bench-store bench-ml
 
 bench-html:
 	@bash Benchmarks/run.sh $(BENCH_VENV)
 
 bench-store:
 	@bash Benchmarks/store/run.sh $(BENCH_VENV)
+
+bench-ml:
+	@bash Benchmarks/ml/run.sh $(BENCH_VENV)
 
 leakcheck:
 	@bash scripts/leakcheck.sh

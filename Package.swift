@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "MarqueeNormalize", targets: ["MarqueeNormalize"]),
         .library(name: "MarqueeStore", targets: ["MarqueeStore"]),
         .library(name: "MarqueeFetch", targets: ["MarqueeFetch"]),
+        .library(name: "MarqueeML", targets: ["MarqueeML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -54,6 +55,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "CMarqueeKernels"),
+        .target(
+            name: "MarqueeML",
+            dependencies: ["CMarqueeKernels", "MarqueeCore", "MarqueeStore", "MarqueeNormalize"],
+            // The SGD loops are ~30x slower unoptimised; debug builds (and so `swift test`) optimise
+            // this one target so the MovieLens tests take seconds, not minutes.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         .executableTarget(
             name: "marquee",
             dependencies: [
@@ -62,6 +71,7 @@ let package = Package(
                 "MarqueeNormalize",
                 "MarqueeStore",
                 "MarqueeFetch",
+                "MarqueeML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -101,6 +111,10 @@ let package = Package(
         .testTarget(
             name: "MarqueeFetchTests",
             dependencies: ["MarqueeFetch", "MarqueeTestKit", "MarqueeCore"]
+        ),
+        .testTarget(
+            name: "MarqueeMLTests",
+            dependencies: ["MarqueeML", "MarqueeStore", "MarqueeTestKit"]
         ),
         .testTarget(
             name: "MarqueeCLITests",

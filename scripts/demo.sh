@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job while the pipeline is being built, offline: extraction and normalisation on a
-# bundled page, then the feature store on a bundled MovieLens-shaped folder.
+# bundled page, the feature store on a bundled MovieLens-shaped folder, then training,
+# evaluation and recommendation on the dataset built from it.
 set -euo pipefail
 marquee=${1:-.build/debug/marquee}
 page=fixtures/demo/film.html
@@ -50,3 +51,12 @@ step query "SELECT e.key AS film, COUNT(*) AS ratings, AVG(o.value) AS mean FROM
 echo
 echo "Writes are refused (exit status 64):"
 step query "DELETE FROM observations" "${store[@]}" || echo "exit status $?"
+
+echo
+echo "Evaluate recommenders on the dataset (2-fold CV of 11 ratings: a smoke test, not a score):"
+step evaluate --dataset ratings --algorithm baseline --cv 2 "${store[@]}"
+step evaluate --dataset ratings --algorithm svd --param n_factors=4 --cv 2 --report "$work/report.html" "${store[@]}"
+step train --dataset ratings --algorithm svd --param n_factors=4 --out "$work/svd.mqm" "${store[@]}"
+step recommend "$work/svd.mqm" --user 1 -k 3
+echo
+echo "Report: $work/report.html (open it in a browser). On real data: marquee import movielens ../shared/movielens/ml-latest-small"

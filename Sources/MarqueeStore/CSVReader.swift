@@ -2,22 +2,27 @@ import Foundation
 
 /// Reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, quoted line breaks) row by row,
 /// remembering each row's first line number for error messages.
-struct CSVReader: Sequence {
-    struct Row {
+public struct CSVReader: Sequence {
+    public struct Row {
         /// 1-based line where the row starts.
-        var line: Int
-        var fields: [String]
+        public var line: Int
+        /// The row's fields, unquoted.
+        public var fields: [String]
     }
 
-    let bytes: [UInt8]
+    /// The whole input.
+    public let bytes: [UInt8]
 
-    init(data: Data) {
+    /// Reads `data` (a leading UTF-8 byte-order mark is skipped).
+    public init(data: Data) {
         bytes = Array(data)
     }
 
-    func makeIterator() -> Iterator { Iterator(bytes: bytes) }
+    /// Iterates the rows in order.
+    public func makeIterator() -> Iterator { Iterator(bytes: bytes) }
 
-    struct Iterator: IteratorProtocol {
+    /// The row iterator.
+    public struct Iterator: IteratorProtocol {
         let bytes: [UInt8]
         var position = 0
         var line = 1
@@ -27,7 +32,8 @@ struct CSVReader: Sequence {
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
         }
 
-        mutating func next() -> Row? {
+        /// The next row, or `nil` at the end.
+        public mutating func next() -> Row? {
             guard position < bytes.count else { return nil }
             let startLine = line
             var fields: [String] = []

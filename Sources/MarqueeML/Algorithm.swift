@@ -1,0 +1,168 @@
+import MarqueeCore
+import MarqueeNormalize
+
+/// The recommenders Marquee trains.
+public enum Algorithm: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Global mean + user and film biases by alternating least squares (Surprise `BaselineOnly`).
+    case baseline
+    /// Biased matrix factorisation by SGD with Surprise's update rules and defaults.
+    case svd
+    /// SVD++ (implicit feedback from the films each user rated), Surprise's rules and defaults.
+    case svdpp
+    /// SVD whose film biases and factors are tied to the films' content features, so films with
+    /// few or no ratings still get personalised predictions.
+    case hybrid
+    /// Sanity baseline: ranks films by rating count, predicts each film's mean rating.
+    case popularity
+    /// Sanity baseline: normal noise around the mean (Surprise `NormalPredictor`).
+    case random
+
+    /// The hyper-parameters the algorithm takes, in display order.
+    public var parameterSpecs: [ParameterSpec] {
+        let scale = [
+            ParameterSpec("rating_min", nil, "lowest rating; predictions are clipped (default: the data's minimum)"),
+            ParameterSpec("rating_max", nil, "highest rating (default: the data's maximum)"),
+        ]
+        func sgd(factors: Double, learningRate: Double) -> [ParameterSpec] {
+            [
+                ParameterSpec("n_factors", factors, "number of latent factors", integer: true),
+                ParameterSpec("n_epochs", 20, "passes over the training ratings", integer: true),
+                ParameterSpec("init_mean", 0, "mean of the factors' normal initialisation"),
+                ParameterSpec("init_std", 0.1, "standard deviation of the initialisation"),
+                ParameterSpec("lr_all", learningRate, "learning rate of every parameter"),
+                ParameterSpec("reg_all", 0.02, "regularisation of every parameter"),
+                ParameterSpec("lr_bu", nil, "learning rate of user biases (default lr_all)"),
+                ParameterSpec("lr_bi", nil, "learning rate of film biases (default lr_all)"),
+                ParameterSpec("lr_pu", nil, "learning rate of user factors (default lr_all)"),
+                ParameterSpec("lr_qi", nil, "learning rate of film factors (default lr_all)"),
+                ParameterSpec("reg_bu", nil, "regularisation of user biases (default reg_all)"),
+                ParameterSpec("reg_bi", nil, "regularisation of film biases (default reg_all)"),
+                ParameterSpec("reg_pu", nil, "regularisation of user factors (default reg_all)"),
+                ParameterSpec("reg_qi", nil, "regularisation of film factors (default reg_all)"),
+            ]
+        }
+        switch self {
+        case .baseline:
+            return [
+                ParameterSpec("n_epochs", 10, "ALS iterations", integer: true),
+                ParameterSpec("reg_u", 15, "regularisation of user biases"),
+                ParameterSpec("reg_i", 10, "regularisation of film biases"),
+            ] + scale
+        case .svd:
+            return sgd(factors: 100, learningRate: 0.005) + [
+                ParameterSpec("biased", 1, "1: global mean and biases; 0: pure factorisation (Funk)", integer: true)
+            ] + scale
+        case .svdpp:
+            return sgd(factors: 20, learningRate: 0.007) + [
+                ParameterSpec("lr_yj", nil, "learning rate of implicit factors (default lr_all)"),
+                ParameterSpec("reg_yj", nil, "regularisation of implicit factors (default reg_all)"),
+            ] + scale
+        case .hybrid:
+            return sgd(factors: 100, learningRate: 0.005) + [
+                ParameterSpec("lr_content", 0.001, "learning rate of the content-feature weights"),
+                ParameterSpec("reg_content", 0.0005, "regularisation of the content-feature weights"),
+                ParameterSpec(
+                    "min_films", 5, "keep a categorical feature value shared by at least this many films", integer: true
+                ),
+            ] + scale
+        case .popularity:
+            return [
+                ParameterSpec(
+                    "damping", 0, "shrinks each film's mean toward the global mean by this many pseudo-ratings")
+            ]
+                + scale
+        case .random:
+            return scale
+        }
+    }
+}
+
+/// One hyper-parameter: its name, default (`nil`: derived from another), meaning.
+public struct ParameterSpec: Sendable, Hashable {
+    /// `n_factors`.
+    public var name: String
+    /// The default, or `nil` when it is derived (from `lr_all`, the data, …).
+    public var defaultValue: Double?
+    /// One line of help.
+    public var help: String
+    /// Whether only integers make sense.
+    public var integer: Bool
+
+    init(_ name: String, _ defaultValue: Double?, _ help: String, integer: Bool = false) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.help = help
+        self.integer = integer
+    }
+}
+
+/// An algorithm's resolved hyper-parameters: defaults overridden by `key=value` settings.
+public struct Hyperparameters: Sendable, Hashable {
+    /// Explicit or default values by name (derived ones absent until resolved).
+    public private(set) var values: [String: Double]
+    /// The algorithm they belong to.
+    public let algorithm: Algorithm
+
+    /// The defaults overridden by `settings` (`["n_factors=50", "lr_all=0.01"]`).
+    /// - Throws: ``MarqueeError`` `.usage` for a malformed setting, an unknown name (with the
+    ///   closest known one) or a non-integer where an integer is needed.
+    public init(_ algorithm: Algorithm, settings: [String] = []) throws(MarqueeError) {
+        self.algorithm = algorithm
+        let specs = algorithm.parameterSpecs
+        values = [:]
+        for spec in specs { values[spec.name] = spec.defaultValue }
+        for setting in settings {
+            let parts = setting.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw MarqueeError(.usage, "--param \"\(setting)\" is not key=value", hint: "e.g. --param n_factors=50")
+            }
+            guard let spec = specs.first(where: { $0.name == parts[0] }) else {
+                let names = specs.map(\.name)
+                let closest = names.min {
+                    TextCleanup.editDistance($0, parts[0]) < TextCleanup.editDistance($1, parts[0])
+                }
+                throw MarqueeError(
+                    .usage, "\(algorithm.rawValue) has no parameter \"\(parts[0])\"",
+                    hint: (closest.map { "did you mean \($0)? " } ?? "") + "known: \(names.joined(separator: ", "))")
+            }
+            let text = parts[1].lowercased()
+            guard let value = text == "true" ? 1 : text == "false" ? 0 : Double(text), value.isFinite else {
+                throw MarqueeError(.usage, "--param \(setting): \"\(parts[1])\" is not a number")
+            }
+            if spec.integer, value.rounded() != value || value < 0 {
+                throw MarqueeError(.usage, "--param \(setting): \(spec.name) must be a whole number ≥ 0")
+            }
+            values[spec.name] = value
+        }
+    }
+
+    /// The value of `name`, falling back to `fallback` (`lr_bu` → `lr_all`).
+    public func value(_ name: String, or fallback: String? = nil) -> Double {
+        values[name] ?? fallback.flatMap { values[$0] } ?? 0
+    }
+
+    /// An integer parameter.
+    public func integer(_ name: String) -> Int { Int(value(name)) }
+
+    /// The rating scale: `rating_min`/`rating_max` or the training data's range.
+    public func ratingScale(data: ClosedRange<Double>) -> ClosedRange<Double> {
+        let low = values["rating_min"] ?? data.lowerBound
+        let high = values["rating_max"] ?? data.upperBound
+        return low <= high ? low...high : high...low
+    }
+
+    /// Every parameter, derived ones resolved, for reports and model files.
+    public func resolved(data: ClosedRange<Double>) -> [String: Double] {
+        var all = values
+        for spec in algorithm.parameterSpecs where all[spec.name] == nil {
+            switch spec.name {
+            case "rating_min": all[spec.name] = ratingScale(data: data).lowerBound
+            case "rating_max": all[spec.name] = ratingScale(data: data).upperBound
+            case let name where name.hasPrefix("lr_"): all[name] = values["lr_all"]
+            case let name where name.hasPrefix("reg_"): all[name] = values["reg_all"]
+            default: break
+            }
+        }
+        return all
+    }
+}

@@ -1,0 +1,283 @@
+import Dispatch
+import Foundation
+import MarqueeCore
+import Synchronization
+
+/// What to evaluate and how.
+public struct EvaluationRequest: Sendable {
+    /// The algorithm.
+    public var algorithm: Algorithm
+    /// Its hyper-parameters.
+    public var parameters: Hyperparameters
+    /// How to split the ratings.
+    public var split: SplitStrategy
+    /// Seed of the split and of every fit.
+    public var seed: UInt32
+    /// Cut-off of the ranking metrics; 0 skips them.
+    public var k: Int
+    /// Test ratings at or above this count as relevant; `nil`: every test rating is relevant.
+    public var relevanceThreshold: Double?
+    /// Folds fitted at once (results do not depend on it).
+    public var parallelism: Int
+
+    /// Creates a request; `parallelism` defaults to the number of cores.
+    public init(
+        algorithm: Algorithm, parameters: Hyperparameters, split: SplitStrategy, seed: UInt32 = 0, k: Int = 10,
+        relevanceThreshold: Double? = nil, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
+        self.algorithm = algorithm
+        self.parameters = parameters
+        self.split = split
+        self.seed = seed
+        self.k = k
+        self.relevanceThreshold = relevanceThreshold
+        self.parallelism = max(1, parallelism)
+    }
+}
+
+/// One fold's results, with the raw pairs the report plots.
+public struct FoldOutcome: Sendable {
+    /// Accuracy on the fold's test ratings.
+    public var rmse, mae: Double
+    /// Seconds to fit, to predict the test ratings, to rank every test user's candidates.
+    public var fitSeconds, predictSeconds, rankingSeconds: Double
+    /// Top-k metrics (nil when k is 0).
+    public var ranking: Metrics.Ranking?
+    /// Catalogue coverage of the top-k lists.
+    public var coverage: Double?
+    /// Test ratings, predictions, and each test film's number of training ratings.
+    public var actual, predicted: [Double]
+    /// See `actual`.
+    public var itemTrainingCount: [Int32]
+    /// Ratings on each side.
+    public var trainCount, testCount: Int
+}
+
+/// The result of an evaluation.
+public struct Evaluation: Sendable {
+    /// The request evaluated.
+    public var request: EvaluationRequest
+    /// The dataset version the table came from, if known.
+    public var datasetVersion: String?
+    /// Ratings, users and films in the table.
+    public var ratings, users, films: Int
+    /// Every parameter, resolved.
+    public var parameters: [String: Double]
+    /// Per fold, in fold order.
+    public var folds: [FoldOutcome]
+    /// Seconds from start to end (folds run in parallel).
+    public var wallSeconds: Double
+
+    /// The JSON summary `marquee evaluate --format json` prints (a stable interface).
+    public var summary: EvaluationSummary { EvaluationSummary(self) }
+}
+
+/// Progress events of an evaluation.
+public enum EvaluationProgress: Sendable {
+    /// A fold finished fitting (fold number from 1, folds).
+    case foldFinished(Int, Int, rmse: Double)
+}
+
+/// Cross-validates or holds out, fits, predicts and ranks.
+public enum Evaluator {
+    /// Runs `request` on `table`. Deterministic for the seed whatever the parallelism.
+    /// - Throws: ``MarqueeError`` when the split cannot be made.
+    public static func evaluate(
+        _ request: EvaluationRequest, on table: RatingTable, datasetVersion: String? = nil,
+        progress: (@Sendable (EvaluationProgress) -> Void)? = nil
+    ) throws(MarqueeError) -> Evaluation {
+        let started = DispatchTime.now()
+        let folds = try request.split.folds(of: table, seed: request.seed)
+        let outcomes = Mutex([FoldOutcome?](repeating: nil, count: folds.count))
+        let next = Atomic<Int>(0)
+        let finished = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(request.parallelism, folds.count)) { _ in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < folds.count else { return }
+                let outcome = run(request, fold: folds[index], table: table)
+                outcomes.withLock { $0[index] = outcome }
+                let done = finished.add(1, ordering: .relaxed).newValue
+                progress?(.foldFinished(done, folds.count, rmse: outcome.rmse))
+            }
+        }
+        return Evaluation(
+            request: request, datasetVersion: datasetVersion, ratings: table.count, users: table.userIDs.count,
+            films: table.itemIDs.count, parameters: request.parameters.resolved(data: table.ratingRange),
+            folds: outcomes.withLock { $0.map { $0! } }, wallSeconds: seconds(since: started))
+    }
+
+    static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    /// Fits one fold and measures it.
+    static func run(_ request: EvaluationRequest, fold: Fold, table: RatingTable) -> FoldOutcome {
+        var start = DispatchTime.now()
+        let set = TrainingSet(table: table, rows: fold.train)
+        let model = Trainer.fit(request.algorithm, parameters: request.parameters, on: set, seed: request.seed)
+        let fitSeconds = seconds(since: start)
+
+        start = DispatchTime.now()
+        var actual: [Double] = []
+        var predicted: [Double] = []
+        var trainingCount: [Int32] = []
+        actual.reserveCapacity(fold.test.count)
+        predicted.reserveCapacity(fold.test.count)
+        for row in fold.test {
+            let item = model.itemRow(of: Int(table.items[row]))
+            actual.append(table.ratings[row])
+            predicted.append(model.predict(user: model.userRow(of: Int(table.users[row])), item: item))
+            trainingCount.append(item >= 0 ? model.itemRatingCount[item] : 0)
+        }
+        let predictSeconds = seconds(since: start)
+
+        start = DispatchTime.now()
+        var ranking: Metrics.Ranking?
+        var coverage: Double?
+        if request.k > 0 {
+            let users = rankedUsers(model: model, fold: fold, table: table, request: request)
+            ranking = Metrics.ranking(users, k: request.k)
+            coverage = Metrics.coverage(users.map(\.recommended), k: request.k, catalogue: model.itemIDs.count)
+        }
+        return FoldOutcome(
+            rmse: Metrics.rmse(actual: actual, predicted: predicted),
+            mae: Metrics.mae(actual: actual, predicted: predicted), fitSeconds: fitSeconds,
+            predictSeconds: predictSeconds, rankingSeconds: seconds(since: start), ranking: ranking,
+            coverage: coverage, actual: actual, predicted: predicted, itemTrainingCount: trainingCount,
+            trainCount: fold.train.count, testCount: fold.test.count)
+    }
+
+    /// Every test user known to the model, with a full ranking of the films they did not rate in
+    /// training and their relevant test films (films unknown to the model still count as
+    /// relevant, as misses).
+    static func rankedUsers(model: FactorModel, fold: Fold, table: RatingTable, request: EvaluationRequest)
+        -> [Metrics.RankedUser]
+    {
+        var relevant: [Int: Set<Int>] = [:]
+        for row in fold.test {
+            let user = model.userRow(of: Int(table.users[row]))
+            guard user >= 0 else { continue }
+            if let threshold = request.relevanceThreshold, table.ratings[row] < threshold { continue }
+            let tableItem = Int(table.items[row])
+            let item = model.itemRow(of: tableItem)
+            relevant[user, default: []].insert(item >= 0 ? item : -1 - tableItem)
+        }
+        return relevant.keys.sorted().map { user in
+            let seen = Set(model.seen(byUser: user))
+            let top = model.topK(user: user, k: request.k, excluding: seen)
+            return Metrics.RankedUser(recommended: top.map(\.item), relevant: relevant[user]!)
+        }
+    }
+}
+
+/// `marquee evaluate`'s JSON: keep the field names stable, other tools read them.
+public struct EvaluationSummary: Sendable, Codable {
+    /// Mean, population std and per-fold values of one metric.
+    public struct Statistic: Sendable, Codable {
+        /// Mean over folds.
+        public var mean: Double
+        /// Population standard deviation over folds.
+        public var std: Double
+        /// Values in fold order.
+        public var perFold: [Double]
+
+        enum CodingKeys: String, CodingKey {
+            case mean, std
+            case perFold = "per_fold"
+        }
+
+        init(_ values: [Double]) {
+            (mean, std) = Metrics.meanAndStd(values)
+            perFold = values
+        }
+    }
+
+    /// The split in words.
+    public struct Split: Sendable, Codable {
+        /// `kfold`, `random`, `stratified`, `temporal`, `cold-items`.
+        public var method: String
+        /// The `--cv`/`--split` spelling.
+        public var spec: String
+        /// Number of folds.
+        public var folds: Int
+        /// Seed.
+        public var seed: UInt32
+    }
+
+    /// Ranking metrics averaged over folds.
+    public struct RankingSummary: Sendable, Codable {
+        /// Cut-off.
+        public var k: Int
+        /// Means over folds.
+        public var precision, recall, ndcg, map, hitRate, coverage: Double
+        /// Users per fold on average.
+        public var users: Double
+        /// Relevance threshold, if any.
+        public var relevanceThreshold: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case k, precision, recall, ndcg, map, coverage, users
+            case hitRate = "hit_rate"
+            case relevanceThreshold = "relevance_threshold"
+        }
+    }
+
+    /// `svd`.
+    public var algorithm: String
+    /// Every hyper-parameter, resolved.
+    public var params: [String: Double]
+    /// How the ratings were split.
+    public var split: Split
+    /// The dataset version evaluated on.
+    public var datasetVersion: String?
+    /// Size of the dataset.
+    public var ratings, users, films: Int
+    /// Accuracy over folds.
+    public var rmse, mae: Statistic
+    /// Top-k metrics over folds, unless k was 0.
+    public var ranking: RankingSummary?
+    /// Seconds summed over folds (fit, predict, rank) and from start to end.
+    public var fitSeconds, predictSeconds, rankingSeconds, wallSeconds: Double
+    /// Marquee's version.
+    public var marqueeVersion: String
+
+    enum CodingKeys: String, CodingKey {
+        case algorithm, params, split, ratings, users, films, rmse, mae, ranking
+        case datasetVersion = "dataset_version"
+        case fitSeconds = "fit_seconds"
+        case predictSeconds = "predict_seconds"
+        case rankingSeconds = "ranking_seconds"
+        case wallSeconds = "wall_seconds"
+        case marqueeVersion = "marquee_version"
+    }
+
+    init(_ evaluation: Evaluation) {
+        let request = evaluation.request
+        let folds = evaluation.folds
+        algorithm = request.algorithm.rawValue
+        params = evaluation.parameters
+        split = Split(
+            method: request.split.method, spec: request.split.description, folds: folds.count, seed: request.seed)
+        datasetVersion = evaluation.datasetVersion
+        ratings = evaluation.ratings
+        users = evaluation.users
+        films = evaluation.films
+        rmse = Statistic(folds.map(\.rmse))
+        mae = Statistic(folds.map(\.mae))
+        let rankings = folds.compactMap(\.ranking)
+        if !rankings.isEmpty, rankings.count == folds.count {
+            func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+            ranking = RankingSummary(
+                k: request.k, precision: mean(rankings.map(\.precision)), recall: mean(rankings.map(\.recall)),
+                ndcg: mean(rankings.map(\.ndcg)), map: mean(rankings.map(\.map)),
+                hitRate: mean(rankings.map(\.hitRate)), coverage: mean(folds.compactMap(\.coverage)),
+                users: mean(rankings.map { Double($0.users) }), relevanceThreshold: request.relevanceThreshold)
+        }
+        fitSeconds = folds.reduce(0) { $0 + $1.fitSeconds }
+        predictSeconds = folds.reduce(0) { $0 + $1.predictSeconds }
+        rankingSeconds = folds.reduce(0) { $0 + $1.rankingSeconds }
+        wallSeconds = evaluation.wallSeconds
+        marqueeVersion = MarqueeVersion.current
+    }
+}

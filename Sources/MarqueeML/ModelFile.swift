@@ -1,0 +1,216 @@
+import Foundation
+import MarqueeCore
+
+/// Reads and writes `.mqm` model files (see `docs/model-format.md`):
+///
+/// ```
+/// "MQMODEL\0"  u32 LE format version  u32 LE header length  header JSON (UTF-8)
+/// zero padding to a multiple of 8 bytes   arrays (little-endian float32 / int32)
+/// ```
+///
+/// The header names every array with its dtype, shape and byte offset from the start of the
+/// array section, so any language can load the model. The bytes depend only on the model: the
+/// same seed and data give the same file.
+public enum ModelFile {
+    /// The first 8 bytes.
+    public static let magic: [UInt8] = Array("MQMODEL\0".utf8)
+    /// The format version this code writes and reads.
+    public static let formatVersion: UInt32 = 1
+
+    /// The JSON header.
+    public struct Header: Codable, Sendable {
+        /// One stored array.
+        public struct ArrayEntry: Codable, Sendable {
+            /// `user_factors`.
+            public var name: String
+            /// `float32` or `int32`.
+            public var dtype: String
+            /// Dimensions, row-major.
+            public var shape: [Int]
+            /// Byte offset from the start of the array section.
+            public var offset: Int
+        }
+
+        /// ``ModelFile/formatVersion`` when written.
+        public var formatVersion: UInt32
+        /// What trained the model.
+        public var algorithm: Algorithm
+        /// Every hyper-parameter, resolved.
+        public var params: [String: Double]
+        /// The dataset version trained on.
+        public var datasetVersion: String?
+        /// The Marquee that wrote the file.
+        public var marqueeVersion: String
+        /// `[min, max]` of predictions.
+        public var ratingScale: [Double]
+        /// μ.
+        public var globalMean: Double
+        /// See ``FactorModel/biased``.
+        public var biased: Bool
+        /// Factors per row.
+        public var nFactors: Int
+        /// The random model's noise seed.
+        public var noiseSeed: UInt64?
+        /// The random model's noise standard deviation.
+        public var noiseStd: Double?
+        /// User ids by row.
+        public var users: [String]
+        /// Film ids by row.
+        public var items: [String]
+        /// Film labels by row.
+        public var itemLabels: [String]?
+        /// The stored arrays.
+        public var arrays: [ArrayEntry]
+
+        enum CodingKeys: String, CodingKey {
+            case algorithm, params, biased, users, items, arrays
+            case formatVersion = "format_version"
+            case datasetVersion = "dataset_version"
+            case marqueeVersion = "marquee_version"
+            case ratingScale = "rating_scale"
+            case globalMean = "global_mean"
+            case nFactors = "n_factors"
+            case noiseSeed = "noise_seed"
+            case noiseStd = "noise_std"
+            case itemLabels = "item_labels"
+        }
+    }
+
+    /// A model read back, with the dataset version it was trained on.
+    public struct Loaded: Sendable {
+        /// The model (float32 values widened to double).
+        public var model: FactorModel
+        /// The header as stored.
+        public var header: Header
+    }
+
+    /// The file's bytes for `model`, trained on `datasetVersion`.
+    public static func encode(_ model: FactorModel, datasetVersion: String?) -> Data {
+        var section = Data()
+        var entries: [Header.ArrayEntry] = []
+        func add(_ name: String, floats: [Double], shape: [Int]) {
+            entries.append(.init(name: name, dtype: "float32", shape: shape, offset: section.count))
+            for value in floats {
+                withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { section.append(contentsOf: $0) }
+            }
+        }
+        func add(_ name: String, ints: [Int32], shape: [Int]) {
+            entries.append(.init(name: name, dtype: "int32", shape: shape, offset: section.count))
+            for value in ints { withUnsafeBytes(of: value.littleEndian) { section.append(contentsOf: $0) } }
+        }
+        let users = model.userIDs.count
+        let items = model.itemIDs.count
+        add("user_bias", floats: model.userBias, shape: [users])
+        add("item_bias", floats: model.itemBias, shape: [items])
+        add("user_factors", floats: model.userFactors, shape: [users, model.factorCount])
+        add("item_factors", floats: model.itemFactors, shape: [items, model.factorCount])
+        add("item_rating_count", ints: model.itemRatingCount, shape: [items])
+        add("seen_start", ints: model.seenStart.map { Int32($0) }, shape: [model.seenStart.count])
+        add("seen_items", ints: model.seenItems, shape: [model.seenItems.count])
+        if let score = model.itemRankScore { add("item_rank_score", floats: score, shape: [items]) }
+
+        let header = Header(
+            formatVersion: formatVersion, algorithm: model.algorithm, params: model.parameters,
+            datasetVersion: datasetVersion, marqueeVersion: MarqueeVersion.current,
+            ratingScale: [model.ratingScale.lowerBound, model.ratingScale.upperBound], globalMean: model.globalMean,
+            biased: model.biased, nFactors: model.factorCount, noiseSeed: model.noise?.seed,
+            noiseStd: model.noise?.standardDeviation, users: model.userIDs, items: model.itemIDs,
+            itemLabels: model.itemLabels, arrays: entries)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(header)) ?? Data()
+        var file = Data(magic)
+        withUnsafeBytes(of: formatVersion.littleEndian) { file.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(json.count).littleEndian) { file.append(contentsOf: $0) }
+        file.append(json)
+        file.append(contentsOf: [UInt8](repeating: 0, count: (8 - file.count % 8) % 8))
+        file.append(section)
+        return file
+    }
+
+    /// Writes `model` to `url` atomically.
+    public static func write(_ model: FactorModel, datasetVersion: String?, to url: URL) throws(MarqueeError) {
+        do {
+            try encode(model, datasetVersion: datasetVersion).write(to: url, options: .atomic)
+        } catch {
+            throw MarqueeError(.failure, "cannot write \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Reads a model file.
+    /// - Throws: ``MarqueeError`` `.dataError` saying what is wrong with the file (not a model, a
+    ///   newer format, truncated arrays), `.failure` when it cannot be read.
+    public static func read(_ url: URL) throws(MarqueeError) -> Loaded {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw MarqueeError(.failure, "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        return try decode(data, source: url.path)
+    }
+
+    /// Decodes a model file's bytes; `source` names them in errors.
+    public static func decode(_ data: Data, source: String) throws(MarqueeError) -> Loaded {
+        let bytes = [UInt8](data)
+        func fail(_ message: String) -> MarqueeError {
+            MarqueeError(.dataError, message, location: source, hint: "train it again with marquee train")
+        }
+        guard bytes.count >= 16, Array(bytes[0..<8]) == magic else { throw fail("not a Marquee model file") }
+        func u32(_ at: Int) -> UInt32 {
+            UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+        }
+        let version = u32(8)
+        guard version == formatVersion else {
+            throw fail("format version \(version); this Marquee reads version \(formatVersion)")
+        }
+        let length = Int(u32(12))
+        guard 16 + length <= bytes.count else { throw fail("header truncated") }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + length)]))
+        } catch {
+            throw fail("header is not valid: \(error)")
+        }
+        let base = (16 + length + 7) / 8 * 8
+        func array(_ name: String, required: Bool = true) throws(MarqueeError) -> (
+            entry: Header.ArrayEntry, start: Int
+        )? {
+            guard let entry = header.arrays.first(where: { $0.name == name }) else {
+                if required { throw fail("array \(name) missing") }
+                return nil
+            }
+            let start = base + entry.offset
+            guard start + entry.shape.reduce(1, *) * 4 <= bytes.count else { throw fail("array \(name) truncated") }
+            return (entry, start)
+        }
+        func floats(_ name: String, required: Bool = true) throws(MarqueeError) -> [Double]? {
+            guard let (entry, start) = try array(name, required: required) else { return nil }
+            return (0..<entry.shape.reduce(1, *)).map { Double(Float(bitPattern: u32(start + $0 * 4))) }
+        }
+        func ints(_ name: String) throws(MarqueeError) -> [Int32] {
+            let (entry, start) = try array(name)!
+            return (0..<entry.shape.reduce(1, *)).map { Int32(bitPattern: u32(start + $0 * 4)) }
+        }
+        guard header.ratingScale.count == 2 else { throw fail("rating_scale needs two values") }
+        var model = FactorModel(
+            algorithm: header.algorithm, parameters: header.params,
+            ratingScale: header.ratingScale[0]...max(header.ratingScale[0], header.ratingScale[1]),
+            globalMean: header.globalMean, biased: header.biased, factorCount: header.nFactors,
+            userIDs: header.users, itemIDs: header.items, itemLabels: header.itemLabels,
+            userBias: try floats("user_bias")!, itemBias: try floats("item_bias")!,
+            userFactors: try floats("user_factors")!, itemFactors: try floats("item_factors")!,
+            itemRatingCount: try ints("item_rating_count"), seenStart: try ints("seen_start").map(Int.init),
+            seenItems: try ints("seen_items"), itemRankScore: try floats("item_rank_score", required: false),
+            noise: nil)
+        if let seed = header.noiseSeed, let std = header.noiseStd {
+            model.noise = FactorModel.Noise(seed: seed, standardDeviation: std)
+        }
+        guard model.userBias.count == header.users.count, model.itemBias.count == header.items.count,
+            model.userFactors.count == header.users.count * header.nFactors,
+            model.itemFactors.count == header.items.count * header.nFactors,
+            model.seenStart.count == header.users.count + 1
+        else { throw fail("array shapes do not match the id lists") }
+        return Loaded(model: model, header: header)
+    }
+}

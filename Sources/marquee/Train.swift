@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import MarqueeCore
+import MarqueeML
+
+/// `marquee train`: fit an algorithm on every rating of a dataset and write a model file.
+struct Train: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fit an algorithm on a whole dataset and write a model file (docs/model-format.md).")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Dataset spec name, recorded version id, or a CSV file.") var dataset: String
+    @Option(help: "\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")).") var algorithm: Algorithm
+    @Option(name: .customLong("param"), help: "Hyper-parameter key=value (repeatable).") var params: [String] = []
+    @Option(help: "Seed of the initialisation.") var seed: UInt32 = 0
+    @Option(help: "The model file to write.") var out: String
+
+    func run() async throws {
+        _ = global.makeLogger("marquee.train")
+        try await reportingErrors {
+            let parameters = try Hyperparameters(algorithm, settings: params)
+            let (table, version) = try global.loadRatings(dataset)
+            let started = Date()
+            let set = TrainingSet(table: table, rows: Array(0..<table.count))
+            let model = Trainer.fit(algorithm, parameters: parameters, on: set, seed: seed) { epoch, epochs in
+                TerminalProgress.line("\(algorithm.rawValue): epoch \(epoch)/\(epochs)")
+            }
+            TerminalProgress.line("")
+            let url = URL(fileURLWithPath: out)
+            try ModelFile.write(model, datasetVersion: version, to: url)
+            let bytes = (try? Data(contentsOf: url)) ?? Data()
+            print(
+                String(
+                    format: "trained %@ on %d ratings (%d users, %d films) in %.2f s → %@ (%d bytes)",
+                    algorithm.rawValue, table.count, set.userCount, set.itemCount, Date().timeIntervalSince(started),
+                    out, bytes.count))
+            print("dataset \(version), sha256 \(Hashing.sha256(bytes))")
+        }
+    }
+}
