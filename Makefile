@@ -1,14 +1,15 @@
 # The index of what a developer does. `make help` lists the targets.
 SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config python3 python3-venv
 MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
+TEST_VENV := .venv-test
 
-.PHONY: help setup build test demo bench bench-html bench-store bench-ml leakcheck fmt lint clean
+.PHONY: help setup build test demo bench bench-html bench-store bench-ml leakcheck fmt lint clean regen-onnx
 
 help:
-	@echo "make setup      install the system libraries (apt) and resolve Swift packages"
+	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
 	@echo "make build      debug build of the package"
 	@echo "make test       the whole test suite, offline"
 	@echo "make demo       the main job on bundled fixtures, offline"
@@ -19,6 +20,8 @@ help:
 setup:
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES)
+	[ -x $(TEST_VENV)/bin/python ] || python3 -m venv $(TEST_VENV)
+	$(TEST_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
 	swift package resolve
 
 build:
@@ -50,5 +53,8 @@ fmt:
 lint:
 	swift format lint --recursive Sources Tests
 
+regen-onnx:
+	@bash scripts/regen-onnx.sh
+
 clean:
-	rm -rf .build Benchmarks/.build $(BENCH_VENV)
+	rm -rf .build Benchmarks/.build $(BENCH_VENV) $(TEST_VENV)

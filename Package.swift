@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "MarqueeStore", targets: ["MarqueeStore"]),
         .library(name: "MarqueeFetch", targets: ["MarqueeFetch"]),
         .library(name: "MarqueeML", targets: ["MarqueeML"]),
+        .library(name: "MarqueeExport", targets: ["MarqueeExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", exact: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -63,6 +65,12 @@ let package = Package(
             // this one target so the MovieLens tests take seconds, not minutes.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
+        .target(
+            name: "MarqueeExport",
+            dependencies: [
+                "MarqueeCore", "MarqueeML", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         .executableTarget(
             name: "marquee",
             dependencies: [
@@ -72,6 +80,7 @@ let package = Package(
                 "MarqueeStore",
                 "MarqueeFetch",
                 "MarqueeML",
+                "MarqueeExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -115,6 +124,10 @@ let package = Package(
         .testTarget(
             name: "MarqueeMLTests",
             dependencies: ["MarqueeML", "MarqueeStore", "MarqueeTestKit"]
+        ),
+        .testTarget(
+            name: "MarqueeExportTests",
+            dependencies: ["MarqueeExport", "MarqueeML", "MarqueeTestKit"]
         ),
         .testTarget(
             name: "MarqueeCLITests",
