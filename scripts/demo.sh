@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job while the pipeline is being built, offline: extraction and normalisation on a
 # bundled page, the feature store on a bundled MovieLens-shaped folder, then training,
-# evaluation and recommendation on the dataset built from it.
+# evaluation and recommendation on the dataset built from it, and an ONNX export checked by
+# onnxruntime (make setup installs it into .venv-test).
 set -euo pipefail
 marquee=${1:-.build/debug/marquee}
 page=fixtures/demo/film.html
@@ -58,5 +59,9 @@ step evaluate --dataset ratings --algorithm baseline --cv 2 "${store[@]}"
 step evaluate --dataset ratings --algorithm svd --param n_factors=4 --cv 2 --report "$work/report.html" "${store[@]}"
 step train --dataset ratings --algorithm svd --param n_factors=4 --out "$work/svd.mqm" "${store[@]}"
 step recommend "$work/svd.mqm" --user 1 -k 3
+
+echo
+echo "Export for Triton + Seldon Core v2, and prove the ONNX predicts what Marquee predicts (onnxruntime):"
+step export "$work/svd.mqm" --format seldon-v2 --out "$work/deploy" --verify
 echo
 echo "Report: $work/report.html (open it in a browser). On real data: marquee import movielens ../shared/movielens/ml-latest-small"

@@ -101,7 +101,8 @@ public enum Exporter {
         let uri = storageURI ?? "gs://YOUR-BUCKET/marquee/\(name)"
         switch format {
         case .seldonV2: files["model.yaml"] = Data(SeldonManifests.modelV2(name: name, storageURI: uri).utf8)
-        case .seldonV1: files["seldondeployment.yaml"] = Data(SeldonManifests.deploymentV1(name: name, storageURI: uri).utf8)
+        case .seldonV1:
+            files["seldondeployment.yaml"] = Data(SeldonManifests.deploymentV1(name: name, storageURI: uri).utf8)
         case .mlflow:
             for (path, text) in MLflowLayout.files(name: name, algorithm: model.algorithm.rawValue) {
                 files[path] = Data(text.utf8)
@@ -272,51 +273,51 @@ enum MLflowLayout {
         let outputs = "[\(spec("float32", ONNXGraph.ratingOutput))]"
         return [
             "MLmodel": """
-                artifact_path: \(name)
-                flavors:
-                  onnx:
-                    code: null
-                    data: model.onnx
-                    onnx_version: 1.17.0
-                    providers:
-                    - CPUExecutionProvider
-                  python_function:
-                    data: model.onnx
-                    env:
-                      conda: conda.yaml
-                      virtualenv: python_env.yaml
-                    loader_module: mlflow.onnx
-                    python_version: 3.11.7
-                metadata:
-                  producer: marquee \(MarqueeVersion.current)
-                  algorithm: \(algorithm)
-                mlflow_version: 2.17.0
-                signature:
-                  inputs: '\(inputs)'
-                  outputs: '\(outputs)'
+            artifact_path: \(name)
+            flavors:
+              onnx:
+                code: null
+                data: model.onnx
+                onnx_version: 1.17.0
+                providers:
+                - CPUExecutionProvider
+              python_function:
+                data: model.onnx
+                env:
+                  conda: conda.yaml
+                  virtualenv: python_env.yaml
+                loader_module: mlflow.onnx
+                python_version: 3.11.7
+            metadata:
+              producer: marquee \(MarqueeVersion.current)
+              algorithm: \(algorithm)
+            mlflow_version: 2.17.0
+            signature:
+              inputs: '\(inputs)'
+              outputs: '\(outputs)'
 
-                """,
+            """,
             "conda.yaml": """
-                channels:
-                - conda-forge
-                dependencies:
-                - python=3.11
-                - pip
-                - pip:
-                  - mlflow
-                  - onnx
-                  - onnxruntime
-                name: mlflow-env
+            channels:
+            - conda-forge
+            dependencies:
+            - python=3.11
+            - pip
+            - pip:
+              - mlflow
+              - onnx
+              - onnxruntime
+            name: mlflow-env
 
-                """,
+            """,
             "python_env.yaml": """
-                python: 3.11.7
-                build_dependencies:
-                - pip
-                dependencies:
-                - -r requirements.txt
+            python: 3.11.7
+            build_dependencies:
+            - pip
+            dependencies:
+            - -r requirements.txt
 
-                """,
+            """,
             "requirements.txt": "mlflow\nonnx\nonnxruntime\n",
         ]
     }

@@ -34,7 +34,8 @@ public enum ONNXGraph {
         }
         if !model.biased {
             throw MarqueeError(
-                .usage, "unbiased SVD (biased=0) falls back to the mean for unknown ids, which the exported graph cannot",
+                .usage,
+                "unbiased SVD (biased=0) falls back to the mean for unknown ids, which the exported graph cannot",
                 hint: "train with the default biased=1")
         }
     }
@@ -126,7 +127,8 @@ public enum ONNXGraph {
             ]
             all = "all_scores"
         }
-        graph.node.append(node("TopK", [all, kInput], [scoresOutput, topItemsOutput], int: ["axis": -1, "largest": 1, "sorted": 1]))
+        graph.node.append(
+            node("TopK", [all, kInput], [scoresOutput, topItemsOutput], int: ["axis": -1, "largest": 1, "sorted": 1]))
         return wrap(graph, model: model, doc: "Marquee \(model.algorithm.rawValue): top-k films per user")
     }
 
@@ -189,7 +191,9 @@ public enum ONNXGraph {
         tensor.dims = dims.map(Int64.init)
         tensor.dataType = ElementType.float.rawValue
         var bytes = Data(capacity: values.count * 4)
-        for value in values { withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        for value in values {
+            withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
         tensor.rawData = bytes
         return tensor
     }

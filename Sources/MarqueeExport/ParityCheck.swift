@@ -73,7 +73,8 @@ public struct ParityCheck: Sendable {
                 ("topk_users", .array(topUsers.map { .number(Double($0)) })), ("k", .number(Double(k))),
                 ("topk_expected", .array(topScores.map { .array($0.map { .number($0) }) })),
             ]))
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-parity-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "marquee-parity-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let script = folder.appendingPathComponent("parity.py")
         let input = folder.appendingPathComponent("pairs.json")
@@ -87,8 +88,10 @@ public struct ParityCheck: Sendable {
         let (status, output, errors) = try Self.runProcess(python, [script.path, input.path])
         if status == 3 {
             throw MarqueeError(
-                .unavailable, "onnxruntime is not installed for \(python): \(errors.trimmingCharacters(in: .whitespacesAndNewlines))",
-                hint: "pip install onnxruntime numpy (make setup creates .venv-test), or --python PATH / MARQUEE_PYTHON")
+                .unavailable,
+                "onnxruntime is not installed for \(python): \(errors.trimmingCharacters(in: .whitespacesAndNewlines))",
+                hint: "pip install onnxruntime numpy (make setup creates .venv-test), or --python PATH / MARQUEE_PYTHON"
+            )
         }
         guard status == 0, let report = try? JSONDecoder().decode(Report.self, from: Data(output.utf8)) else {
             throw MarqueeError(
@@ -98,7 +101,8 @@ public struct ParityCheck: Sendable {
         return report
     }
 
-    static func runProcess(_ executable: String, _ arguments: [String]) throws(MarqueeError) -> (Int32, String, String) {
+    static func runProcess(_ executable: String, _ arguments: [String]) throws(MarqueeError) -> (Int32, String, String)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [executable] + arguments
@@ -119,7 +123,9 @@ public struct ParityCheck: Sendable {
         if process.terminationStatus == 127 {
             throw MarqueeError(.unavailable, "no Python at \(executable)", hint: "pass --python PATH")
         }
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self)
+        )
     }
 
     /// The Python side: exit 3 when onnxruntime is missing, else one JSON line.

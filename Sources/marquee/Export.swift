@@ -9,7 +9,8 @@ extension ExportFormat: ExpressibleByArgument {}
 /// `marquee export MODEL --format … --out DIR [--verify]`.
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export a model as ONNX for Triton, Seldon Core or MLflow, and prove it predicts what Marquee predicts.",
+        abstract:
+            "Export a model as ONNX for Triton, Seldon Core or MLflow, and prove it predicts what Marquee predicts.",
         discussion: """
             Formats: onnx (model.onnx + recommend.onnx), triton (a model repository), seldon-v2 (the \
             repository + a Model resource), seldon-v1 (the repository + a SeldonDeployment on \
@@ -53,7 +54,8 @@ struct Export: AsyncParsableCommand {
                 let text = (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""
                 guard let parsed = try? JSONParser().parse(text).value else {
                     throw MarqueeError(
-                        .dataError, "not JSON", location: metrics, hint: "give the output of marquee evaluate --format json")
+                        .dataError, "not JSON", location: metrics,
+                        hint: "give the output of marquee evaluate --format json")
                 }
                 metricsValue = parsed
             }
@@ -70,7 +72,8 @@ struct Export: AsyncParsableCommand {
                     model: loaded.model, ratingModel: directory.appendingPathComponent(result.ratingModelPath),
                     topKModel: directory.appendingPathComponent(topK))
                 let line = String(
-                    format: "parity: %d pairs, max |onnxruntime − marquee| = %.2e; top-k of %d users, max diff %.2e (onnxruntime %@)",
+                    format:
+                        "parity: %d pairs, max |onnxruntime − marquee| = %.2e; top-k of %d users, max diff %.2e (onnxruntime %@)",
                     report.pairs, report.maxAbsDiff, report.topKUsers, report.topKMaxAbsDiff, report.onnxruntime)
                 print(line)
                 guard report.passes(1e-5) else {

@@ -110,7 +110,8 @@ func fixtureModel(_ algorithm: Algorithm = .svd, settings: [String] = ["n_factor
         #expect(v2Result.files.contains("model.yaml") && v2Result.files.contains("films/config.pbtxt"))
         let model = try text(v2, "model.yaml")
         for line in [
-            "apiVersion: mlops.seldon.io/v1alpha1", "kind: Model", "  name: films", #"  storageUri: "gs://bucket/films""#,
+            "apiVersion: mlops.seldon.io/v1alpha1", "kind: Model", "  name: films",
+            #"  storageUri: "gs://bucket/films""#,
             "  - onnx",
         ] {
             #expect(model.contains(line + "\n"), "\(line)")
@@ -140,7 +141,8 @@ func fixtureModel(_ algorithm: Algorithm = .svd, settings: [String] = ["n_factor
 struct OnnxRuntimeTests {
     @Test(arguments: [Algorithm.svd, .svdpp, .baseline, .popularity, .hybrid])
     func exportPredictsWhatMarqueePredicts(_ algorithm: Algorithm) throws {
-        let (loaded, bytes) = try fixtureModel(algorithm, settings: algorithm == .baseline || algorithm == .popularity ? [] : ["n_factors=8"])
+        let (loaded, bytes) = try fixtureModel(
+            algorithm, settings: algorithm == .baseline || algorithm == .popularity ? [] : ["n_factors=8"])
         let folder = scratch()
         _ = try Exporter.export(loaded, sourceBytes: bytes, format: .onnx, name: "m", directory: folder)
         let report = try ParityCheck(python: testPython, pairs: 500).run(

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import MarqueeCore
+import MarqueeExport
+import MarqueeML
+
+/// `marquee serve MODEL`: a local Open Inference Protocol V2 server.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve a model over the Open Inference Protocol V2 (REST) until SIGTERM/SIGINT.",
+        discussion: """
+            Endpoints: GET /v2/health/live, /v2/health/ready, /v2/models/NAME, /v2/models/NAME/ready; \
+            POST /v2/models/NAME/infer (inputs user_index and item_index, INT64, or user_id and \
+            item_id, BYTES → output rating, FP32) and POST /v2/models/NAME/recommend \
+            ({"user_id": …, "k": 10}). Bad requests get 400 with {"error": …}; an unknown model 404; \
+            a body over --max-body 413.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "A model file written by marquee train.") var model: String
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port (0: any free port; the chosen one is printed).") var port = 8080
+    @Option(help: "The model's name in URLs (default marquee-ALGORITHM).") var name: String?
+    @Option(help: "Largest request body in bytes.") var maxBody = 1 << 20
+
+    func run() async throws {
+        let logger = global.makeLogger("marquee.serve")
+        try await reportingErrors {
+            let loaded = try ModelFile.read(URL(fileURLWithPath: model))
+            let modelName = name ?? "marquee-\(loaded.model.algorithm.rawValue)"
+            let service = InferenceService(name: modelName, model: loaded.model)
+            let host = host
+            do {
+                try await InferenceServer.run(service, host: host, port: port, maxBodyBytes: maxBody, logger: logger) {
+                    bound in
+                    // Written unbuffered: scripts and tests wait for this line to learn the port.
+                    FileHandle.standardOutput.write(
+                        Data("serving \(modelName) on http://\(host):\(bound)/v2/models/\(modelName)\n".utf8))
+                }
+            } catch {
+                throw MarqueeError(
+                    .unavailable, "cannot serve on \(host):\(port): \(error)", hint: "is the port in use? try --port 0")
+            }
+            print("stopped")
+        }
+    }
+}
