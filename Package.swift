@@ -46,9 +46,14 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
         .target(
             name: "MarqueeFetch",
-            dependencies: ["CCurl", "MarqueeCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CCurl", "CZlib", "MarqueeCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "MarqueeStore",
@@ -133,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarqueeCLITests",
-            dependencies: ["marquee", "MarqueeTestKit"]
+            dependencies: ["marquee", "MarqueeTestKit", "MarqueeFetch"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -82,7 +82,121 @@ public final class Frontier: Sendable {
                     CREATE INDEX frontier_ready ON frontier(state, next_attempt_ts_us, priority);
                     """)
         }
+        migrator.registerMigration("v2: pages") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pages (
+                        id INTEGER PRIMARY KEY,
+                        fingerprint TEXT NOT NULL,
+                        url TEXT NOT NULL,
+                        final_url TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        content_type TEXT,
+                        body_sha256 TEXT NOT NULL,
+                        body_bytes INTEGER NOT NULL,
+                        fetched_ts_us INTEGER NOT NULL
+                    );
+                    CREATE INDEX pages_fingerprint ON pages(fingerprint);
+                    """)
+        }
         return migrator
+    }
+
+    /// One fetched page's row in `pages` (its body is in a ``PageStore`` under `bodySHA256`).
+    public struct PageRecord: Sendable, Hashable {
+        /// The URL requested.
+        public var url: String
+        /// The URL after redirects.
+        public var finalURL: String
+        /// HTTP status.
+        public var status: Int
+        /// `Content-Type`, if sent.
+        public var contentType: String?
+        /// SHA-256 of the body.
+        public var bodySHA256: String
+        /// Body size in bytes.
+        public var bodyBytes: Int
+
+        /// Creates a record.
+        public init(
+            url: String, finalURL: String, status: Int, contentType: String?, bodySHA256: String, bodyBytes: Int
+        ) {
+            self.url = url
+            self.finalURL = finalURL
+            self.status = status
+            self.contentType = contentType
+            self.bodySHA256 = bodySHA256
+            self.bodyBytes = bodyBytes
+        }
+    }
+
+    /// Marks an item done, records its page and queues the links found on it (at `depth + 1`),
+    /// all in one transaction: after a crash either all of it happened or none did, so no page
+    /// is ever recorded twice and no link is lost.
+    public func complete(
+        _ item: Item, page: PageRecord, etag: String?, lastModified: String?,
+        links: [(url: String, canonical: String)]
+    ) throws(MarqueeError) {
+        let now = now
+        do {
+            try writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO pages (fingerprint, url, final_url, status, content_type, body_sha256, body_bytes, fetched_ts_us)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        item.fingerprint, page.url, page.finalURL, page.status, page.contentType, page.bodySHA256,
+                        page.bodyBytes, now,
+                    ])
+                try db.execute(
+                    sql:
+                        "UPDATE frontier SET state = 'done', etag = ?, last_modified = ?, failure = NULL, updated_ts_us = ? WHERE fingerprint = ?",
+                    arguments: [etag, lastModified, now, item.fingerprint])
+                try Self.insert(links, depth: item.depth + 1, priority: 0, now: now, db: db)
+            }
+        } catch {
+            throw MarqueeError(.failure, "cannot complete \(item.url): \(error)")
+        }
+    }
+
+    /// Pages recorded, oldest first.
+    public func pages() throws(MarqueeError) -> [(fingerprint: String, record: PageRecord)] {
+        do {
+            return try writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM pages ORDER BY id").map { row in
+                    (
+                        row["fingerprint"],
+                        PageRecord(
+                            url: row["url"], finalURL: row["final_url"], status: row["status"],
+                            contentType: row["content_type"], bodySHA256: row["body_sha256"],
+                            bodyBytes: row["body_bytes"])
+                    )
+                }
+            }
+        } catch {
+            throw MarqueeError(.failure, "cannot read pages: \(error)")
+        }
+    }
+
+    /// Number of pages recorded.
+    public func pageCount() throws(MarqueeError) -> Int {
+        do {
+            return try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pages") ?? 0 }
+        } catch {
+            throw MarqueeError(.failure, "cannot count pages: \(error)")
+        }
+    }
+
+    /// Whether any queued item waits for a later attempt, and the earliest such time (UTC µs).
+    public func nextAttempt() throws(MarqueeError) -> Int64? {
+        do {
+            return try writer.read { db in
+                try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_ts_us) FROM frontier WHERE state = 'queued'")
+            }
+        } catch {
+            throw MarqueeError(.failure, "cannot read the frontier: \(error)")
+        }
     }
 
     private var now: Int64 { Microseconds.from(clock.now()) }
@@ -95,25 +209,27 @@ public final class Frontier: Sendable {
     {
         let now = now
         do {
-            return try writer.write { db in
-                var added = 0
-                let insert = try db.makeStatement(
-                    sql: """
-                        INSERT OR IGNORE INTO frontier (fingerprint, url, host, state, depth, priority, updated_ts_us)
-                        VALUES (?, ?, ?, 'queued', ?, ?, ?)
-                        """)
-                for entry in urls {
-                    let host = URLComponents(string: entry.canonical)?.host?.lowercased() ?? ""
-                    try insert.execute(arguments: [
-                        Hashing.sha256(entry.canonical), entry.url, host, depth, priority, now,
-                    ])
-                    added += db.changesCount
-                }
-                return added
-            }
+            return try writer.write { db in try Self.insert(urls, depth: depth, priority: priority, now: now, db: db) }
         } catch {
             throw MarqueeError(.failure, "cannot enqueue: \(error)")
         }
+    }
+
+    private static func insert(
+        _ urls: [(url: String, canonical: String)], depth: Int, priority: Int, now: Int64, db: Database
+    ) throws -> Int {
+        var added = 0
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO frontier (fingerprint, url, host, state, depth, priority, updated_ts_us)
+                VALUES (?, ?, ?, 'queued', ?, ?, ?)
+                """)
+        for entry in urls {
+            let host = URLComponents(string: entry.canonical)?.host?.lowercased() ?? ""
+            try insert.execute(arguments: [Hashing.sha256(entry.canonical), entry.url, host, depth, priority, now])
+            added += db.changesCount
+        }
+        return added
     }
 
     /// Hands out up to `limit` queued items whose next-attempt time has come, highest priority and

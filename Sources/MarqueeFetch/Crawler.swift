@@ -1,0 +1,197 @@
+import Foundation
+import MarqueeCore
+
+/// How far and how fast a crawl goes.
+public struct CrawlOptions: Sendable {
+    /// Fetches in flight at once.
+    public var concurrency = 8
+    /// Stop once this many pages are recorded in the frontier's store (all runs together).
+    public var maxPages: Int?
+    /// Links followed from the start URLs, at most.
+    public var maxDepth = 3
+    /// Hosts whose links are followed; empty: the start URLs' hosts.
+    public var allowedHosts: Set<String> = []
+    /// Allow loopback and private-network addresses (tests, intranets). Off by default.
+    public var allowPrivate = false
+
+    /// The defaults.
+    public init() {}
+}
+
+/// What one run of a crawl did.
+public struct CrawlSummary: Sendable, Hashable {
+    /// Pages fetched and recorded.
+    public var recorded = 0
+    /// Items failed for good (HTTP errors after retries, transport errors, robots).
+    public var failed = 0
+    /// New URLs queued from links.
+    public var queued = 0
+    /// Items re-queued because a previous run stopped while fetching them.
+    public var recovered = 0
+    /// Seconds the run took.
+    public var seconds = 0.0
+}
+
+/// The crawl loop: claim from the ``Frontier``, fetch through any ``PageFetcher`` (the polite
+/// one in production), store bodies in a ``PageStore``, record the page, mark it done and queue
+/// its links in one transaction. Killed at any moment, a restart re-queues what was in flight
+/// and records every page exactly once.
+public struct Crawler: Sendable {
+    /// The frontier (and page records).
+    public let frontier: Frontier
+    /// Where bodies go.
+    public let store: PageStore
+    /// How pages are fetched.
+    public let fetcher: any PageFetcher
+    /// Absolute link URLs found in a page (HTML pages only are asked).
+    public let links: @Sendable (FetchedPage) -> [String]
+    /// A URL's canonical form (the frontier's key), or nil when it is not crawlable.
+    public let canonical: @Sendable (String) -> String?
+
+    /// Assembles a crawler.
+    public init(
+        frontier: Frontier, store: PageStore, fetcher: any PageFetcher,
+        links: @escaping @Sendable (FetchedPage) -> [String], canonical: @escaping @Sendable (String) -> String?
+    ) {
+        self.frontier = frontier
+        self.store = store
+        self.fetcher = fetcher
+        self.links = links
+        self.canonical = canonical
+    }
+
+    /// Crawls from `seeds` (already-seen seeds are not queued again) until nothing is left, the
+    /// page limit is reached, or the task is cancelled.
+    /// - Throws: ``MarqueeError`` when a seed is not crawlable or the frontier cannot be written.
+    public func run(
+        seeds: [String], options: CrawlOptions, progress: (@Sendable (String, String) -> Void)? = nil
+    ) async throws(MarqueeError) -> CrawlSummary {
+        let started = Date()
+        var summary = CrawlSummary()
+        summary.recovered = try frontier.recover()
+        var hosts = options.allowedHosts
+        var seedEntries: [(url: String, canonical: String)] = []
+        for seed in seeds {
+            guard let key = canonical(seed), let host = URLComponents(string: key)?.host?.lowercased() else {
+                throw MarqueeError(.usage, "cannot crawl \(seed)", hint: "give absolute http(s) URLs")
+            }
+            guard options.allowPrivate || !Self.isPrivate(host: host) else {
+                throw MarqueeError(
+                    .usage, "\(seed) is a loopback or private address", hint: "pass --allow-private to crawl it")
+            }
+            if options.allowedHosts.isEmpty { hosts.insert(host) }
+            seedEntries.append((seed, key))
+        }
+        _ = try frontier.enqueue(seedEntries, depth: 0)
+        var recorded = try frontier.counts().byState[.done] ?? 0
+        func limitReached() -> Bool { options.maxPages.map { recorded >= $0 } ?? false }
+
+        while !limitReached(), !Task.isCancelled {
+            var failure: MarqueeError?
+            await withTaskGroup(of: (Frontier.Item, Result<FetchedPage, FetchError>).self) { group in
+                var inFlight = 0
+                func fill() throws(MarqueeError) {
+                    var room = options.concurrency - inFlight
+                    if let max = options.maxPages { room = min(room, max - recorded - inFlight) }
+                    guard room > 0 else { return }
+                    for item in try frontier.claim(limit: room) {
+                        inFlight += 1
+                        group.addTask {
+                            do {
+                                return (item, .success(try await fetcher.fetch(item.url)))
+                            } catch let error as FetchError {
+                                return (item, .failure(error))
+                            } catch {
+                                return (
+                                    item, .failure(FetchError(kind: .transport, url: item.url, message: "\(error)"))
+                                )
+                            }
+                        }
+                    }
+                }
+                do {
+                    try fill()
+                    while let (item, result) = await group.next() {
+                        inFlight -= 1
+                        let outcome = try handle(item, result, options: options, hosts: hosts, summary: &summary)
+                        if outcome == "recorded" { recorded += 1 }
+                        progress?(item.url, outcome)
+                        if !Task.isCancelled { try fill() }
+                    }
+                } catch {
+                    failure = error as? MarqueeError ?? MarqueeError(.failure, "\(error)")
+                    group.cancelAll()
+                }
+            }
+            if let failure { throw failure }
+            // Nothing in flight: done, unless retries wait for a later time.
+            guard !limitReached(), let next = try frontier.nextAttempt() else { break }
+            let wait = Double(next - Microseconds.from(Date())) / 1_000_000
+            if wait > 0 { try? await Task.sleep(for: .seconds(min(wait, 1))) }
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    /// Records one fetch's outcome; returns `recorded`, `failed: reason` or `unchanged`.
+    private func handle(
+        _ item: Frontier.Item, _ result: Result<FetchedPage, FetchError>, options: CrawlOptions, hosts: Set<String>,
+        summary: inout CrawlSummary
+    ) throws(MarqueeError) -> String {
+        let page: FetchedPage
+        switch result {
+        case .failure(let error):
+            try frontier.fail(item.fingerprint, reason: error.kind.rawValue)
+            summary.failed += 1
+            return "failed: \(error.kind.rawValue)"
+        case .success(let fetched): page = fetched
+        }
+        if page.status == 304 {
+            try frontier.complete(
+                item.fingerprint, etag: page.header("ETag"), lastModified: page.header("Last-Modified"))
+            return "unchanged"
+        }
+        guard (200..<300).contains(page.status) else {
+            try frontier.fail(item.fingerprint, reason: "http-\(page.status)")
+            summary.failed += 1
+            return "failed: http-\(page.status)"
+        }
+        let (digest, _) = try store.put(page.body)
+        var found: [(url: String, canonical: String)] = []
+        let contentType = page.header("Content-Type")
+        if item.depth < options.maxDepth, contentType.map({ $0.lowercased().contains("html") }) ?? true {
+            var seen = Set<String>()
+            for link in links(page) {
+                guard let key = canonical(link), seen.insert(key).inserted,
+                    let host = URLComponents(string: key)?.host?.lowercased(), hosts.contains(host),
+                    options.allowPrivate || !Self.isPrivate(host: host)
+                else { continue }
+                found.append((link, key))
+            }
+        }
+        try frontier.complete(
+            item,
+            page: Frontier.PageRecord(
+                url: item.url, finalURL: page.finalURL, status: page.status, contentType: contentType,
+                bodySHA256: digest, bodyBytes: page.body.count),
+            etag: page.header("ETag"), lastModified: page.header("Last-Modified"), links: found)
+        summary.recorded += 1
+        summary.queued += found.count
+        return "recorded"
+    }
+
+    /// Loopback, private-network, link-local and unspecified addresses (IPv4 and IPv6) and `localhost`.
+    public static func isPrivate(host: String) -> Bool {
+        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if host == "localhost" || host.hasSuffix(".localhost") { return true }
+        let octets = host.split(separator: ".").compactMap { UInt8($0) }
+        if octets.count == 4 {
+            switch (octets[0], octets[1]) {
+            case (127, _), (10, _), (0, _), (192, 168), (169, 254): return true
+            case (172, 16...31): return true
+            default: return false
+            }
+        }
+        return host == "::1" || host == "::" || host.hasPrefix("fc") || host.hasPrefix("fd") || host.hasPrefix("fe80:")
+    }
+}

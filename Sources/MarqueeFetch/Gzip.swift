@@ -1,0 +1,57 @@
+import CZlib
+import Foundation
+import MarqueeCore
+
+/// gzip (RFC 1952) compression and decompression with zlib, one member at a time.
+public enum Gzip {
+    /// `data` as one gzip member.
+    public static func compress(_ data: Data, level: Int32 = 6) -> Data {
+        var stream = z_stream()
+        guard marquee_deflate_init_gzip(&stream, level) == Z_OK else { return Data() }
+        defer { deflateEnd(&stream) }
+        var output = Data(count: Int(deflateBound(&stream, uLong(data.count))) + 32)
+        let written: Int = data.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { out in
+                stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
+                stream.avail_in = uInt(input.count)
+                stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
+                stream.avail_out = uInt(out.count)
+                let status = deflate(&stream, Z_FINISH)
+                return status == Z_STREAM_END ? Int(stream.total_out) : -1
+            }
+        }
+        guard written >= 0 else { return Data() }
+        return output.prefix(written)
+    }
+
+    /// The bytes of one gzip member, at most `limit` of them.
+    /// - Throws: ``MarqueeError`` `.dataError` for corrupt input or output over `limit`.
+    public static func decompress(_ data: Data, limit: Int = 1 << 30) throws(MarqueeError) -> Data {
+        var stream = z_stream()
+        guard marquee_inflate_init_gzip(&stream) == Z_OK else {
+            throw MarqueeError(.failure, "zlib could not start")
+        }
+        defer { inflateEnd(&stream) }
+        var output = Data()
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        var status: Int32 = Z_OK
+        data.withUnsafeBytes { input in
+            stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
+            stream.avail_in = uInt(input.count)
+            repeat {
+                chunk.withUnsafeMutableBytes { buffer in
+                    stream.next_out = buffer.bindMemory(to: Bytef.self).baseAddress
+                    stream.avail_out = uInt(buffer.count)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                    output.append(
+                        buffer.bindMemory(to: UInt8.self).baseAddress!, count: buffer.count - Int(stream.avail_out))
+                }
+            } while status == Z_OK && output.count <= limit
+        }
+        guard output.count <= limit else {
+            throw MarqueeError(.dataError, "more than \(limit) bytes after decompression")
+        }
+        guard status == Z_STREAM_END else { throw MarqueeError(.dataError, "corrupt gzip data (zlib \(status))") }
+        return output
+    }
+}

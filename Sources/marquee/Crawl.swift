@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import MarqueeCore
+import MarqueeFetch
+import MarqueeHTML
+import MarqueeNormalize
+
+/// `marquee crawl SEED…`: a polite, resumable crawl into a frontier and a page store.
+struct Crawl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Crawl from start URLs, following links on their hosts; resumable after any stop, even kill -9.",
+        discussion: """
+            State lives in --frontier (SQLite: URLs, states, page records) and bodies in --pages \
+            (content-addressed, gzip). Run the same command again to resume: in-flight URLs are \
+            re-queued, finished ones are never fetched again, every page is recorded once. \
+            robots.txt is obeyed and each host is paced (--rate, --host-concurrency); 429s slow a \
+            host down; 408/429/5xx and transport errors are retried with backoff. \
+            Loopback and private addresses are refused unless --allow-private.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Start URLs.") var seeds: [String]
+    @Option(help: "The frontier database.") var frontier = "crawl.sqlite"
+    @Option(help: "The page store folder.") var pages = "pages"
+    @Option(help: "Fetches in flight at once.") var concurrency = 8
+    @Option(help: "Stop once this many pages are recorded (all runs together).") var maxPages: Int?
+    @Option(help: "Links followed from the start URLs, at most.") var maxDepth = 3
+    @Option(help: "Requests per second per host (0: no pacing).") var rate = 1.0
+    @Option(help: "Requests in flight per host.") var hostConcurrency = 2
+    @Option(help: "User-Agent header (robots.txt groups are matched on its first word).")
+    var userAgent = "Marquee/\(MarqueeVersion.current)"
+    @Option(help: "Attempts per URL, first included.") var maxAttempts = 4
+    @Flag(help: "Do not read robots.txt (only for your own servers).") var ignoreRobots = false
+    @Flag(help: "Allow loopback and private-network addresses.") var allowPrivate = false
+
+    func run() async throws {
+        let logger = global.makeLogger("marquee.crawl")
+        try await reportingErrors {
+            var configuration = HTTPClientConfiguration()
+            configuration.userAgent = userAgent
+            let client = HTTPClient(configuration: configuration)
+            let limiter = HostLimiter(
+                defaults: HostLimiter.Limits(requestsPerSecond: rate, concurrency: hostConcurrency))
+            let retrying = RetryingFetcher(base: client, policy: RetryPolicy(maxAttempts: maxAttempts))
+            let fetcher: any PageFetcher =
+                ignoreRobots
+                ? PacedRetryingFetcher(limiter: limiter, retrying: retrying, base: client)
+                : PoliteFetcher(
+                    base: client, robots: RobotsCache(fetcher: client, agent: userAgent), limiter: limiter,
+                    retrying: retrying)
+            let parent = URL(fileURLWithPath: frontier).deletingLastPathComponent()
+            try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+            var options = CrawlOptions()
+            options.concurrency = concurrency
+            options.maxPages = maxPages
+            options.maxDepth = maxDepth
+            options.allowPrivate = allowPrivate
+            let crawler = Crawler(
+                frontier: try Frontier(path: frontier), store: PageStore(root: URL(fileURLWithPath: pages)),
+                fetcher: fetcher, links: Self.links, canonical: { try? Normalize.canonicalURL($0) })
+            let summary = try await crawler.run(seeds: seeds, options: options) { url, outcome in
+                logger.info("\(outcome)", metadata: ["url": "\(url)"])
+            }
+            print(
+                String(
+                    format:
+                        "crawl: %d pages recorded, %d failed, %d new URLs queued, %d resumed from a previous run, in %.1f s",
+                    summary.recorded, summary.failed, summary.queued, summary.recovered, summary.seconds))
+            print("marquee crawl-status --frontier \(frontier) shows the frontier")
+        }
+    }
+
+    /// Every `<a href>` of an HTML page, absolute, fragments dropped.
+    static func links(_ page: FetchedPage) -> [String] {
+        let document = HTMLDocument(data: page.body, url: page.finalURL, contentType: page.header("Content-Type"))
+        guard let hrefs = try? document.xpath("//a/@href").getAll() else { return [] }
+        let base = URL(string: page.finalURL)
+        return hrefs.compactMap { href in
+            guard let url = URL(string: href.trimmingCharacters(in: .whitespaces), relativeTo: base)?.absoluteURL,
+                var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+            else { return nil }
+            components.fragment = nil
+            return components.string
+        }
+    }
+}
+
+/// Pacing and retries without robots.txt (`--ignore-robots`).
+struct PacedRetryingFetcher: PageFetcher {
+    let inner: PoliteFetcher
+
+    init(limiter: HostLimiter, retrying: RetryingFetcher, base: any PageFetcher) {
+        inner = PoliteFetcher(
+            base: base, robots: RobotsCache(fetcher: AllowAllRobots(), agent: "*"), limiter: limiter, retrying: retrying
+        )
+    }
+
+    func fetch(_ url: String) async throws(FetchError) -> FetchedPage { try await inner.fetch(url) }
+}
+
+/// A robots.txt source that always answers 404 (RFC 9309: no restrictions).
+struct AllowAllRobots: PageFetcher {
+    func fetch(_ url: String) async throws(FetchError) -> FetchedPage {
+        FetchedPage(
+            requestedURL: url, finalURL: url, status: 404, headers: [], body: Data(), redirects: [],
+            timings: .init(connect: 0, firstByte: 0, total: 0), fetchedAt: Date())
+    }
+}
+
+/// `marquee crawl-status`: where a crawl stands.
+struct CrawlStatus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crawl-status", abstract: "Frontier counts by state and host, failures by reason, pages recorded.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The frontier database.") var frontier = "crawl.sqlite"
+
+    func run() async throws {
+        _ = global.makeLogger("marquee.crawl")
+        try await reportingErrors {
+            guard FileManager.default.fileExists(atPath: frontier) else {
+                throw MarqueeError(.dataError, "no frontier at \(frontier)", hint: "run marquee crawl first")
+            }
+            let opened = try Frontier(path: frontier)
+            let counts = try opened.counts()
+            let states = Frontier.State.allCases
+            func line(_ label: String, _ values: [Frontier.State: Int]) -> String {
+                label.padding(toLength: 28, withPad: " ", startingAt: 0)
+                    + states.map { String(format: "%10d", values[$0] ?? 0) }.joined()
+            }
+            print(
+                "host".padding(toLength: 28, withPad: " ", startingAt: 0)
+                    + states.map { String(format: "%10@", $0.rawValue as NSString) }.joined())
+            for host in counts.byHost.keys.sorted() { print(line(host, counts.byHost[host]!)) }
+            print(line("all", counts.byState))
+            for (reason, count) in counts.failures.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
+                print("failed \(reason): \(count)")
+            }
+            print("pages recorded: \(try opened.pageCount())")
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import MarqueeFetch
+import MarqueeTestKit
+import Synchronization
+import Testing
+
+/// Requests per path, counted by the server's handler.
+private final class RequestLog: Sendable {
+    let counts = Mutex<[String: Int]>([:])
+}
+
+/// 2,000 generated pages on loopback, each linking to two more (a binary tree from /p/0).
+private func treeServer(pages: Int, requests: RequestLog) throws -> LoopbackServer {
+    try LoopbackServer { path in
+        requests.counts.withLock { $0[path, default: 0] += 1 }
+        guard path.hasPrefix("/p/"), let number = Int(path.dropFirst(3)), number < pages else {
+            return .response(404, "Not Found")
+        }
+        let links = [2 * number + 1, 2 * number + 2].filter { $0 < pages }
+            .map { "<a href=\"/p/\($0)\">page \($0)</a>" }.joined(separator: " ")
+        let body = "<html><head><title>Page \(number)</title></head><body><h1>\(number)</h1>\(links)</body></html>"
+        return .response(200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Data(body.utf8))
+    }
+}
+
+/// The crash test: SIGKILL the crawler at five random moments, restart it each time, and the
+/// store ends with every page exactly once; no finished page is fetched again.
+@Test func crawlKilledFiveTimesRecordsEveryPageExactlyOnce() throws {
+    let pages = 2_000
+    let concurrency = 8
+    let requests = RequestLog()
+    let server = try treeServer(pages: pages, requests: requests)
+    defer { server.stop() }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-crawl-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let arguments = [
+        "crawl", "\(server.base)/p/0", "--frontier", folder.appendingPathComponent("crawl.sqlite").path, "--pages",
+        folder.appendingPathComponent("pages").path, "--concurrency", "\(concurrency)", "--rate", "0",
+        "--host-concurrency", "\(concurrency)", "--max-depth", "20", "--allow-private",
+    ]
+    // Kill points: after random numbers of pages served (so timing and machine load do not
+    // matter), increasing across the five runs.
+    var generator = SystemRandomNumberGenerator()
+    let targets = (0..<5).map { _ in Int.random(in: 50..<(pages - 200), using: &generator) }.sorted()
+    func served() -> Int { requests.counts.withLock { $0.keys.filter { $0.hasPrefix("/p/") }.count } }
+    var killed = 0
+    var outcomes: [String] = []
+    for target in targets {
+        let process = Process()
+        process.executableURL = try marqueeBinary()
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        while process.isRunning, served() < target { usleep(500) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            killed += 1
+        }
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        outcomes.append(
+            "\(process.terminationReason == .uncaughtSignal ? "killed" : "exit \(process.terminationStatus)") at \(served()) \(stderr.suffix(300))"
+        )
+    }
+    let final = try runMarquee(arguments)
+    #expect(final.status == 0, "\(final.stderr)")
+    #expect(killed == 5, "a run ended before its kill point: \(outcomes)")
+
+    let frontier = try Frontier(path: folder.appendingPathComponent("crawl.sqlite").path)
+    let recorded = try frontier.pages()
+    #expect(recorded.count == pages)
+    #expect(Set(recorded.map { $0.fingerprint }).count == pages)
+    #expect(Set(recorded.map { $0.record.url }).count == pages)
+    #expect(try frontier.counts().byState[.done] == pages)
+    // Bodies are in the content-addressed store and read back intact.
+    let store = PageStore(root: folder.appendingPathComponent("pages"))
+    for (_, record) in recorded.prefix(50) {
+        let body = try store.get(record.bodySHA256)
+        #expect(body.count == record.bodyBytes)
+    }
+    // A page is fetched again only if a kill caught it in flight.
+    let fetches = requests.counts.withLock { $0.filter { $0.key.hasPrefix("/p/") } }
+    #expect(fetches.count == pages)
+    let refetched = fetches.values.reduce(0) { $0 + $1 - 1 }
+    #expect(refetched <= killed * concurrency, "\(refetched) refetches after \(killed) kills")
+
+    let status = try runMarquee(["crawl-status", "--frontier", folder.appendingPathComponent("crawl.sqlite").path])
+    #expect(status.stdout.contains("pages recorded: \(pages)"))
+}
+
+@Test func crawlRefusesLoopbackUnlessAllowedAndRecordsFailures() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-crawl-\(UUID().uuidString)")
+    let refused = try runMarquee([
+        "crawl", "http://127.0.0.1:9/", "--frontier", folder.appendingPathComponent("c.sqlite").path,
+    ])
+    #expect(refused.status == 64)
+    #expect(refused.stderr.contains("--allow-private"))
+
+    let server = try LoopbackServer { path in
+        switch path {
+        case "/":
+            .response(
+                200, headers: [("Content-Type", "text/html")],
+                body: Data(
+                    #"<a href="/gone">x</a> <a href="/secret">y</a> <a href="https://elsewhere.example/">z</a>"#.utf8))
+        case "/robots.txt": .response(200, body: Data("User-agent: *\nDisallow: /secret\n".utf8))
+        default: .response(404, "Not Found")
+        }
+    }
+    defer { server.stop() }
+    let frontier = folder.appendingPathComponent("c.sqlite").path
+    let result = try runMarquee([
+        "crawl", server.base + "/", "--frontier", frontier, "--pages", folder.appendingPathComponent("p").path,
+        "--rate", "0", "--allow-private", "--max-attempts", "1",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("1 pages recorded, 2 failed"))
+    let status = try runMarquee(["crawl-status", "--frontier", frontier])
+    #expect(status.stdout.contains("failed http-404: 1"))
+    #expect(status.stdout.contains("failed robots-disallowed: 1"))
+    #expect(!status.stdout.contains("elsewhere.example"))  // other hosts are not followed
+}
