@@ -6,14 +6,14 @@ MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
 TEST_VENV := .venv-test
 
-.PHONY: help setup build test demo bench bench-html bench-store bench-ml bench-serve leakcheck fmt lint clean regen-onnx
+.PHONY: help setup build test demo bench bench-html bench-store bench-ml bench-serve bench-crawl leakcheck fmt lint clean regen-onnx
 
 help:
 	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
 	@echo "make build      debug build of the package"
 	@echo "make test       the whole test suite, offline"
 	@echo "make demo       the main job on bundled fixtures, offline"
-	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve"
+	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl"
 	@echo "make leakcheck  parse every real page repeatedly under valgrind; fails on a leak"
 	@echo "make fmt        format the sources with swift-format"
 
@@ -33,7 +33,7 @@ test:
 demo: build
 	@bash scripts/demo.sh $(MARQUEE)
 
-bench: bench-html bench-store bench-ml bench-serve
+bench: bench-html bench-store bench-ml bench-serve bench-crawl
 
 bench-html:
 	@bash Benchmarks/run.sh $(BENCH_VENV)
@@ -43,6 +43,10 @@ bench-store:
 
 bench-ml:
 	@bash Benchmarks/ml/run.sh $(BENCH_VENV)
+
+bench-crawl:
+	@command -v nginx >/dev/null && [ -x /usr/bin/time ] || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx time
+	@bash Benchmarks/crawl/run.sh $(BENCH_VENV)
 
 bench-serve:
 	@command -v wrk >/dev/null || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk

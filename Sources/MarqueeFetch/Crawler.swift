@@ -90,11 +90,19 @@ public struct Crawler: Sendable {
             var failure: MarqueeError?
             await withTaskGroup(of: (Frontier.Item, Result<FetchedPage, FetchError>).self) { group in
                 var inFlight = 0
+                var claimed: [Frontier.Item] = []  // claimed ahead (in_flight in the frontier), not started
                 func fill() throws(MarqueeError) {
                     var room = options.concurrency - inFlight
                     if let max = options.maxPages { room = min(room, max - recorded - inFlight) }
                     guard room > 0 else { return }
-                    for item in try frontier.claim(limit: room) {
+                    if claimed.isEmpty {
+                        // One transaction claims a whole window; a kill re-queues what was claimed.
+                        var limit = options.concurrency
+                        if let max = options.maxPages { limit = min(limit, max - recorded - inFlight) }
+                        claimed = try frontier.claim(limit: limit).reversed()
+                    }
+                    while room > 0, let item = claimed.popLast() {
+                        room -= 1
                         inFlight += 1
                         group.addTask {
                             do {
@@ -129,6 +137,8 @@ public struct Crawler: Sendable {
             let wait = Double(next - Microseconds.from(Date())) / 1_000_000
             if wait > 0 { try? await Task.sleep(for: .seconds(min(wait, 1))) }
         }
+        // Items claimed ahead but never started (the page limit came first) go back to the queue.
+        try frontier.recover()
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }

@@ -2,6 +2,7 @@ import CCurl
 import Dispatch
 import Foundation
 import MarqueeCore
+import Synchronization
 
 /// Settings of an ``HTTPClient``.
 public struct HTTPClientConfiguration: Sendable {
@@ -87,10 +88,10 @@ public struct HTTPClient: PageFetcher {
         guard let lower = URL(string: url)?.scheme?.lowercased(), lower == "http" || lower == "https" else {
             throw FetchError(kind: .disallowedScheme, url: url, message: "only http and https are fetched")
         }
-        guard let handle = curl_easy_init() else {
+        guard let handle = HandlePool.shared.take() ?? curl_easy_init() else {
             throw FetchError(kind: .transport, url: url, message: "libcurl could not create a handle")
         }
-        defer { curl_easy_cleanup(handle) }
+        defer { HandlePool.shared.put(handle) }
         let transfer = Transfer(limit: configuration.maxBodyBytes)
         let context = Unmanaged.passUnretained(transfer).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -196,5 +197,32 @@ final class Transfer {
                 (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         return length
+    }
+}
+
+/// Reused libcurl easy handles: `curl_easy_reset` clears a handle's options but keeps its open
+/// connections, so the next fetch to the same host reuses a keep-alive connection instead of
+/// connecting again.
+final class HandlePool: Sendable {
+    /// A handle used by one transfer at a time, so moving it between threads is safe.
+    private struct Handle: @unchecked Sendable {
+        let pointer: UnsafeMutableRawPointer
+    }
+
+    static let shared = HandlePool()
+    private let handles = Mutex<[Handle]>([])
+    private let capacity = 64
+
+    func take() -> UnsafeMutableRawPointer? { handles.withLock { $0.popLast()?.pointer } }
+
+    func put(_ pointer: UnsafeMutableRawPointer) {
+        curl_easy_reset(pointer)
+        let handle = Handle(pointer: pointer)
+        let kept = handles.withLock { pool in
+            guard pool.count < capacity else { return false }
+            pool.append(handle)
+            return true
+        }
+        if !kept { curl_easy_cleanup(pointer) }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import MarqueeCore
 
-/// Page bodies on disk, content-addressed: `ROOT/ab/cd/<sha256>.gz`, gzip-compressed, each
+/// Page bodies on disk, content-addressed: `ROOT/ab/<sha256>.gz`, gzip-compressed, each
 /// body stored once however many URLs or fetches share it. Writes go to a temporary name and
 /// are renamed into place, so a crash never leaves a half-written body under its final name.
 public struct PageStore: Sendable {
@@ -13,9 +13,7 @@ public struct PageStore: Sendable {
 
     /// Where the body with this digest lives.
     public func location(of sha256: String) -> URL {
-        let characters = Array(sha256)
-        return root.appendingPathComponent(String(characters[0..<2])).appendingPathComponent(String(characters[2..<4]))
-            .appendingPathComponent(sha256 + ".gz")
+        root.appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256 + ".gz")
     }
 
     /// Stores `body` (if not already there) and returns its SHA-256 and whether it was new.
@@ -27,9 +25,15 @@ public struct PageStore: Sendable {
         if FileManager.default.fileExists(atPath: url.path) { return (digest, false) }
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(digest).\(UUID().uuidString).tmp")
         do {
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Gzip.compress(body).write(to: temporary)
+            let compressed = Gzip.compress(body)
+            if !Self.writeFile(compressed, to: temporary.path) {
+                // The first body in this fan-out folder (256 of them): create it, then write.
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                guard Self.writeFile(compressed, to: temporary.path) else {
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
+            }
             if rename(temporary.path, url.path) != 0 {
                 throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             }
@@ -38,6 +42,23 @@ public struct PageStore: Sendable {
             throw MarqueeError(.failure, "cannot store a page body: \(error)", location: url.path)
         }
         return (digest, true)
+    }
+
+    /// Writes `data` with plain POSIX calls: no fsync per body (the rename publishes it; a power
+    /// cut may lose the newest bodies, which their missing page records then re-fetch).
+    private static func writeFile(_ data: Data, to path: String) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                guard written > 0 else { return false }
+                offset += written
+            }
+            return true
+        }
     }
 
     /// The body with this digest, checked against it.
