@@ -53,7 +53,10 @@ let package = Package(
         ),
         .target(
             name: "MarqueeFetch",
-            dependencies: ["CCurl", "CZlib", "MarqueeCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "CCurl", "CZlib", "MarqueeCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "MarqueeStore",

@@ -82,6 +82,8 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case robotsDisallowed = "robots-disallowed"
         /// The connection broke: reset, closed early, truncated body, protocol error.
         case transport
+        /// A replay (WARC or fixtures) has no recording of this URL; nothing touched the network.
+        case notRecorded = "not-recorded"
     }
 
     /// What went wrong.

@@ -27,17 +27,34 @@ public enum Gzip {
     /// The bytes of one gzip member, at most `limit` of them.
     /// - Throws: ``MarqueeError`` `.dataError` for corrupt input or output over `limit`.
     public static func decompress(_ data: Data, limit: Int = 1 << 30) throws(MarqueeError) -> Data {
-        var stream = z_stream()
-        guard marquee_inflate_init_gzip(&stream) == Z_OK else {
-            throw MarqueeError(.failure, "zlib could not start")
-        }
-        defer { inflateEnd(&stream) }
         var output = Data()
+        _ = try inflateMember(data, from: 0, limit: limit, into: &output)
+        return output
+    }
+
+    /// Every gzip member of `data`, decompressed and concatenated (a `.warc.gz` is one member per
+    /// record).
+    /// - Throws: ``MarqueeError`` `.dataError` for corrupt input.
+    public static func decompressMembers(_ data: Data, limit: Int = 1 << 32) throws(MarqueeError) -> Data {
+        var output = Data()
+        var offset = 0
+        while offset < data.count { offset += try inflateMember(data, from: offset, limit: limit, into: &output) }
+        return output
+    }
+
+    /// Inflates the member starting at byte `offset` into `output`; returns the bytes it used.
+    private static func inflateMember(_ data: Data, from offset: Int, limit: Int, into output: inout Data)
+        throws(MarqueeError) -> Int
+    {
+        var stream = z_stream()
+        guard marquee_inflate_init_gzip(&stream) == Z_OK else { throw MarqueeError(.failure, "zlib could not start") }
+        defer { inflateEnd(&stream) }
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         var status: Int32 = Z_OK
         data.withUnsafeBytes { input in
-            stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
-            stream.avail_in = uInt(input.count)
+            stream.next_in = UnsafeMutablePointer(
+                mutating: input.bindMemory(to: Bytef.self).baseAddress.map { $0 + offset })
+            stream.avail_in = uInt(input.count - offset)
             repeat {
                 chunk.withUnsafeMutableBytes { buffer in
                     stream.next_out = buffer.bindMemory(to: Bytef.self).baseAddress
@@ -51,7 +68,9 @@ public enum Gzip {
         guard output.count <= limit else {
             throw MarqueeError(.dataError, "more than \(limit) bytes after decompression")
         }
-        guard status == Z_STREAM_END else { throw MarqueeError(.dataError, "corrupt gzip data (zlib \(status))") }
-        return output
+        guard status == Z_STREAM_END else {
+            throw MarqueeError(.dataError, "corrupt gzip data at byte \(offset) (zlib \(status))")
+        }
+        return Int(stream.total_in)
     }
 }

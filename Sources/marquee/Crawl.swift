@@ -32,6 +32,9 @@ struct Crawl: AsyncParsableCommand {
     @Option(help: "Attempts per URL, first included.") var maxAttempts = 4
     @Flag(help: "Do not read robots.txt (only for your own servers).") var ignoreRobots = false
     @Flag(help: "Allow loopback and private-network addresses.") var allowPrivate = false
+    @Option(help: "Record every response (with its request) as WARC 1.1 files in this folder.") var warc: String?
+    @Option(help: "Replay the WARC files of this folder instead of the network (misses fail, nothing is fetched).")
+    var replay: String?
 
     func run() async throws {
         let logger = global.makeLogger("marquee.crawl")
@@ -42,12 +45,21 @@ struct Crawl: AsyncParsableCommand {
             let limiter = HostLimiter(
                 defaults: HostLimiter.Limits(requestsPerSecond: rate, concurrency: hostConcurrency))
             let retrying = RetryingFetcher(base: client, policy: RetryPolicy(maxAttempts: maxAttempts))
-            let fetcher: any PageFetcher =
+            var fetcher: any PageFetcher =
                 ignoreRobots
                 ? PacedRetryingFetcher(limiter: limiter, retrying: retrying, base: client)
                 : PoliteFetcher(
                     base: client, robots: RobotsCache(fetcher: client, agent: userAgent), limiter: limiter,
                     retrying: retrying)
+            if let replay {
+                // Offline: the recording answers; robots and pacing do not apply to a replay.
+                fetcher = try ReplayFetcher(directory: URL(fileURLWithPath: replay))
+            }
+            var writer: WARCWriter?
+            if let warc {
+                writer = WARCWriter(directory: URL(fileURLWithPath: warc), maxBytes: 100 << 20)
+                fetcher = RecordingFetcher(base: fetcher, writer: writer!, userAgent: userAgent)
+            }
             let parent = URL(fileURLWithPath: frontier).deletingLastPathComponent()
             try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
             var options = CrawlOptions()

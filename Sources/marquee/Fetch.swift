@@ -17,6 +17,7 @@ struct Fetch: AsyncParsableCommand {
     @Option(help: "Seconds for the whole fetch of one hop.") var timeout = 30.0
     @Option(help: "Largest body accepted after decompression, in bytes.") var maxBytes = 20 << 20
     @Option(help: "Write the body to this file.") var out: String?
+    @Option(help: "Append the request and response to this WARC file (.warc.gz).") var warc: String?
 
     func run() async throws {
         let logger = global.makeLogger("marquee.fetch")
@@ -39,6 +40,11 @@ struct Fetch: AsyncParsableCommand {
                 String(
                     format: "%d bytes in %.3f s (connect %.3f s, first byte %.3f s)", page.body.count,
                     page.timings.total, page.timings.connect, page.timings.firstByte))
+            if let warc {
+                let (request, response) = WARCRecord.exchange(page, userAgent: userAgent)
+                try WARCWriter.append([request, response], to: URL(fileURLWithPath: warc))
+                print("recorded in \(warc)")
+            }
             if let out {
                 do {
                     try page.body.write(to: URL(fileURLWithPath: out))

@@ -122,3 +122,41 @@ private func treeServer(pages: Int, requests: RequestLog) throws -> LoopbackServ
     #expect(status.stdout.contains("failed robots-disallowed: 1"))
     #expect(!status.stdout.contains("elsewhere.example"))  // other hosts are not followed
 }
+
+/// Record a crawl as WARC, stop the server, replay it: the same pages, byte for byte, offline.
+@Test func crawlRecordedAsWARCReplaysOfflineByteForByte() throws {
+    let requests = RequestLog()
+    let server = try treeServer(pages: 63, requests: requests)
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-replay-\(UUID().uuidString)")
+    func crawl(_ name: String, _ extra: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try runMarquee(
+            [
+                "crawl", "\(server.base)/p/0", "--frontier", folder.appendingPathComponent("\(name).sqlite").path,
+                "--pages", folder.appendingPathComponent("\(name)-pages").path, "--rate", "0", "--allow-private",
+                "--max-depth", "10",
+            ] + extra)
+    }
+    let recorded = try crawl("live", ["--warc", folder.appendingPathComponent("warc").path])
+    #expect(recorded.status == 0, "\(recorded.stderr)")
+    server.stop()
+    let served = requests.counts.withLock { $0.values.reduce(0, +) }
+    let replayed = try crawl("replay", ["--replay", folder.appendingPathComponent("warc").path])
+    #expect(replayed.status == 0, "\(replayed.stderr)")
+    #expect(replayed.stdout.contains("63 pages recorded, 0 failed"))
+    #expect(requests.counts.withLock { $0.values.reduce(0, +) } == served)  // nothing reached the server
+
+    let live = try Frontier(path: folder.appendingPathComponent("live.sqlite").path).pages()
+    let replay = try Frontier(path: folder.appendingPathComponent("replay.sqlite").path).pages()
+    #expect(live.count == 63)
+    let liveBodies = Dictionary(uniqueKeysWithValues: live.map { ($0.record.url, $0.record.bodySHA256) })
+    let replayBodies = Dictionary(uniqueKeysWithValues: replay.map { ($0.record.url, $0.record.bodySHA256) })
+    #expect(liveBodies == replayBodies)
+
+    // A URL the recording lacks fails as not-recorded instead of touching the network.
+    let miss = try runMarquee([
+        "crawl", "\(server.base)/elsewhere", "--frontier", folder.appendingPathComponent("miss.sqlite").path,
+        "--pages", folder.appendingPathComponent("miss-pages").path, "--allow-private", "--replay",
+        folder.appendingPathComponent("warc").path,
+    ])
+    #expect(miss.stdout.contains("0 pages recorded, 1 failed"), "\(miss.stdout) \(miss.stderr)")
+}
