@@ -28,6 +28,8 @@ public struct CrawlSummary: Sendable, Hashable {
     public var queued = 0
     /// Items re-queued because a previous run stopped while fetching them.
     public var recovered = 0
+    /// Refetches answered 304 Not Modified (no new record, no parse).
+    public var unchanged = 0
     /// Seconds the run took.
     public var seconds = 0.0
 }
@@ -104,9 +106,15 @@ public struct Crawler: Sendable {
                     while room > 0, let item = claimed.popLast() {
                         room -= 1
                         inFlight += 1
-                        group.addTask {
+                        var conditional: [(name: String, value: String)] = []
+                        if let etag = item.etag { conditional.append(("If-None-Match", etag)) }
+                        if let modified = item.lastModified { conditional.append(("If-Modified-Since", modified)) }
+                        group.addTask { [conditional] in
                             do {
-                                return (item, .success(try await fetcher.fetch(item.url)))
+                                let page = try await RequestHeaders.$extra.withValue(conditional) {
+                                    try await fetcher.fetch(item.url)
+                                }
+                                return (item, .success(page))
                             } catch let error as FetchError {
                                 return (item, .failure(error))
                             } catch {
@@ -159,6 +167,7 @@ public struct Crawler: Sendable {
         if page.status == 304 {
             try frontier.complete(
                 item.fingerprint, etag: page.header("ETag"), lastModified: page.header("Last-Modified"))
+            summary.unchanged += 1
             return "unchanged"
         }
         guard (200..<300).contains(page.status) else {

@@ -24,6 +24,10 @@ public final class Frontier: Sendable {
         public var priority: Int
         /// Attempts made so far.
         public var attempts: Int
+        /// `ETag` of the last successful fetch, for `If-None-Match`.
+        public var etag: String? = nil
+        /// `Last-Modified` of the last successful fetch, for `If-Modified-Since`.
+        public var lastModified: String? = nil
     }
 
     /// The states an item can be in.
@@ -250,12 +254,14 @@ public final class Frontier: Sendable {
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT fingerprint, url, host, depth, priority, attempts FROM frontier
+                        SELECT fingerprint, url, host, depth, priority, attempts, etag, last_modified FROM frontier
                         WHERE state = 'queued' AND next_attempt_ts_us <= ?
                         ORDER BY priority DESC, depth, updated_ts_us, fingerprint LIMIT ?
                         """, arguments: [now, limit])
                 let items = rows.map {
-                    Item(fingerprint: $0[0], url: $0[1], host: $0[2], depth: $0[3], priority: $0[4], attempts: $0[5])
+                    Item(
+                        fingerprint: $0[0], url: $0[1], host: $0[2], depth: $0[3], priority: $0[4], attempts: $0[5],
+                        etag: $0[6], lastModified: $0[7])
                 }
                 for item in items {
                     try db.execute(
@@ -273,7 +279,10 @@ public final class Frontier: Sendable {
     /// Marks an item done, keeping its validators for the next conditional GET.
     public func complete(_ fingerprint: String, etag: String? = nil, lastModified: String? = nil) throws(MarqueeError) {
         try update(
-            "UPDATE frontier SET state = 'done', etag = ?, last_modified = ?, failure = NULL, updated_ts_us = ? WHERE fingerprint = ?",
+            """
+            UPDATE frontier SET state = 'done', etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),
+                failure = NULL, updated_ts_us = ? WHERE fingerprint = ?
+            """,
             [etag, lastModified, now, fingerprint])
     }
 
@@ -289,6 +298,24 @@ public final class Frontier: Sendable {
         try update(
             "UPDATE frontier SET state = 'failed', failure = ?, updated_ts_us = ? WHERE fingerprint = ?",
             [reason, now, fingerprint])
+    }
+
+    /// Re-queues pages finished more than `seconds` ago, keeping their validators, so the next
+    /// crawl asks for them conditionally (a 304 costs no parse). Returns how many.
+    @discardableResult
+    public func refresh(olderThan seconds: Double) throws(MarqueeError) -> Int {
+        let cutoff = now - Int64(seconds * 1_000_000)
+        do {
+            return try writer.write { db in
+                try db.execute(
+                    sql:
+                        "UPDATE frontier SET state = 'queued', next_attempt_ts_us = 0, attempts = 0 WHERE state = 'done' AND updated_ts_us <= ?",
+                    arguments: [cutoff])
+                return db.changesCount
+            }
+        } catch {
+            throw MarqueeError(.failure, "cannot refresh the frontier: \(error)")
+        }
     }
 
     /// Puts every `in_flight` item back in the queue (after a crash); returns how many.

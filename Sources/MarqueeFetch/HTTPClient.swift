@@ -41,7 +41,9 @@ public struct HTTPClient: PageFetcher {
     /// Fetches `url`, following redirects.
     /// - Throws: ``FetchError`` for failures before a usable response; HTTP error statuses are results.
     public func fetch(_ url: String) async throws(FetchError) -> FetchedPage {
-        let configuration = configuration
+        var withExtra = configuration
+        withExtra.headers += RequestHeaders.extra
+        let configuration = withExtra
         let result: Result<FetchedPage, FetchError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(
@@ -107,6 +109,8 @@ public struct HTTPClient: PageFetcher {
             marquee_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl decodes
             marquee_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 0)
             marquee_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
+            // HTTP/2 over TLS where the server offers it (ALPN), HTTP/1.1 otherwise and for http://.
+            marquee_curl_set_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
             marquee_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout * 1000))
             marquee_curl_set_long(handle, CURLOPT_TIMEOUT_MS, Int(configuration.totalTimeout * 1000))
             marquee_curl_set_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxBodyBytes))
@@ -225,4 +229,12 @@ final class HandlePool: Sendable {
         }
         if !kept { curl_easy_cleanup(pointer) }
     }
+}
+
+/// Headers added to every request made in the current task (``HTTPClient`` reads them): how the
+/// crawler sends `If-None-Match`/`If-Modified-Since` for one URL through the polite, retrying
+/// layers without each of them passing headers along.
+public enum RequestHeaders {
+    /// The extra headers.
+    @TaskLocal public static var extra: [(name: String, value: String)] = []
 }

@@ -74,7 +74,10 @@ public actor RobotsCache {
         let now = now
         let task = Task<Entry, Never> {
             do {
-                let page = try await fetcher.fetch(origin + "/robots.txt")
+                // A page's conditional headers must not ride along on its host's robots.txt.
+                let page = try await RequestHeaders.$extra.withValue([]) {
+                    try await fetcher.fetch(origin + "/robots.txt")
+                }
                 switch page.status {
                 case 200..<300: return .rules(RobotsTxt(String(decoding: page.body, as: UTF8.self)), fetchedAt: now())
                 case 400..<500: return .allowAll(status: page.status, fetchedAt: now())

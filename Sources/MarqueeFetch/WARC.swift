@@ -306,6 +306,38 @@ public struct ReplayFetcher: PageFetcher {
         try self.init(files: files)
     }
 
+    /// Serves a fixtures folder: every `NAME.html` (any depth) with a sibling `NAME.meta.json`
+    /// holding `{"url": …, "status": 200, "headers": {"Content-Type": …}, "fetched_at": ISO 8601}`
+    /// (status, headers and time optional). Pages without a `.meta.json` are skipped.
+    /// - Throws: ``MarqueeError`` `.dataError` naming a `.meta.json` that is not valid.
+    public init(fixtures directory: URL) throws(MarqueeError) {
+        var pages: [String: FetchedPage] = [:]
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+        while let file = enumerator?.nextObject() as? URL {
+            guard file.pathExtension == "html" else { continue }
+            let metaURL = file.deletingPathExtension().appendingPathExtension("meta.json")
+            guard let metaText = try? String(contentsOf: metaURL, encoding: .utf8) else { continue }
+            guard let meta = try? JSONParser().parse(metaText).value, let url = meta["url"]?.stringValue,
+                let body = try? Data(contentsOf: file)
+            else {
+                throw MarqueeError(
+                    .dataError, "not a fixture description", location: metaURL.path,
+                    hint: #"write {"url": "https://…", "status": 200, "headers": {…}}"#)
+            }
+            let headers =
+                meta["headers"]?.objectValue?.members.compactMap { member in
+                    member.value.stringValue.map { (name: member.key, value: $0) }
+                } ?? []
+            let fetchedAt = meta["fetched_at"]?.stringValue.flatMap(Microseconds.parse)
+                .map { Date(timeIntervalSince1970: Double($0) / 1e6) }
+            pages[url] = FetchedPage(
+                requestedURL: url, finalURL: url, status: Int(meta["status"]?.doubleValue ?? 200), headers: headers,
+                body: body, timings: .init(connect: 0, firstByte: 0, total: 0),
+                fetchedAt: fetchedAt ?? Date(timeIntervalSince1970: 0))
+        }
+        self.pages = pages
+    }
+
     /// URLs recorded.
     public var urls: [String] { pages.keys.sorted() }
 

@@ -33,13 +33,19 @@ public final class LoopbackServer: @unchecked Sendable {
     public var base: String { "http://127.0.0.1:\(port)" }
 
     private let socket: Int32
-    private let handler: @Sendable (String) -> Reply
+    private let handler: @Sendable (String, [String: String]) -> Reply
     private let lock = NSLock()
     private var running = true
 
-    /// Starts listening on an ephemeral loopback port.
-    public init(handler: @escaping @Sendable (_ path: String) -> Reply) throws {
-        self.handler = handler
+    /// Starts listening on an ephemeral loopback port; `handler` sees each request's path.
+    public convenience init(handler: @escaping @Sendable (_ path: String) -> Reply) throws {
+        try self.init(requestHandler: { path, _ in handler(path) })
+    }
+
+    /// Starts listening on an ephemeral loopback port; `requestHandler` sees each request's path
+    /// and headers (names lower-cased), for conditional requests and the like.
+    public init(requestHandler: @escaping @Sendable (_ path: String, _ headers: [String: String]) -> Reply) throws {
+        self.handler = requestHandler
         let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -101,9 +107,15 @@ public final class LoopbackServer: @unchecked Sendable {
             if count <= 0 { break }
             request.append(buffer, count: count)
         }
-        let firstLine = String(decoding: request.prefix { $0 != 0x0D }, as: UTF8.self)
-        let path = firstLine.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
-        switch handler(path) {
+        let lines = String(decoding: request, as: UTF8.self).components(separatedBy: "\r\n")
+        let path = lines.first?.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
+        }
+        switch handler(path, headers) {
         case .raw(let data):
             send(connection, data)
             close(connection)

@@ -32,8 +32,16 @@ struct Crawl: AsyncParsableCommand {
     @Option(help: "Attempts per URL, first included.") var maxAttempts = 4
     @Flag(help: "Do not read robots.txt (only for your own servers).") var ignoreRobots = false
     @Flag(help: "Allow loopback and private-network addresses.") var allowPrivate = false
+    @Option(
+        help:
+            "Re-queue pages fetched more than this many seconds ago; they are asked for conditionally (ETag/Last-Modified), and a 304 costs nothing."
+    )
+    var refreshAfter: Double?
     @Option(help: "Record every response (with its request) as WARC 1.1 files in this folder.") var warc: String?
-    @Option(help: "Replay the WARC files of this folder instead of the network (misses fail, nothing is fetched).")
+    @Option(
+        help:
+            "Replay this folder instead of the network: its WARC files, or fixtures (NAME.html + NAME.meta.json). Misses fail; nothing is fetched."
+    )
     var replay: String?
 
     func run() async throws {
@@ -53,7 +61,11 @@ struct Crawl: AsyncParsableCommand {
                     retrying: retrying)
             if let replay {
                 // Offline: the recording answers; robots and pacing do not apply to a replay.
-                fetcher = try ReplayFetcher(directory: URL(fileURLWithPath: replay))
+                let folder = URL(fileURLWithPath: replay)
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: replay)) ?? []
+                fetcher =
+                    try names.contains { $0.hasSuffix(".warc.gz") || $0.hasSuffix(".warc") }
+                    ? ReplayFetcher(directory: folder) : ReplayFetcher(fixtures: folder)
             }
             var writer: WARCWriter?
             if let warc {
@@ -67,8 +79,13 @@ struct Crawl: AsyncParsableCommand {
             options.maxPages = maxPages
             options.maxDepth = maxDepth
             options.allowPrivate = allowPrivate
+            let opened = try Frontier(path: frontier)
+            if let refreshAfter {
+                let count = try opened.refresh(olderThan: refreshAfter)
+                logger.info("re-queued \(count) pages for a conditional refetch")
+            }
             let crawler = Crawler(
-                frontier: try Frontier(path: frontier), store: PageStore(root: URL(fileURLWithPath: pages)),
+                frontier: opened, store: PageStore(root: URL(fileURLWithPath: pages)),
                 fetcher: fetcher, links: Self.links, canonical: { try? Normalize.canonicalURL($0) })
             let summary = try await crawler.run(seeds: seeds, options: options) { url, outcome in
                 logger.info("\(outcome)", metadata: ["url": "\(url)"])
@@ -76,8 +93,9 @@ struct Crawl: AsyncParsableCommand {
             print(
                 String(
                     format:
-                        "crawl: %d pages recorded, %d failed, %d new URLs queued, %d resumed from a previous run, in %.1f s",
-                    summary.recorded, summary.failed, summary.queued, summary.recovered, summary.seconds))
+                        "crawl: %d pages recorded, %d unchanged (304), %d failed, %d new URLs queued, %d resumed from a previous run, in %.1f s",
+                    summary.recorded, summary.unchanged, summary.failed, summary.queued, summary.recovered,
+                    summary.seconds))
             print("marquee crawl-status --frontier \(frontier) shows the frontier")
         }
     }

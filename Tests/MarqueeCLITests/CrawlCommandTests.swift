@@ -116,7 +116,7 @@ private func treeServer(pages: Int, requests: RequestLog) throws -> LoopbackServ
         "--rate", "0", "--allow-private", "--max-attempts", "1",
     ])
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stdout.contains("1 pages recorded, 2 failed"))
+    #expect(result.stdout.contains("1 pages recorded, 0 unchanged (304), 2 failed"))
     let status = try runMarquee(["crawl-status", "--frontier", frontier])
     #expect(status.stdout.contains("failed http-404: 1"))
     #expect(status.stdout.contains("failed robots-disallowed: 1"))
@@ -142,7 +142,7 @@ private func treeServer(pages: Int, requests: RequestLog) throws -> LoopbackServ
     let served = requests.counts.withLock { $0.values.reduce(0, +) }
     let replayed = try crawl("replay", ["--replay", folder.appendingPathComponent("warc").path])
     #expect(replayed.status == 0, "\(replayed.stderr)")
-    #expect(replayed.stdout.contains("63 pages recorded, 0 failed"))
+    #expect(replayed.stdout.contains("63 pages recorded, 0 unchanged (304), 0 failed"))
     #expect(requests.counts.withLock { $0.values.reduce(0, +) } == served)  // nothing reached the server
 
     let live = try Frontier(path: folder.appendingPathComponent("live.sqlite").path).pages()
@@ -158,5 +158,41 @@ private func treeServer(pages: Int, requests: RequestLog) throws -> LoopbackServ
         "--pages", folder.appendingPathComponent("miss-pages").path, "--allow-private", "--replay",
         folder.appendingPathComponent("warc").path,
     ])
-    #expect(miss.stdout.contains("0 pages recorded, 1 failed"), "\(miss.stdout) \(miss.stderr)")
+    #expect(miss.stdout.contains("0 pages recorded, 0 unchanged (304), 1 failed"), "\(miss.stdout) \(miss.stderr)")
+}
+
+/// Refetches ask conditionally: an unchanged page answers 304 and leaves no new record; a
+/// changed one is recorded again.
+@Test func refreshSendsValidatorsAndA304CostsNothing() throws {
+    let seen = RequestLog()
+    final class Versions: Sendable {
+        let tags = Mutex<[String: String]>(["/": "\"v1\"", "/a": "\"v1\""])
+    }
+    let versions = Versions()
+    let server = try LoopbackServer { path, headers in
+        seen.counts.withLock { $0[path + " " + (headers["if-none-match"] ?? "-"), default: 0] += 1 }
+        guard let tag = versions.tags.withLock({ $0[path] }) else { return .response(404, "Not Found") }
+        if headers["if-none-match"] == tag { return .response(304, "Not Modified", headers: [("ETag", tag)]) }
+        let body = path == "/" ? #"<a href="/a">a</a>"# : "page a \(tag)"
+        return .response(200, headers: [("Content-Type", "text/html"), ("ETag", tag)], body: Data(body.utf8))
+    }
+    defer { server.stop() }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-refresh-\(UUID().uuidString)")
+    let arguments = [
+        "crawl", server.base + "/", "--frontier", folder.appendingPathComponent("c.sqlite").path, "--pages",
+        folder.appendingPathComponent("p").path, "--rate", "0", "--allow-private",
+    ]
+    let first = try runMarquee(arguments)
+    #expect(first.stdout.contains("2 pages recorded, 0 unchanged (304)"), "\(first.stdout) \(first.stderr)")
+    let again = try runMarquee(arguments)  // nothing due: nothing fetched
+    #expect(again.stdout.contains("0 pages recorded, 0 unchanged (304)"), "\(again.stdout)")
+
+    versions.tags.withLock { $0["/a"] = "\"v2\"" }
+    let refreshed = try runMarquee(arguments + ["--refresh-after", "0"])
+    #expect(refreshed.stdout.contains("1 pages recorded, 1 unchanged (304)"), "\(refreshed.stdout) \(refreshed.stderr)")
+    let log = seen.counts.withLock { $0 }
+    #expect(log[#"/ "v1""#] == 1)  // the root was asked for conditionally and answered 304
+    #expect(log[#"/a "v1""#] == 1)  // /a too, but it had changed
+    let pages = try Frontier(path: folder.appendingPathComponent("c.sqlite").path).pages()
+    #expect(pages.count == 3)  // /, /a, and /a again; the 304 left no record
 }

@@ -85,4 +85,27 @@ import Testing
             }
         }
     }
+
+    @Test func fixtureFoldersReplayWithTheirMetadata() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "marquee-fixtures-\(UUID().uuidString)")
+        let kind = folder.appendingPathComponent("letterboxd/film")
+        try FileManager.default.createDirectory(at: kind, withIntermediateDirectories: true)
+        try Data("<h1>Breathless</h1>".utf8).write(to: kind.appendingPathComponent("breathless.html"))
+        try Data(
+            #"{"url": "https://letterboxd.com/film/breathless/", "status": 200, "headers": {"Content-Type": "text/html; charset=utf-8"}, "fetched_at": "2025-01-02T03:04:05Z"}"#
+                .utf8
+        ).write(to: kind.appendingPathComponent("breathless.meta.json"))
+        try Data("<p>no metadata: skipped</p>".utf8).write(to: kind.appendingPathComponent("loose.html"))
+        let replay = try ReplayFetcher(fixtures: folder)
+        #expect(replay.urls == ["https://letterboxd.com/film/breathless/"])
+        let page = try await replay.fetch("https://letterboxd.com/film/breathless/")
+        #expect(String(decoding: page.body, as: UTF8.self) == "<h1>Breathless</h1>")
+        #expect(page.header("content-type") == "text/html; charset=utf-8")
+        #expect(page.fetchedAt == Date(timeIntervalSince1970: 1_735_787_045))
+        await #expect(throws: FetchError.self) { try await replay.fetch("https://letterboxd.com/film/other/") }
+
+        try Data("{not json".utf8).write(to: kind.appendingPathComponent("breathless.meta.json"))
+        #expect(throws: MarqueeError.self) { try ReplayFetcher(fixtures: folder) }
+    }
 }
