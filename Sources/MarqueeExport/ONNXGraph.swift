@@ -186,26 +186,22 @@ public enum ONNXGraph {
     }
 
     static func floatTensor(_ name: String, _ dims: [Int], _ values: [Double]) -> Onnx_TensorProto {
-        var tensor = Onnx_TensorProto()
-        tensor.name = name
-        tensor.dims = dims.map(Int64.init)
-        tensor.dataType = ElementType.float.rawValue
-        var bytes = Data(capacity: values.count * 4)
-        for value in values {
-            withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        tensor.rawData = bytes
-        return tensor
+        tensor(name, dims, .float, values.map { Float($0).bitPattern.littleEndian })
     }
 
     static func int64Tensor(_ name: String, _ dims: [Int], _ values: [Int64]) -> Onnx_TensorProto {
+        tensor(name, dims, .int64, values.map(\.littleEndian))
+    }
+
+    /// An initializer whose values are stored as little-endian `raw_data`.
+    private static func tensor<Word: FixedWidthInteger>(
+        _ name: String, _ dims: [Int], _ type: ElementType, _ words: [Word]
+    ) -> Onnx_TensorProto {
         var tensor = Onnx_TensorProto()
         tensor.name = name
         tensor.dims = dims.map(Int64.init)
-        tensor.dataType = ElementType.int64.rawValue
-        var bytes = Data(capacity: values.count * 8)
-        for value in values { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-        tensor.rawData = bytes
+        tensor.dataType = type.rawValue
+        tensor.rawData = words.withUnsafeBytes { Data($0) }
         return tensor
     }
 
