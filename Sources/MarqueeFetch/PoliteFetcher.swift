@@ -9,15 +9,15 @@ import Foundation
 public struct PoliteFetcher: PageFetcher {
     /// The network (or a replay) underneath.
     public let base: any PageFetcher
-    /// robots.txt verdicts.
-    public let robots: RobotsCache
+    /// robots.txt verdicts; `nil` skips robots.txt (only for one's own servers).
+    public let robots: RobotsCache?
     /// Per-host pacing.
     public let limiter: HostLimiter
     /// Retries around each paced attempt.
     public let retrying: RetryingFetcher
 
     /// Composes the layers; `retrying`'s own `base` is replaced by the paced fetcher.
-    public init(base: any PageFetcher, robots: RobotsCache, limiter: HostLimiter, retrying: RetryingFetcher) {
+    public init(base: any PageFetcher, robots: RobotsCache?, limiter: HostLimiter, retrying: RetryingFetcher) {
         self.base = base
         self.robots = robots
         self.limiter = limiter
@@ -28,10 +28,14 @@ public struct PoliteFetcher: PageFetcher {
 
     /// Fetches `url` if robots.txt allows it, paced and retried.
     public func fetch(_ url: String) async throws(FetchError) -> FetchedPage {
-        let verdict = await robots.verdict(for: url)
-        guard verdict.allowed else { throw FetchError(kind: .robotsDisallowed, url: url, message: verdict.reason) }
-        if let delay = verdict.crawlDelay, let host = URLComponents(string: url)?.host {
-            await limiter.slowDown(host, toAtLeast: delay)
+        if let robots {
+            let verdict = await robots.verdict(for: url)
+            guard verdict.allowed else {
+                throw FetchError(kind: .robotsDisallowed, url: url, message: verdict.reason)
+            }
+            if let delay = verdict.crawlDelay, let host = URLComponents(string: url)?.host {
+                await limiter.slowDown(host, toAtLeast: delay)
+            }
         }
         return try await retrying.fetch(url)
     }

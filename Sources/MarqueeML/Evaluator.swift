@@ -164,8 +164,7 @@ public enum Evaluator {
             relevant[user, default: []].insert(item >= 0 ? item : -1 - tableItem)
         }
         return relevant.keys.sorted().map { user in
-            let seen = Set(model.seen(byUser: user))
-            let top = model.topK(user: user, k: request.k, excluding: seen)
+            let top = model.topK(user: user, k: request.k, excluding: model.seen(byUser: user))
             return Metrics.RankedUser(recommended: top.map(\.item), relevant: relevant[user]!)
         }
     }

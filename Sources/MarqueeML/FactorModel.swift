@@ -116,7 +116,9 @@ public struct FactorModel: Sendable {
 
     /// The `k` best film rows for user row `user` (−1: unknown user, ranked by film terms alone),
     /// best first, ties to the lower row; `exclude` rows never appear.
-    public func topK(user: Int, k: Int, excluding exclude: Set<Int32> = []) -> [(item: Int, score: Double)] {
+    public func topK(user: Int, k: Int, excluding exclude: some Sequence<Int32> = [Int32]()) -> [(
+        item: Int, score: Double
+    )] {
         guard k > 0 else { return [] }
         let scores = itemRankScore ?? allScores(user: user)
         var excluded = [Bool](repeating: false, count: itemIDs.count)

@@ -128,10 +128,13 @@ public enum ModelFile {
         return file
     }
 
-    /// Writes `model` to `url` atomically.
-    public static func write(_ model: FactorModel, datasetVersion: String?, to url: URL) throws(MarqueeError) {
+    /// Writes `model` to `url` atomically; returns the bytes written.
+    @discardableResult
+    public static func write(_ model: FactorModel, datasetVersion: String?, to url: URL) throws(MarqueeError) -> Data {
+        let bytes = encode(model, datasetVersion: datasetVersion)
         do {
-            try encode(model, datasetVersion: datasetVersion).write(to: url, options: .atomic)
+            try bytes.write(to: url, options: .atomic)
+            return bytes
         } catch {
             throw MarqueeError(.failure, "cannot write \(url.path): \(error.localizedDescription)")
         }

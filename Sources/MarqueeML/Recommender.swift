@@ -49,8 +49,7 @@ public struct Recommender: Sendable {
     /// The user's `k` best films by score (the unclipped prediction, or the popularity model's
     /// rating count), optionally leaving out films rated in training.
     public func recommend(user: Int, k: Int, excludeSeen: Bool) -> [(item: Int, score: Double)] {
-        let exclude = excludeSeen ? Set(model.seen(byUser: user)) : []
-        return model.topK(user: user, k: k, excluding: exclude)
+        model.topK(user: user, k: k, excluding: excludeSeen ? model.seen(byUser: user) : [])
     }
 
     /// The `k` films whose factors are closest to `item`'s by cosine similarity, among films with

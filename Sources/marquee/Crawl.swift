@@ -53,12 +53,9 @@ struct Crawl: AsyncParsableCommand {
             let limiter = HostLimiter(
                 defaults: HostLimiter.Limits(requestsPerSecond: rate, concurrency: hostConcurrency))
             let retrying = RetryingFetcher(base: client, policy: RetryPolicy(maxAttempts: maxAttempts))
-            var fetcher: any PageFetcher =
-                ignoreRobots
-                ? PacedRetryingFetcher(limiter: limiter, retrying: retrying, base: client)
-                : PoliteFetcher(
-                    base: client, robots: RobotsCache(fetcher: client, agent: userAgent), limiter: limiter,
-                    retrying: retrying)
+            var fetcher: any PageFetcher = PoliteFetcher(
+                base: client, robots: ignoreRobots ? nil : RobotsCache(fetcher: client, agent: userAgent),
+                limiter: limiter, retrying: retrying)
             if let replay {
                 // Offline: the recording answers; robots and pacing do not apply to a replay.
                 let folder = URL(fileURLWithPath: replay)
@@ -112,28 +109,6 @@ struct Crawl: AsyncParsableCommand {
             components.fragment = nil
             return components.string
         }
-    }
-}
-
-/// Pacing and retries without robots.txt (`--ignore-robots`).
-struct PacedRetryingFetcher: PageFetcher {
-    let inner: PoliteFetcher
-
-    init(limiter: HostLimiter, retrying: RetryingFetcher, base: any PageFetcher) {
-        inner = PoliteFetcher(
-            base: base, robots: RobotsCache(fetcher: AllowAllRobots(), agent: "*"), limiter: limiter, retrying: retrying
-        )
-    }
-
-    func fetch(_ url: String) async throws(FetchError) -> FetchedPage { try await inner.fetch(url) }
-}
-
-/// A robots.txt source that always answers 404 (RFC 9309: no restrictions).
-struct AllowAllRobots: PageFetcher {
-    func fetch(_ url: String) async throws(FetchError) -> FetchedPage {
-        FetchedPage(
-            requestedURL: url, finalURL: url, status: 404, headers: [], body: Data(), redirects: [],
-            timings: .init(connect: 0, firstByte: 0, total: 0), fetchedAt: Date())
     }
 }
 

@@ -27,8 +27,7 @@ struct Train: AsyncParsableCommand {
             }
             TerminalProgress.line("")
             let url = URL(fileURLWithPath: out)
-            try ModelFile.write(model, datasetVersion: version, to: url)
-            let bytes = (try? Data(contentsOf: url)) ?? Data()
+            let bytes = try ModelFile.write(model, datasetVersion: version, to: url)
             print(
                 String(
                     format: "trained %@ on %d ratings (%d users, %d films) in %.2f s → %@ (%d bytes)",

@@ -73,7 +73,7 @@ import Testing
         // Every film has the same bias (all ratings equal the mean), so every score ties.
         let ranked = model.topK(user: 1, k: 10)
         #expect(ranked.map(\.item) == [0, 1, 2])
-        let unseen = model.topK(user: 0, k: 10, excluding: Set(model.seen(byUser: 0)))
+        let unseen = model.topK(user: 0, k: 10, excluding: model.seen(byUser: 0))
         #expect(unseen.map(\.item) == [2])
     }
 }
