@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "MarqueeFetch", targets: ["MarqueeFetch"]),
         .library(name: "MarqueeML", targets: ["MarqueeML"]),
         .library(name: "MarqueeExport", targets: ["MarqueeExport"]),
+        .library(name: "MarqueeScrape", targets: ["MarqueeScrape"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -66,6 +67,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "MarqueeScrape",
+            dependencies: [
+                "MarqueeCore", "MarqueeHTML", "MarqueeNormalize", "MarqueeFetch", "MarqueeStore",
+                .product(name: "TOMLKit", package: "TOMLKit"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "CMarqueeKernels"),
         .target(
             name: "MarqueeML",
@@ -91,6 +99,7 @@ let package = Package(
                 "MarqueeFetch",
                 "MarqueeML",
                 "MarqueeExport",
+                "MarqueeScrape",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

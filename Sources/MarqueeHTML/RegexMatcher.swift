@@ -1,5 +1,5 @@
 /// Parsel-style regex extraction: `extract` group, else all groups, else the whole match.
-struct RegexMatcher {
+public struct RegexMatcher {
     let regex: Regex<AnyRegexOutput>
 
     init(_ pattern: String) throws(QueryError) {
@@ -10,7 +10,11 @@ struct RegexMatcher {
         }
     }
 
-    func matches(in text: String) -> [String] {
+    func matches(in text: String) -> [String] { Self.extract(regex, from: text) }
+
+    /// What Parsel's `re()` returns for `text`: per match the group named `extract`, else every
+    /// capture group, else the whole match; HTML character references decoded.
+    public static func extract(_ regex: Regex<AnyRegexOutput>, from text: String) -> [String] {
         var results: [String] = []
         for match in text.matches(of: regex) {
             let output = match.output

@@ -1,0 +1,392 @@
+import Foundation
+import MarqueeCore
+import MarqueeHTML
+import MarqueeNormalize
+
+/// One record a page yielded: the typed value and its JSON (fields in the documented order).
+public struct ExtractedRecord: Sendable {
+    /// The typed record.
+    public var record: any ScrapedRecord
+    /// Its JSON object, `"type"` first.
+    public var json: JSONValue
+}
+
+/// What one page gave: records, rejects, links to crawl, and notes on values that were dropped.
+public struct PageExtraction: Sendable {
+    /// The site and page kind it was recognised as.
+    public var site: String
+    public var kind: String
+    /// The URL the records carry as `source_url`.
+    public var url: String
+    public var records: [ExtractedRecord]
+    public var rejects: [Reject]
+    /// Absolute URLs on the site's hosts that a page kind of the site accepts, with the link rule's name.
+    public var links: [(name: String, url: String)]
+    /// Optional fields whose values could not be normalised (`field: rule: error`).
+    public var warnings: [String]
+
+    /// Records and rejects as JSON Lines (one object per line, trailing newline).
+    public func jsonLines() -> String {
+        var out = ""
+        for record in records { out += record.json.serialized() + "\n" }
+        for reject in rejects { out += ((try? JSONValueEncoder.encode(reject)) ?? .null).serialized() + "\n" }
+        return out
+    }
+}
+
+/// Runs one page kind's rules on one parsed page.
+struct Extractor {
+    let site: SiteSpec
+    let page: PageSpec
+    let context: PageContext
+    let currentYear: Int
+
+    func run() -> PageExtraction {
+        var result = PageExtraction(
+            site: site.site, kind: page.kind, url: context.url, records: [], rejects: [], links: [], warnings: [])
+        let root = context.document.root
+        if let each = page.each {
+            let items = (try? nodes(each, at: root)) ?? []
+            for (index, item) in items.enumerated() {
+                build(at: item, index: index, into: &result)
+            }
+        } else {
+            build(at: root, index: nil, into: &result)
+        }
+        result.links = links()
+        return result
+    }
+
+    // MARK: records
+
+    private func build(at node: Selector, index: Int?, into result: inout PageExtraction) {
+        var fields: [String: JSONValue] = [
+            "type": .string(page.record.rawValue), "site": .string(site.site), "source_url": .string(context.url),
+        ]
+        var rejects: [Reject] = []
+        for field in page.fields {
+            switch evaluate(field, at: node) {
+            case .value(let value):
+                set(value, for: field.name, in: &fields)
+            case .missing(let tried, let raw, let lastError):
+                if field.required {
+                    rejects.append(
+                        reject(
+                            index, field.name, reason: raw == nil ? "missing-required" : "malformed",
+                            detail: lastError ?? "no rule found a value", tried: tried, raw: raw))
+                } else if let lastError {
+                    result.warnings.append("\(field.name): \(lastError)")
+                }
+            }
+        }
+        if let index, fields["position"] == nil, page.record.fieldNames.contains("position") {
+            fields["position"] = .number(Double(index + 1))
+        }
+        guard rejects.isEmpty else {
+            result.rejects += rejects
+            return
+        }
+        let object = JSONValue.object(JSONObject(fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+        var record: any ScrapedRecord
+        do {
+            record = try Self.decode(page.record.swiftType, from: object)
+        } catch {
+            result.rejects.append(
+                reject(
+                    index, Self.field(of: error) ?? "record", reason: "malformed", detail: Self.describe(error),
+                    tried: [], raw: nil))
+            return
+        }
+        record.resolve()
+        let violations = record.violations(currentYear: currentYear)
+        guard violations.isEmpty else {
+            for violation in violations {
+                let tried = page.fields.first { $0.name == violation.field }?.rules.map(\.text) ?? []
+                let reason = violation.reason.prefix { $0 != ":" }
+                result.rejects.append(
+                    reject(
+                        index, violation.field, reason: String(reason), detail: violation.reason, tried: tried,
+                        raw: violation.value))
+            }
+            return
+        }
+        result.records.append(ExtractedRecord(record: record, json: (try? JSONValueEncoder.encode(record)) ?? object))
+    }
+
+    private static func decode<T: ScrapedRecord>(_ type: T.Type, from value: JSONValue) throws -> any ScrapedRecord {
+        try JSONDecoder().decode(T.self, from: Data(value.serialized().utf8))
+    }
+
+    private static func field(of error: any Error) -> String? {
+        guard let decoding = error as? DecodingError else { return nil }
+        switch decoding {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return context.codingPath.map(\.stringValue).joined(separator: ".")
+        case .keyNotFound(let key, let context):
+            return (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+        @unknown default: return nil
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return "\(error)" }
+        switch decoding {
+        case .typeMismatch(let type, let context): return "expected \(type): \(context.debugDescription)"
+        case .valueNotFound(let type, _): return "expected \(type), found null"
+        case .keyNotFound(let key, _): return "required field \(key.stringValue) not filled by the spec"
+        case .dataCorrupted(let context): return context.debugDescription
+        @unknown default: return "\(error)"
+        }
+    }
+
+    private func reject(
+        _ index: Int?, _ field: String, reason: String, detail: String, tried: [String], raw: String?
+    ) -> Reject {
+        Reject(
+            site: site.site, sourceURL: context.url, pageKind: page.kind, record: page.record.rawValue, item: index,
+            field: field, reason: reason, detail: detail, rulesTried: tried, rawValue: raw)
+    }
+
+    /// Sets `name` (`a` or `a.b`) in the record's fields.
+    private func set(_ value: JSONValue, for name: String, in fields: inout [String: JSONValue]) {
+        guard let dot = name.firstIndex(of: ".") else {
+            fields[name] = value
+            return
+        }
+        let head = String(name[..<dot])
+        let tail = String(name[name.index(after: dot)...])
+        // A member only completes an object another field found (no count without a rating).
+        guard var members = fields[head]?.objectValue?.members else { return }
+        members.removeAll { $0.key == tail }
+        members.append((tail, value))
+        fields[head] = .object(JSONObject(members.map { ($0.key, $0.value) }))
+    }
+
+    // MARK: fields
+
+    enum Outcome {
+        case value(JSONValue)
+        case missing(tried: [String], raw: String?, lastError: String?)
+    }
+
+    private func evaluate(_ field: FieldSpec, at node: Selector) -> Outcome {
+        var tried: [String] = []
+        var lastRaw: String?
+        var lastError: String?
+        for rule in field.rules {
+            let raw = values(rule, at: node)
+            guard !raw.isEmpty else {
+                tried.append(rule.text)
+                continue
+            }
+            var normalised: [JSONValue] = []
+            for value in raw {
+                do {
+                    let result = try normalise(value, field)
+                    if field.list, case .array(let items) = result {
+                        normalised += items
+                    } else {
+                        normalised.append(result)
+                    }
+                } catch {
+                    lastRaw = value.stringValue ?? value.serialized()
+                    lastError = "\(rule.text): \(error)"
+                }
+                if !field.list, !normalised.isEmpty { break }
+            }
+            guard !normalised.isEmpty else {
+                tried.append(rule.text)
+                continue
+            }
+            if field.list {
+                var seen = Set<JSONValue>()
+                return .value(.array(normalised.filter { seen.insert($0).inserted }))
+            }
+            return .value(normalised[0])
+        }
+        return .missing(tried: tried, raw: lastRaw, lastError: lastError)
+    }
+
+    private func normalise(_ value: JSONValue, _ field: FieldSpec) throws -> JSONValue {
+        guard let name = field.normaliser else {
+            if case .string(let text) = value {
+                let cleaned = TextCleanup.clean(text)
+                if cleaned.isEmpty { throw NormalizeError(.missing, "text", raw: text, "the value is empty") }
+                return .string(cleaned)
+            }
+            return value
+        }
+        let text: String
+        switch value {
+        case .string(let string): text = string
+        case .number, .bool: text = value.serialized()
+        default: throw NormalizeError(.malformed, name, raw: value.serialized(), "not a text value")
+        }
+        let options = NormalizeOptions(locale: site.locale, scale: field.scale, baseURL: context.url)
+        let output = try NormalizerRegistry.standard[name]!(text, options: options)
+        switch output {
+        case let int as Int: return .number(Double(int))
+        case let string as String: return .string(string)
+        case let double as Double: return .number(double)
+        case let title as Title: return .string(title.title)
+        case let person as PersonName: return .string(person.name)
+        case let genres as Genres:
+            return .array(genres.genres.map { .string($0.rawValue) } + genres.unknown.map(JSONValue.string))
+        case let date as PartialDate: return .string(date.description)
+        default: return try JSONValueEncoder.encode(output)
+        }
+    }
+
+    // MARK: rules
+
+    /// The element matches of a css/xpath rule.
+    private func nodes(_ rule: Rule, at node: Selector) throws -> [Selector] {
+        switch rule.source {
+        case .css(let query): return try node.css(query).selectors
+        case .xpath(let query): return try node.xpath(query).selectors
+        default: return []
+        }
+    }
+
+    /// A rule's values at `node`, after its modifiers; empty when it found nothing usable.
+    func values(_ rule: Rule, at node: Selector) -> [JSONValue] {
+        let start = rule.pageScope ? context.document.root : node
+        var raw: [JSONValue]
+        switch rule.source {
+        case .css, .xpath:
+            let matches = (try? nodes(rule, at: start)) ?? []
+            if rule.present { return [.bool(!matches.isEmpty)] }
+            raw = matches.compactMap { match in
+                if let attribute = rule.attribute { return match.attribute(attribute).map(JSONValue.string) }
+                return .string(match.text)
+            }
+        case .jsonld(let path):
+            raw = []
+            for item in context.jsonldItems(types: page.jsonldTypes) {
+                raw = JSONPath.values(path, in: item)
+                if !raw.isEmpty { break }
+            }
+        case .nextData(let path):
+            raw = context.nextData.map { JSONPath.values(path, in: $0) } ?? []
+        case .meta(let key):
+            raw = context.metadata.values(key).map(JSONValue.string)
+        case .url(let group):
+            raw = context.captures[group].map { [.string($0)] } ?? []
+        case .value(let constant):
+            return [constant]
+        }
+        return raw.flatMap { modify($0, rule) }
+    }
+
+    private func modify(_ value: JSONValue, _ rule: Rule) -> [JSONValue] {
+        guard case .string(let text) = value else {
+            if case .null = value { return [] }
+            guard rule.map != nil || rule.template != nil || rule.regex != nil else { return [value] }
+            return modify(.string(value.serialized()), rule)
+        }
+        var pieces = [text]
+        if let separator = rule.split { pieces = pieces.flatMap { $0.components(separatedBy: separator) } }
+        if let regex = rule.regex { pieces = pieces.flatMap { RegexMatcher.extract(regex.regex, from: $0) } }
+        return pieces.compactMap { piece in
+            var piece = piece.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !piece.isEmpty, !site.placeholders.contains(piece) else { return nil }
+            if let mapped = rule.map?[piece] { piece = mapped }
+            if let template = rule.template { piece = template.replacingOccurrences(of: "{}", with: piece) }
+            return .string(piece)
+        }
+    }
+
+    // MARK: links
+
+    private func links() -> [(name: String, url: String)] {
+        var seen = Set<String>()
+        var found: [(name: String, url: String)] = []
+        for link in page.links {
+            for value in values(link.rule, at: context.document.root) {
+                guard let href = value.stringValue,
+                    let absolute = URL(string: href, relativeTo: URL(string: context.url))?.absoluteURL,
+                    let scheme = absolute.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                    let host = absolute.host, site.owns(host: host)
+                else { continue }
+                var text = absolute.absoluteString
+                if let hash = text.firstIndex(of: "#") { text = String(text[..<hash]) }
+                guard
+                    site.pages.contains(where: { kind in kind.urlPatterns.contains { $0.captures(in: text) != nil } }),
+                    seen.insert(text).inserted
+                else { continue }
+                found.append((link.name, text))
+            }
+        }
+        return found
+    }
+}
+
+/// What the rules of one page share, computed once and only when a rule asks.
+final class PageContext {
+    let document: HTMLDocument
+    let url: String
+    let captures: [String: String]
+
+    init(document: HTMLDocument, url: String, captures: [String: String]) {
+        self.document = document
+        self.url = url
+        self.captures = captures
+    }
+
+    private var items: [JSONValue]?
+    private var next: JSONValue??
+    private var meta: PageMetadata?
+
+    func jsonldItems(types: [String]) -> [JSONValue] {
+        if items == nil { items = JSONLD.items(in: document) }
+        guard !types.isEmpty else { return items! }
+        return items!.filter { item in JSONLD.types(of: item).contains { types.contains($0) } }
+    }
+
+    var nextData: JSONValue? {
+        if let next { return next }
+        let script = try? document.xpath("//script[@id='__NEXT_DATA__']").first?.string
+        let parsed = script.flatMap { try? JSONParser(options: .lenient).parse($0).value }
+        next = .some(parsed)
+        return parsed
+    }
+
+    var metadata: PageMetadata {
+        if let meta { return meta }
+        let read = PageMetadata(document)
+        meta = read
+        return read
+    }
+}
+
+/// Dotted paths into JSON (`aggregateRating.ratingValue`); arrays on the way are walked, so
+/// `director.name` reads one director or many. `a.0.b` indexes an array.
+enum JSONPath {
+    static func values(_ path: String, in root: JSONValue) -> [JSONValue] {
+        var current = [root]
+        for segment in path.split(separator: ".") {
+            var next: [JSONValue] = []
+            for value in current {
+                switch value {
+                case .array(let items):
+                    if let index = Int(segment) {
+                        if items.indices.contains(index) { next.append(items[index]) }
+                    } else {
+                        next += items.compactMap { $0[String(segment)] }
+                    }
+                case .object(let object):
+                    if let member = object[String(segment)] { next.append(member) }
+                default: break
+                }
+            }
+            current = next
+        }
+        return current.flatMap { value -> [JSONValue] in
+            switch value {
+            case .array(let items): items.filter { if case .object = $0 { false } else { true } }
+            case .object, .null: []
+            default: [value]
+            }
+        }
+    }
+}

@@ -1,0 +1,522 @@
+import MarqueeCore
+import MarqueeNormalize
+
+/// A rating as a page shows it: the value on the site's scale and, for aggregates, how many
+/// ratings it summarises.
+public struct ShownRating: Sendable, Hashable, Codable {
+    /// The value on the site's scale (`8.7` of 10, `3.5` of 5 stars, `91` of 100 %).
+    public var value: Double
+    /// The top of the scale.
+    public var scale: Double
+    /// How many ratings the value summarises, when the page says.
+    public var count: Int?
+
+    /// Creates a rating.
+    public init(value: Double, scale: Double, count: Int? = nil) {
+        self.value = value
+        self.scale = scale
+        self.count = count
+    }
+}
+
+/// The kinds of record a scraper emits; a spec's `record = "…"` names one.
+public enum RecordType: String, Sendable, Hashable, CaseIterable, Codable {
+    case film
+    case userRating = "user_rating"
+    case listEntry = "list_entry"
+    case review
+    case person
+    case boxOffice = "box_office"
+    case searchResult = "search_result"
+    case user
+    case list
+
+    /// The record's JSON field names a spec may fill (the rest — `type`, `site`, `source_url`,
+    /// `key` — Marquee fills itself).
+    public var fieldNames: [String] {
+        let all: [String] =
+            switch self {
+            case .film: Film.CodingKeys.allCases.map(\.rawValue)
+            case .userRating: UserRating.CodingKeys.allCases.map(\.rawValue)
+            case .listEntry: ListEntry.CodingKeys.allCases.map(\.rawValue)
+            case .review: Review.CodingKeys.allCases.map(\.rawValue)
+            case .person: Person.CodingKeys.allCases.map(\.rawValue)
+            case .boxOffice: BoxOffice.CodingKeys.allCases.map(\.rawValue)
+            case .searchResult: SearchResult.CodingKeys.allCases.map(\.rawValue)
+            case .user: User.CodingKeys.allCases.map(\.rawValue)
+            case .list: FilmList.CodingKeys.allCases.map(\.rawValue)
+            }
+        return all.filter { !Self.automatic.contains($0) }
+    }
+
+    /// Fields every record gets from the page, not from the spec.
+    static let automatic: Set<String> = ["type", "site", "source_url", "key"]
+
+    var swiftType: any ScrapedRecord.Type {
+        switch self {
+        case .film: Film.self
+        case .userRating: UserRating.self
+        case .listEntry: ListEntry.self
+        case .review: Review.self
+        case .person: Person.self
+        case .boxOffice: BoxOffice.self
+        case .searchResult: SearchResult.self
+        case .user: User.self
+        case .list: FilmList.self
+        }
+    }
+}
+
+/// What every record type has: its type tag, site and page, and range checks.
+public protocol ScrapedRecord: Codable, Sendable {
+    /// The site (`imdb`, `letterboxd`, …).
+    var site: String { get }
+    /// The URL of the page it came from.
+    var sourceURL: String { get }
+    /// Values that cannot be right (a year of 1066, a rating above its scale): `(field, reason, value)`.
+    func violations(currentYear: Int) -> [(field: String, reason: String, value: String)]
+    /// Fills what Marquee derives (canonical keys, match keys) from the extracted fields.
+    mutating func resolve()
+}
+
+extension ScrapedRecord {
+    public mutating func resolve() {}
+}
+
+/// Range checks shared by the record types.
+enum Check {
+    static func year(_ year: Int?, _ field: String, currentYear: Int) -> [(String, String, String)] {
+        guard let year, !(1870...(currentYear + 5)).contains(year) else { return [] }
+        return [(field, "out-of-range: a year must be within 1870…\(currentYear + 5)", "\(year)")]
+    }
+
+    static func rating(_ rating: ShownRating?, _ field: String) -> [(String, String, String)] {
+        guard let rating else { return [] }
+        var problems: [(String, String, String)] = []
+        if !(rating.scale > 0) || !(0...rating.scale).contains(rating.value) {
+            problems.append((field, "out-of-range: rating outside 0…\(rating.scale)", "\(rating.value)"))
+        }
+        if let count = rating.count, count < 0 {
+            problems.append((field + ".count", "out-of-range: negative count", "\(count)"))
+        }
+        return problems
+    }
+
+    static func runtime(_ minutes: Int?) -> [(String, String, String)] {
+        guard let minutes, !(1...1_000).contains(minutes) else { return [] }
+        return [("runtime_minutes", "out-of-range: runtime must be 1…1000 minutes", "\(minutes)")]
+    }
+
+    static func position(_ position: Int?) -> [(String, String, String)] {
+        guard let position, position < 1 else { return [] }
+        return [("position", "out-of-range: positions start at 1", "\(position)")]
+    }
+}
+
+/// A film (or series, episode, game — see `format`) as one site shows it.
+public struct Film: ScrapedRecord, Hashable {
+    public var type = "film"
+    public var site: String
+    public var sourceURL: String
+    /// The film's id on this site (`tt0133093`, `mulholland-drive`, `m/shawshank_redemption`).
+    public var siteID: String?
+    /// The best key to join on: `imdb:tt…` when known, else another site's id; see ``resolve()``.
+    public var key: String?
+    public var title: String
+    public var originalTitle: String?
+    /// ``Title/matchKey`` of the title, with `year` the fallback join key.
+    public var matchKey: String?
+    public var year: Int?
+    public var endYear: Int?
+    /// `feature`, `tv_series`, `tv_miniseries`, `tv_episode`, `tv_movie`, `short`, `video`, `video_game`, …
+    public var format: String?
+    public var runtimeMinutes: Int?
+    public var directors: [String]?
+    public var genres: [String]?
+    public var rating: ShownRating?
+    public var imdbID: String?
+    public var letterboxdSlug: String?
+    public var tmdbID: Int?
+    public var rtSlug: String?
+    public var wikipediaTitle: String?
+    public var releaseDate: String?
+    public var countries: [String]?
+    public var languages: [String]?
+    public var cast: [String]?
+    /// Rotten Tomatoes' critics score (0…100) and review count.
+    public var tomatometer: ShownRating?
+    /// Rotten Tomatoes' audience score (0…100) and rating count.
+    public var audienceScore: ShownRating?
+    public var budget: Money?
+    public var boxOffice: Money?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, site
+        case sourceURL = "source_url"
+        case siteID = "site_id"
+        case key, title
+        case originalTitle = "original_title"
+        case matchKey = "match_key"
+        case year
+        case endYear = "end_year"
+        case format
+        case runtimeMinutes = "runtime_minutes"
+        case directors, genres, rating
+        case imdbID = "imdb_id"
+        case letterboxdSlug = "letterboxd_slug"
+        case tmdbID = "tmdb_id"
+        case rtSlug = "rt_slug"
+        case wikipediaTitle = "wikipedia_title"
+        case releaseDate = "release_date"
+        case countries, languages, cast, tomatometer
+        case audienceScore = "audience_score"
+        case budget
+        case boxOffice = "box_office"
+    }
+
+    public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] {
+        var problems =
+            Check.year(year, "year", currentYear: currentYear)
+            + Check.year(endYear, "end_year", currentYear: currentYear) + Check.runtime(runtimeMinutes)
+            + Check.rating(rating, "rating") + Check.rating(tomatometer, "tomatometer")
+            + Check.rating(audienceScore, "audience_score")
+        if title.isEmpty { problems.append(("title", "missing: empty title", "")) }
+        return problems.map { (field: $0.0, reason: $0.1, value: $0.2) }
+    }
+
+    /// Sets ``key`` to the most joinable id the page gave — IMDb, then TMDB, then this site's
+    /// own — and ``matchKey`` from the title.
+    public mutating func resolve() {
+        if matchKey == nil, let folded = try? Normalize.title(title).matchKey, !folded.isEmpty { matchKey = folded }
+        if let imdbID {
+            key = "imdb:\(imdbID)"
+        } else if let tmdbID {
+            key = "tmdb:\(tmdbID)"
+        } else if let letterboxdSlug {
+            key = "letterboxd:\(letterboxdSlug)"
+        } else if let rtSlug {
+            key = "rt:\(rtSlug)"
+        } else if let wikipediaTitle {
+            key = "wikipedia:\(wikipediaTitle)"
+        } else if let siteID {
+            key = "\(site):\(siteID)"
+        } else if let matchKey {
+            key = "title:\(matchKey)" + (year.map { ":\($0)" } ?? "")
+        }
+    }
+}
+
+/// One user's rating (or log) of one film.
+public struct UserRating: ScrapedRecord, Hashable {
+    public var type = "user_rating"
+    public var site: String
+    public var sourceURL: String
+    /// The user's handle as on the page.
+    public var user: String
+    public var filmSlug: String?
+    public var filmSiteID: String?
+    public var filmTitle: String?
+    public var filmYear: Int?
+    /// The rating on the site's scale; absent when the user logged the film without rating it.
+    public var rating: ShownRating?
+    /// When it was rated or watched (ISO date), when the page shows it.
+    public var ratedOn: String?
+    public var liked: Bool?
+    public var rewatch: Bool?
+    public var review: Bool?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, site
+        case sourceURL = "source_url"
+        case user
+        case filmSlug = "film_slug"
+        case filmSiteID = "film_site_id"
+        case filmTitle = "film_title"
+        case filmYear = "film_year"
+        case rating
+        case ratedOn = "rated_on"
+        case liked, rewatch, review
+    }
+
+    public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] {
+        var problems = Check.rating(rating, "rating") + Check.year(filmYear, "film_year", currentYear: currentYear)
+        if filmSlug == nil, filmSiteID == nil {
+            problems.append(("film_slug", "missing: neither film_slug nor film_site_id", ""))
+        }
+        return problems.map { (field: $0.0, reason: $0.1, value: $0.2) }
+    }
+}
+
+/// One film at one position of a list, watchlist, chart, filmography or browse page.
+public struct ListEntry: ScrapedRecord, Hashable {
+    public var type = "list_entry"
+    public var site: String
+    public var sourceURL: String
+    /// The list (`dave/official-top-250-narrative-feature-films`, `hyumiguel/watchlist`, `chart/top`).
+    public var listID: String
+    /// 1-based position on this page (ranked lists: the rank shown).
+    public var position: Int?
+    /// The page of a paginated list.
+    public var page: Int?
+    public var filmSlug: String?
+    public var filmSiteID: String?
+    public var title: String?
+    public var year: Int?
+    public var rating: ShownRating?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, site
+        case sourceURL = "source_url"
+        case listID = "list_id"
+        case position, page
+        case filmSlug = "film_slug"
+        case filmSiteID = "film_site_id"
+        case title, year, rating
+    }
+
+    public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] {
+        var problems =
+            Check.position(position) + Check.year(year, "year", currentYear: currentYear)
+            + Check.rating(rating, "rating")
+        if filmSlug == nil, filmSiteID == nil {
+            problems.append(("film_slug", "missing: neither film_slug nor film_site_id", ""))
+        }
+        return problems.map { (field: $0.0, reason: $0.1, value: $0.2) }
+    }
+}
+
+/// A user's or critic's review of a film.
+public struct Review: ScrapedRecord, Hashable {
+    public var type = "review"
+    public var site: String
+    public var sourceURL: String
+    public var filmSlug: String?
+    public var filmSiteID: String?
+    public var filmTitle: String?
+    public var filmYear: Int?
+    /// The reviewer's handle or name.
+    public var author: String?
+    /// The critic's publication (critic reviews).
+    public var publication: String?
+    public var rating: ShownRating?
+    public var publishedOn: String?
+    public var headline: String?
+    public var text: String?
+    /// `"x out of y found this helpful"`: x.
+    public var helpful: Int?
+    public var helpfulTotal: Int?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, site
+        case sourceURL = "source_url"
+        case filmSlug = "film_slug"
+        case filmSiteID = "film_site_id"
+        case filmTitle = "film_title"
+        case filmYear = "film_year"
+        case author, publication, rating
+        case publishedOn = "published_on"
+        case headline, text, helpful
+        case helpfulTotal = "helpful_total"
+    }
+
+    public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] {
+        (Check.rating(rating, "rating") + Check.year(filmYear, "film_year", currentYear: currentYear)).map {
+            (field: $0.0, reason: $0.1, value: $0.2)
+        }
+    }
+}
+
+/// A person (director, actor) as a site shows them.
+public struct Person: ScrapedRecord, Hashable {
+    public var type = "person"
+    public var site: String
+    public var sourceURL: String
+    public var siteID: String?
+    public var name: String
+    public var born: String?
+    public var birthPlace: String?
+    public var died: String?
+    public var occupations: [String]?
+    public var imdbID: String?
+    /// How many films the page lists for them.
+    public var filmCount: Int?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, site
+        case sourceURL = "source_url"
+        case siteID = "site_id"
+        case name, born
+        case birthPlace = "birth_place"
+        case died, occupations
+        case imdbID = "imdb_id"
+        case filmCount = "film_count"
+    }
+
+    public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] {
+        name.isEmpty ? [(field: "name", reason: "missing: empty name", value: "")] : []
+    }
+}
+
+/// Box-office takings of a title or of one release (a market).
+public struct BoxOffice: ScrapedRecord, Hashable {
+    public var type = "box_office"
+    public var site: String
+    public var sourceURL: String
+    public var imdbID: String?
+    /// The release id (`rl3947005441`) for release pages.
+    public var releaseID: String?
+    public var title: String?
+    public var year: Int?
+    /// The market of a release page (`Domestic`, `France`).
+    public var market: String?
+    public var domestic: Money?
+    public var international: Money?
+    public var worldwide: Money?
+    /// Gross of a release page's market.
+    public var gross: Money?
+    public var opening: Money?
+    public var releaseDate: String?
+    public var theaters: Int?
+    public var budget: Money?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, site
+        case sourceURL = "source_url"
+        case imdbID = "imdb_id"
+        case releaseID = "release_id"
+        case title, year, market, domestic, international, worldwide, gross, opening
+        case releaseDate = "release_date"
+        case theaters, budget
+    }
+
+    public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] {
+        var problems = Check.year(year, "year", currentYear: currentYear)
+        for (field, money) in [
+            ("domestic", domestic), ("international", international), ("worldwide", worldwide), ("gross", gross),
+            ("opening", opening),
+        ] {
+            if let money, money.amount < 0 {
+                problems.append((field, "out-of-range: negative amount", "\(money.amount)"))
+            }
+        }
+        return problems.map { (field: $0.0, reason: $0.1, value: $0.2) }
+    }
+}
+
+/// One hit of a site search.
+public struct SearchResult: ScrapedRecord, Hashable {
+    public var type = "search_result"
+    public var site: String
+    public var sourceURL: String
+    public var query: String?
+    public var position: Int?
+    /// `title` or `name` (IMDb's sections).
+    public var section: String?
+    public var siteID: String?
+    public var title: String
+    public var year: Int?
+    public var detail: String?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, site
+        case sourceURL = "source_url"
+        case query, position, section
+        case siteID = "site_id"
+        case title, year, detail
+    }
+
+    public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] {
+        (Check.position(position) + Check.year(year, "year", currentYear: currentYear)).map {
+            (field: $0.0, reason: $0.1, value: $0.2)
+        }
+    }
+}
+
+/// A site's user (profile pages, following lists).
+public struct User: ScrapedRecord, Hashable {
+    public var type = "user"
+    public var site: String
+    public var sourceURL: String
+    public var handle: String
+    public var name: String?
+    public var filmsWatched: Int?
+    public var followers: Int?
+    public var following: Int?
+    /// The films the profile shows as favourites (slugs).
+    public var favourites: [String]?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, site
+        case sourceURL = "source_url"
+        case handle, name
+        case filmsWatched = "films_watched"
+        case followers, following, favourites
+    }
+
+    public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] { [] }
+}
+
+/// A list as an index of lists shows it.
+public struct FilmList: ScrapedRecord, Hashable {
+    public var type = "list"
+    public var site: String
+    public var sourceURL: String
+    public var listID: String
+    public var title: String?
+    public var owner: String?
+    public var filmCount: Int?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, site
+        case sourceURL = "source_url"
+        case listID = "list_id"
+        case title, owner
+        case filmCount = "film_count"
+    }
+
+    public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] { [] }
+}
+
+/// A page (or one item of it) that was recognised but could not give a valid record: a required
+/// field no rule filled, or a value out of range. Layout drift shows up as rejects, never as nulls.
+public struct Reject: Sendable, Hashable, Codable {
+    public var type = "reject"
+    public var site: String
+    public var sourceURL: String
+    public var pageKind: String
+    public var record: String
+    /// The item's 0-based index on a list page.
+    public var item: Int?
+    public var field: String
+    /// `missing-required`, `out-of-range`, `malformed`.
+    public var reason: String
+    public var detail: String
+    /// The rules tried, in order, as the spec writes them.
+    public var rulesTried: [String]
+    public var rawValue: String?
+
+    public init(
+        site: String, sourceURL: String, pageKind: String, record: String, item: Int?, field: String,
+        reason: String, detail: String, rulesTried: [String], rawValue: String?
+    ) {
+        self.site = site
+        self.sourceURL = sourceURL
+        self.pageKind = pageKind
+        self.record = record
+        self.item = item
+        self.field = field
+        self.reason = reason
+        self.detail = detail
+        self.rulesTried = rulesTried
+        self.rawValue = rawValue
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, site
+        case sourceURL = "source_url"
+        case pageKind = "page_kind"
+        case record, item, field, reason, detail
+        case rulesTried = "rules_tried"
+        case rawValue = "raw_value"
+    }
+}
