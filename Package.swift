@@ -72,6 +72,7 @@ let package = Package(
             dependencies: [
                 "MarqueeCore", "MarqueeHTML", "MarqueeNormalize", "MarqueeFetch", "MarqueeStore",
                 .product(name: "TOMLKit", package: "TOMLKit"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(name: "CMarqueeKernels"),

@@ -49,6 +49,9 @@ public struct Crawler: Sendable {
     public let links: @Sendable (FetchedPage) -> [String]
     /// A URL's canonical form (the frontier's key), or nil when it is not crawlable.
     public let canonical: @Sendable (String) -> String?
+    /// Called with every recorded HTML page before it is marked done (and so at least once per
+    /// page, again after a kill): what `scrape` extracts records with.
+    public var onPage: (@Sendable (FetchedPage) -> Void)?
 
     /// Assembles a crawler.
     public init(
@@ -178,6 +181,7 @@ public struct Crawler: Sendable {
         let (digest, _) = try store.put(page.body)
         var found: [(url: String, canonical: String)] = []
         let contentType = page.header("Content-Type")
+        if let onPage, contentType.map({ $0.lowercased().contains("html") }) ?? true { onPage(page) }
         if item.depth < options.maxDepth, contentType.map({ $0.lowercased().contains("html") }) ?? true {
             var seen = Set<String>()
             for link in links(page) {

@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+import MarqueeCore
+import MarqueeStore
+import Synchronization
+
+/// Counts of a scrape or reparse: pages, records by type, rejects by reason, errors by kind.
+public struct ScrapeSummary: Sendable, Hashable {
+    public var pages = 0
+    public var unrecognised = 0
+    public var records: [String: Int] = [:]
+    public var rejects: [String: Int] = [:]
+    public var errors: [String: Int] = [:]
+    public var stored = 0
+
+    public init() {}
+
+    /// One paragraph for the terminal.
+    public func report() -> String {
+        func list(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+        return """
+            pages parsed: \(pages) (\(unrecognised) unrecognised)
+            records: \(records.values.reduce(0, +)) (\(list(records)))
+            rejects: \(rejects.values.reduce(0, +)) (\(list(rejects)))
+            errors: \(errors.values.reduce(0, +)) (\(list(errors)))
+            """
+    }
+}
+
+/// Where extracted records go: a JSON Lines file, the feature store, or both; thread-safe, so
+/// the crawl's concurrent page handlers can share it.
+public final class RecordSink: Sendable {
+    private struct State {
+        var summary = ScrapeSummary()
+        var output: FileHandle?
+    }
+
+    private let state: Mutex<State>
+    private let store: FeatureStore?
+    private let salt: String?
+
+    /// Records go to `output` (JSON Lines, created or truncated) and/or `store`; `salt` hashes
+    /// user handles for the store (ratings are not stored without it).
+    public init(output: URL?, store: FeatureStore?, salt: String?) throws(MarqueeError) {
+        var handle: FileHandle?
+        if let output {
+            guard FileManager.default.createFile(atPath: output.path, contents: nil),
+                let opened = try? FileHandle(forWritingTo: output)
+            else {
+                throw MarqueeError(.dataError, "cannot write the records file", location: output.path)
+            }
+            handle = opened
+        }
+        state = Mutex(State(output: handle))
+        self.store = store
+        self.salt = salt
+    }
+
+    /// Takes one page's extraction.
+    public func accept(_ extraction: PageExtraction, fetchedAt: Date, sourceHash: String?) throws(MarqueeError) {
+        let lines = extraction.jsonLines()
+        var observations: [ObservationInput] = []
+        if store != nil {
+            for record in extraction.records {
+                observations += RecordIngest.observations(
+                    record.record, fetchedAt: fetchedAt, sourceHash: sourceHash, salt: salt)
+            }
+        }
+        let stored = try store?.ingest(observations) ?? 0
+        state.withLock { state in
+            state.summary.pages += 1
+            for record in extraction.records { state.summary.records[type(of: record.record).typeName, default: 0] += 1 }
+            for reject in extraction.rejects { state.summary.rejects["\(reject.reason) \(reject.field)", default: 0] += 1 }
+            state.summary.stored += stored
+            state.output?.write(Data(lines.utf8))
+        }
+    }
+
+    /// Counts a page no page kind recognised, or one that failed to fetch.
+    public func count(error kind: String, unrecognised: Bool = false) {
+        state.withLock { state in
+            state.summary.errors[kind, default: 0] += 1
+            if unrecognised { state.summary.unrecognised += 1 }
+        }
+    }
+
+    /// The counts so far.
+    public var summary: ScrapeSummary { state.withLock { $0.summary } }
+
+    /// Flushes and closes the output file.
+    public func close() {
+        state.withLock { state in
+            try? state.output?.synchronize()
+            try? state.output?.close()
+            state.output = nil
+        }
+    }
+}
+
+extension ScrapedRecord {
+    static var typeName: String {
+        switch self {
+        case is Film.Type: "film"
+        case is UserRating.Type: "user_rating"
+        case is ListEntry.Type: "list_entry"
+        case is Review.Type: "review"
+        case is Person.Type: "person"
+        case is BoxOffice.Type: "box_office"
+        case is SearchResult.Type: "search_result"
+        case is User.Type: "user"
+        default: "list"
+        }
+    }
+}
+
+/// How records become feature-store observations: film facts on the film's best key (other
+/// ids as aliases), site ratings as `<site>_rating`, users' ratings as relations from a
+/// salted-hash user to the film.
+public enum RecordIngest {
+    /// The observations of one record; empty for record types the store does not keep.
+    public static func observations(
+        _ record: any ScrapedRecord, fetchedAt: Date, sourceHash: String?, salt: String?
+    ) -> [ObservationInput] {
+        let fetched = Int64(fetchedAt.timeIntervalSince1970 * 1_000_000)
+        switch record {
+        case let film as Film:
+            guard let key = film.key.flatMap(entityKey) else { return [] }
+            var aliases: [EntityKey] = []
+            if let id = film.imdbID { aliases.append(EntityKey("imdb", id)) }
+            if let id = film.tmdbID { aliases.append(EntityKey("tmdb", "\(id)")) }
+            if let slug = film.letterboxdSlug { aliases.append(EntityKey("letterboxd", slug)) }
+            if let slug = film.rtSlug { aliases.append(EntityKey("rt", slug)) }
+            if let title = film.wikipediaTitle { aliases.append(EntityKey("wikipedia", title)) }
+            aliases.removeAll { $0 == key }
+            var values: [(String, DatabaseValue)] = [("title", film.title.databaseValue)]
+            if let year = film.year { values.append(("year", year.databaseValue)) }
+            if let genres = film.genres, !genres.isEmpty { values.append(("genres", genres.joined(separator: "|").databaseValue)) }
+            if let runtime = film.runtimeMinutes { values.append(("runtime_minutes", runtime.databaseValue)) }
+            if let directors = film.directors, !directors.isEmpty {
+                values.append(("directors", directors.joined(separator: "|").databaseValue))
+            }
+            if let format = film.format { values.append(("format", format.databaseValue)) }
+            if let rating = film.rating {
+                values.append(("\(film.site)_rating", (rating.value / rating.scale).databaseValue))
+                if let count = rating.count { values.append(("\(film.site)_rating_count", count.databaseValue)) }
+            }
+            if let meter = film.tomatometer { values.append(("tomatometer", meter.value.databaseValue)) }
+            if let score = film.audienceScore { values.append(("audience_score", score.value.databaseValue)) }
+            return values.map { feature, value in
+                ObservationInput(
+                    kind: .film, entity: key, alsoKnownAs: aliases, feature: feature, value: value,
+                    eventTimestamp: fetched, source: film.site, sourceHash: sourceHash)
+            }
+        case let rating as UserRating:
+            guard let salt, !salt.isEmpty, let value = rating.rating,
+                let film = rating.filmSlug.map({ EntityKey(rating.site, $0) })
+                    ?? rating.filmSiteID.map({ EntityKey("\(rating.site)-id", $0) })
+            else { return [] }
+            let event = rating.ratedOn.flatMap(microseconds) ?? fetched
+            return [
+                ObservationInput(
+                    kind: .user, entity: .hashedUser(site: rating.site, handle: rating.user, salt: salt),
+                    feature: "rating", object: (.film, film), value: value.value.databaseValue, eventTimestamp: event,
+                    source: rating.site, sourceHash: sourceHash)
+            ]
+        case let box as BoxOffice:
+            guard let id = box.imdbID, box.releaseID == nil, let worldwide = box.worldwide else { return [] }
+            return [
+                ObservationInput(
+                    kind: .film, entity: EntityKey("imdb", id), feature: "worldwide_gross_usd",
+                    value: NSDecimalNumber(decimal: worldwide.amount).doubleValue.databaseValue, eventTimestamp: fetched,
+                    source: box.site, sourceHash: sourceHash)
+            ]
+        default:
+            return []
+        }
+    }
+
+    private static func entityKey(_ text: String) -> EntityKey? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        return EntityKey(String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+
+    private static func microseconds(_ isoDate: String) -> Int64? {
+        let parts = isoDate.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var components = DateComponents()
+        components.year = parts[0]
+        components.month = parts[1]
+        components.day = parts[2]
+        components.timeZone = TimeZone(identifier: "UTC")
+        guard let date = Calendar(identifier: .gregorian).date(from: components) else { return nil }
+        return Int64(date.timeIntervalSince1970 * 1_000_000)
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import MarqueeCore
+import MarqueeFetch
+import MarqueeNormalize
+import MarqueeScrape
+import Synchronization
+
+/// `marquee scrape SITE --start URL…`: crawl a site through the fetching layer and extract records.
+struct Scrape: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Crawl a site from start URLs, extract records with its spec, write them to the store or JSON Lines.",
+        discussion: """
+            Links come from the spec's link rules (pagination, film pages), so the crawl stays on \
+            pages the spec can read. Politeness (rate, concurrency) comes from the spec. The crawl \
+            is resumable like `marquee crawl` (same --frontier and --pages); a killed run re-parses \
+            at most the pages that were in flight. With --replay nothing touches the network.
+            Exit status: 0, 64 for bad usage, 65 for a bad spec or unreadable replay, 69 when \
+            every page failed to fetch.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var specs: ScraperOptions
+    @Argument(help: "The site (a spec in --scrapers).") var site: String
+    @Option(name: .customLong("start"), help: "A start URL (repeat for several).") var starts: [String] = []
+    @Option(help: "Stop once this many pages are recorded (all runs together).") var maxPages: Int?
+    @Option(help: "Link hops followed from the start URLs.") var depth = 2
+    @Option(help: "Record every response as WARC 1.1 files in this folder.") var warc: String?
+    @Option(help: "Replay instead of fetching: a WARC file, a folder of WARC files, or a fixtures folder.")
+    var replay: String?
+    @Option(help: "Write records as JSON Lines to this file instead of the store.") var out: String?
+    @Option(help: "The frontier database.") var frontier = "scrape.sqlite"
+    @Option(help: "The page store folder.") var pages = "pages"
+    @Option(help: "User-Agent header.") var userAgent = "Marquee/\(MarqueeVersion.current)"
+    @Flag(help: "Do not read robots.txt (only for your own servers).") var ignoreRobots = false
+    @Flag(help: "Allow loopback and private-network addresses.") var allowPrivate = false
+
+    func validate() throws {
+        if starts.isEmpty { throw ValidationError("give at least one --start URL") }
+    }
+
+    func run() async throws {
+        let logger = global.makeLogger("marquee.scrape")
+        try await reportingErrors {
+            let scrapers = try specs.load()
+            guard let spec = scrapers.site(site) else {
+                throw MarqueeError(
+                    .usage, "unknown site \"\(site)\"", hint: "sites: \(scrapers.sites.map(\.site).joined(separator: ", "))")
+            }
+            var fetcher: any PageFetcher
+            if let replay {
+                fetcher = try Self.replayFetcher(replay)
+            } else {
+                var configuration = HTTPClientConfiguration()
+                configuration.userAgent = userAgent
+                let client = HTTPClient(configuration: configuration)
+                fetcher = PoliteFetcher(
+                    base: client, robots: ignoreRobots ? nil : RobotsCache(fetcher: client, agent: userAgent),
+                    limiter: HostLimiter(
+                        defaults: HostLimiter.Limits(requestsPerSecond: spec.requestsPerSecond, concurrency: spec.concurrency)),
+                    retrying: RetryingFetcher(base: client, policy: RetryPolicy()))
+            }
+            if let warc {
+                fetcher = RecordingFetcher(
+                    base: fetcher, writer: WARCWriter(directory: URL(fileURLWithPath: warc), maxBytes: 100 << 20),
+                    userAgent: userAgent)
+            }
+            let sink = try RecordSink(
+                output: out.map { URL(fileURLWithPath: $0) }, store: out == nil ? try global.openStore() : nil,
+                salt: ProcessInfo.processInfo.environment["MARQUEE_USER_SALT"])
+            defer { sink.close() }
+            let links = Mutex<[String: [String]]>([:])
+            let store = PageStore(root: URL(fileURLWithPath: pages))
+            var crawler = Crawler(
+                frontier: try Frontier(path: frontier), store: store, fetcher: fetcher,
+                links: { page in links.withLock { $0.removeValue(forKey: page.finalURL) ?? [] } },
+                canonical: { try? Normalize.canonicalURL($0) })
+            let siteName = site
+            crawler.onPage = { page in
+                do {
+                    let extraction = try scrapers.extract(
+                        data: page.body, url: page.finalURL, site: siteName, contentType: page.header("Content-Type"))
+                    try sink.accept(extraction, fetchedAt: page.fetchedAt, sourceHash: Hashing.sha256(page.body))
+                    links.withLock { $0[page.finalURL] = extraction.links.map(\.url) }
+                } catch {
+                    sink.count(error: "unrecognised", unrecognised: true)
+                    logger.warning("\(error)", metadata: ["url": "\(page.finalURL)"])
+                }
+            }
+            var options = CrawlOptions()
+            options.concurrency = replay == nil ? max(spec.concurrency, 1) * 2 : 8
+            options.maxPages = maxPages
+            options.maxDepth = depth
+            options.allowPrivate = allowPrivate || replay != nil
+            options.allowedHosts = Set(spec.hosts)
+            let crawl = try await crawler.run(seeds: starts, options: options) { url, outcome in
+                if outcome.hasPrefix("failed: ") { sink.count(error: String(outcome.dropFirst(8))) }
+                logger.info("\(outcome)", metadata: ["url": "\(url)"])
+            }
+            print(
+                "scrape \(site): \(crawl.recorded) pages fetched, \(crawl.unchanged) unchanged, \(crawl.failed) failed, in \(String(format: "%.1f", crawl.seconds)) s"
+            )
+            print(sink.summary.report())
+            print(out.map { "records written to \($0)" } ?? "\(sink.summary.stored) observations stored in \(global.store)")
+            if crawl.recorded == 0, crawl.failed > 0 {
+                throw MarqueeError(.unavailable, "every page failed to fetch", hint: "see the log lines above")
+            }
+        }
+    }
+
+    /// A replay fetcher for a WARC file, a folder of WARC files, or a fixtures folder.
+    static func replayFetcher(_ path: String) throws(MarqueeError) -> ReplayFetcher {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw MarqueeError(.dataError, "nothing to replay", location: path, hint: "give a WARC file or a folder")
+        }
+        let url = URL(fileURLWithPath: path)
+        guard isDirectory.boolValue else { return try ReplayFetcher(files: [url]) }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return try names.contains { $0.hasSuffix(".warc.gz") || $0.hasSuffix(".warc") }
+            ? ReplayFetcher(directory: url) : ReplayFetcher(fixtures: url)
+    }
+}
+
+/// `marquee reparse`: extract again from stored pages with the current specs (no refetch).
+struct Reparse: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-extract records from the pages a crawl or scrape stored, with the current specs (no refetch).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var specs: ScraperOptions
+    @Option(help: "The frontier database holding the page records.") var frontier = "scrape.sqlite"
+    @Option(help: "The page store folder.") var pages = "pages"
+    @Option(help: "Only pages of this site.") var site: String?
+    @Option(help: "Write records as JSON Lines to this file instead of the store.") var out: String?
+
+    func run() async throws {
+        let logger = global.makeLogger("marquee.reparse")
+        try await reportingErrors {
+            let scrapers = try specs.load()
+            guard FileManager.default.fileExists(atPath: frontier) else {
+                throw MarqueeError(.dataError, "no frontier at \(frontier)", hint: "run marquee scrape first")
+            }
+            let store = PageStore(root: URL(fileURLWithPath: pages))
+            let sink = try RecordSink(
+                output: out.map { URL(fileURLWithPath: $0) }, store: out == nil ? try global.openStore() : nil,
+                salt: ProcessInfo.processInfo.environment["MARQUEE_USER_SALT"])
+            defer { sink.close() }
+            for (_, record) in try Frontier(path: frontier).pages() {
+                if let site, scrapers.candidates(for: record.finalURL, site: site).isEmpty { continue }
+                do {
+                    let body = try store.get(record.bodySHA256)
+                    let extraction = try scrapers.extract(
+                        data: body, url: record.finalURL, site: site, contentType: record.contentType)
+                    try sink.accept(extraction, fetchedAt: Date(), sourceHash: record.bodySHA256)
+                } catch {
+                    sink.count(error: "unrecognised", unrecognised: true)
+                    logger.warning("\(error)", metadata: ["url": "\(record.finalURL)"])
+                }
+            }
+            print(sink.summary.report())
+            print(out.map { "records written to \($0)" } ?? "\(sink.summary.stored) observations stored in \(global.store)")
+        }
+    }
+}
