@@ -110,6 +110,10 @@ let package = Package(
             dependencies: ["MarqueeCore"]
         ),
         .testTarget(
+            name: "MarqueeScrapeTests",
+            dependencies: ["MarqueeScrape", "MarqueeCore", "MarqueeTestKit"]
+        ),
+        .testTarget(
             name: "MarqueeCoreTests",
             dependencies: [
                 "MarqueeCore", "MarqueeTestKit",
