@@ -68,8 +68,12 @@ struct Extractor {
             switch evaluate(field, at: node) {
             case .value(let value):
                 set(value, for: field.name, in: &fields)
-            case .missing(let tried, let raw, let lastError):
-                if field.required {
+            case .missing(let tried, let raw, let lastError, let outOfRange):
+                if outOfRange {
+                    // A value the page shows but that cannot be right: never silently dropped.
+                    rejects.append(
+                        reject(index, field.name, reason: "out-of-range", detail: lastError ?? "", tried: tried, raw: raw))
+                } else if field.required {
                     rejects.append(
                         reject(
                             index, field.name, reason: raw == nil ? "missing-required" : "malformed",
@@ -166,13 +170,14 @@ struct Extractor {
 
     enum Outcome {
         case value(JSONValue)
-        case missing(tried: [String], raw: String?, lastError: String?)
+        case missing(tried: [String], raw: String?, lastError: String?, outOfRange: Bool)
     }
 
     private func evaluate(_ field: FieldSpec, at node: Selector) -> Outcome {
         var tried: [String] = []
         var lastRaw: String?
         var lastError: String?
+        var outOfRange = false
         for rule in field.rules {
             let raw = values(rule, at: node)
             guard !raw.isEmpty else {
@@ -191,6 +196,7 @@ struct Extractor {
                 } catch {
                     lastRaw = value.stringValue ?? value.serialized()
                     lastError = "\(rule.text): \(error)"
+                    outOfRange = (error as? NormalizeError)?.kind == .outOfRange
                 }
                 if !field.list, !normalised.isEmpty { break }
             }
@@ -204,7 +210,7 @@ struct Extractor {
             }
             return .value(normalised[0])
         }
-        return .missing(tried: tried, raw: lastRaw, lastError: lastError)
+        return .missing(tried: tried, raw: lastRaw, lastError: lastError, outOfRange: outOfRange)
     }
 
     private func normalise(_ value: JSONValue, _ field: FieldSpec) throws -> JSONValue {

@@ -124,12 +124,14 @@ private struct Reader {
             hint: hint)
     }
 
-    func allow(_ allowed: [String], in table: TOMLTable, _ place: Place, what: String) throws(MarqueeError) {
+    func allow(_ allowed: [String], in table: TOMLTable, _ place: Place, what: String, at line: String? = nil)
+        throws(MarqueeError)
+    {
         for key in table.keys.sorted() where !allowed.contains(key) {
             let close = allowed.min { TextCleanup.editDistance(key, $0) < TextCleanup.editDistance(key, $1) }
             let hint = close.flatMap { TextCleanup.editDistance(key, $0) <= 2 ? "did you mean \"\($0)\"?" : nil }
             throw fail(
-                "unknown key \"\(key)\" in \(what)", place, key: key,
+                "unknown key \"\(key)\" in \(what)", place, key: line ?? key,
                 hint: hint ?? "allowed: \(allowed.joined(separator: ", "))")
         }
     }
@@ -335,7 +337,7 @@ private struct Reader {
     static let modifierKeys = ["attr", "split", "re", "map", "template", "present", "scope"]
 
     func rule(_ table: TOMLTable, _ place: Place, key: String?) throws(MarqueeError) -> Rule {
-        try allow(Self.sourceKeys + Self.modifierKeys, in: table, place, what: "a rule")
+        try allow(Self.sourceKeys + Self.modifierKeys, in: table, place, what: "a rule", at: key)
         let sources = Self.sourceKeys.filter { table[$0] != nil }
         guard sources.count == 1, let sourceKey = sources.first else {
             throw fail(
