@@ -6,7 +6,7 @@ MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
 TEST_VENV := .venv-test
 
-.PHONY: help setup build test demo bench bench-html bench-store bench-ml bench-serve bench-crawl leakcheck fmt lint clean regen-onnx
+.PHONY: help setup build test demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse leakcheck fmt lint clean regen-onnx
 
 help:
 	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
@@ -33,10 +33,13 @@ test:
 demo: build
 	@bash scripts/demo.sh $(MARQUEE)
 
-bench: bench-html bench-store bench-ml bench-serve bench-crawl
+bench: bench-html bench-store bench-ml bench-serve bench-crawl bench-parse
 
 bench-html:
 	@bash Benchmarks/run.sh $(BENCH_VENV)
+
+bench-parse:
+	@bash Benchmarks/parse/run.sh $(BENCH_VENV)
 
 bench-store:
 	@bash Benchmarks/store/run.sh $(BENCH_VENV)

@@ -17,6 +17,11 @@ let package = Package(
             dependencies: [.product(name: "MarqueeStore", package: "main"), .product(name: "MarqueeCore", package: "main")],
             path: "Sources/store-bench"
         ),
+        .executableTarget(
+            name: "parse-bench",
+            dependencies: [.product(name: "MarqueeScrape", package: "main")],
+            path: "Sources/parse-bench"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

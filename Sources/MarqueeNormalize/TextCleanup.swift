@@ -5,7 +5,10 @@ public enum TextCleanup {
     /// `raw` with HTML character references decoded, Unicode NFC, bidi and zero-width marks
     /// removed, runs of whitespace (no-break spaces included) collapsed to one space, ends trimmed.
     public static func clean(_ raw: String) -> String {
-        let decoded = decodeEntities(raw).precomposedStringWithCanonicalMapping
+        let entityFree = decodeEntities(raw)
+        // NFC leaves ASCII unchanged; skip Foundation's normalisation pass for it.
+        let decoded =
+            entityFree.utf8.allSatisfy { $0 < 0x80 } ? entityFree : entityFree.precomposedStringWithCanonicalMapping
         var result = ""
         result.reserveCapacity(decoded.utf8.count)
         var pendingSpace = false

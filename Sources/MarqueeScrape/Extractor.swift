@@ -72,7 +72,8 @@ struct Extractor {
                 if outOfRange {
                     // A value the page shows but that cannot be right: never silently dropped.
                     rejects.append(
-                        reject(index, field.name, reason: "out-of-range", detail: lastError ?? "", tried: tried, raw: raw))
+                        reject(
+                            index, field.name, reason: "out-of-range", detail: lastError ?? "", tried: tried, raw: raw))
                 } else if field.required {
                     rejects.append(
                         reject(
@@ -294,12 +295,21 @@ struct Extractor {
         if let separator = rule.split { pieces = pieces.flatMap { $0.components(separatedBy: separator) } }
         if let regex = rule.regex { pieces = pieces.flatMap { RegexMatcher.extract(regex.regex, from: $0) } }
         return pieces.compactMap { piece in
-            var piece = piece.trimmingCharacters(in: .whitespacesAndNewlines)
+            var piece = Self.trimmed(piece)
             guard !piece.isEmpty, !site.placeholders.contains(piece) else { return nil }
             if let mapped = rule.map?[piece] { piece = mapped }
             if let template = rule.template { piece = template.replacingOccurrences(of: "{}", with: piece) }
             return .string(piece)
         }
+    }
+
+    /// `text` without leading and trailing whitespace (Foundation's trimming bridges to NSString).
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
     }
 
     // MARK: links

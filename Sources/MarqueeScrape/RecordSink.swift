@@ -18,7 +18,8 @@ public struct ScrapeSummary: Sendable, Hashable {
     /// One paragraph for the terminal.
     public func report() -> String {
         func list(_ counts: [String: Int]) -> String {
-            counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            counts.isEmpty
+                ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
         return """
             pages parsed: \(pages) (\(unrecognised) unrecognised)
@@ -71,8 +72,12 @@ public final class RecordSink: Sendable {
         let stored = try store?.ingest(observations) ?? 0
         state.withLock { state in
             state.summary.pages += 1
-            for record in extraction.records { state.summary.records[type(of: record.record).typeName, default: 0] += 1 }
-            for reject in extraction.rejects { state.summary.rejects["\(reject.reason) \(reject.field)", default: 0] += 1 }
+            for record in extraction.records {
+                state.summary.records[type(of: record.record).typeName, default: 0] += 1
+            }
+            for reject in extraction.rejects {
+                state.summary.rejects["\(reject.reason) \(reject.field)", default: 0] += 1
+            }
             state.summary.stored += stored
             state.output?.write(Data(lines.utf8))
         }
@@ -136,7 +141,9 @@ public enum RecordIngest {
             aliases.removeAll { $0 == key }
             var values: [(String, DatabaseValue)] = [("title", film.title.databaseValue)]
             if let year = film.year { values.append(("year", year.databaseValue)) }
-            if let genres = film.genres, !genres.isEmpty { values.append(("genres", genres.joined(separator: "|").databaseValue)) }
+            if let genres = film.genres, !genres.isEmpty {
+                values.append(("genres", genres.joined(separator: "|").databaseValue))
+            }
             if let runtime = film.runtimeMinutes { values.append(("runtime_minutes", runtime.databaseValue)) }
             if let directors = film.directors, !directors.isEmpty {
                 values.append(("directors", directors.joined(separator: "|").databaseValue))
@@ -170,7 +177,8 @@ public enum RecordIngest {
             return [
                 ObservationInput(
                     kind: .film, entity: EntityKey("imdb", id), feature: "worldwide_gross_usd",
-                    value: NSDecimalNumber(decimal: worldwide.amount).doubleValue.databaseValue, eventTimestamp: fetched,
+                    value: NSDecimalNumber(decimal: worldwide.amount).doubleValue.databaseValue,
+                    eventTimestamp: fetched,
                     source: box.site, sourceHash: sourceHash)
             ]
         default:

@@ -45,7 +45,8 @@ struct Scrape: AsyncParsableCommand {
             let scrapers = try specs.load()
             guard let spec = scrapers.site(site) else {
                 throw MarqueeError(
-                    .usage, "unknown site \"\(site)\"", hint: "sites: \(scrapers.sites.map(\.site).joined(separator: ", "))")
+                    .usage, "unknown site \"\(site)\"",
+                    hint: "sites: \(scrapers.sites.map(\.site).joined(separator: ", "))")
             }
             var fetcher: any PageFetcher
             if let replay {
@@ -57,7 +58,8 @@ struct Scrape: AsyncParsableCommand {
                 fetcher = PoliteFetcher(
                     base: client, robots: ignoreRobots ? nil : RobotsCache(fetcher: client, agent: userAgent),
                     limiter: HostLimiter(
-                        defaults: HostLimiter.Limits(requestsPerSecond: spec.requestsPerSecond, concurrency: spec.concurrency)),
+                        defaults: HostLimiter.Limits(
+                            requestsPerSecond: spec.requestsPerSecond, concurrency: spec.concurrency)),
                     retrying: RetryingFetcher(base: client, policy: RetryPolicy()))
             }
             if let warc {
@@ -101,7 +103,9 @@ struct Scrape: AsyncParsableCommand {
                 "scrape \(site): \(crawl.recorded) pages fetched, \(crawl.unchanged) unchanged, \(crawl.failed) failed, in \(String(format: "%.1f", crawl.seconds)) s"
             )
             print(sink.summary.report())
-            print(out.map { "records written to \($0)" } ?? "\(sink.summary.stored) observations stored in \(global.store)")
+            print(
+                out.map { "records written to \($0)" }
+                    ?? "\(sink.summary.stored) observations stored in \(global.store)")
             if crawl.recorded == 0, crawl.failed > 0 {
                 throw MarqueeError(.unavailable, "every page failed to fetch", hint: "see the log lines above")
             }
@@ -159,7 +163,9 @@ struct Reparse: AsyncParsableCommand {
                 }
             }
             print(sink.summary.report())
-            print(out.map { "records written to \($0)" } ?? "\(sink.summary.stored) observations stored in \(global.store)")
+            print(
+                out.map { "records written to \($0)" }
+                    ?? "\(sink.summary.stored) observations stored in \(global.store)")
         }
     }
 }

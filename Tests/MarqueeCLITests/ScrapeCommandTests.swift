@@ -72,9 +72,14 @@ import Testing
     try process.run()
     process.waitUntilExit()
     #expect(process.terminationStatus == 0)
-    let ratings = try runMarquee(["query", "--store", store, "--format", "csv", "SELECT COUNT(*) FROM observations WHERE feature = 'rating'"])
+    let ratings = try runMarquee([
+        "query", "--store", store, "--format", "csv", "SELECT COUNT(*) FROM observations WHERE feature = 'rating'",
+    ])
     #expect(ratings.stdout.split(whereSeparator: \.isNewline).last == "3")
-    let handles = try runMarquee(["query", "--store", store, "--format", "csv", "SELECT COUNT(*) FROM entity_keys WHERE value LIKE '%marqueedemo%'"])
+    let handles = try runMarquee([
+        "query", "--store", store, "--format", "csv",
+        "SELECT COUNT(*) FROM entity_keys WHERE value LIKE '%marqueedemo%'",
+    ])
     #expect(handles.stdout.split(whereSeparator: \.isNewline).last == "0", "the handle itself is never stored")
 
     // reparse reads the stored pages again, with no network and no replay.

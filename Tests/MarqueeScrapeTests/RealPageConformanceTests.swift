@@ -20,66 +20,116 @@ let conformance: [PageFacts] = [
     PageFacts(
         file: "imdb/title_tt0133093_the-matrix_2023.html", kind: "title", count: 1,
         facts: [
-            0: #"{"title":"The Matrix","year":1999,"runtime_minutes":136,"directors":["Lana Wachowski","Lilly Wachowski"],"rating":{"value":8.7,"scale":10,"count":1956171},"imdb_id":"tt0133093","format":"feature","key":"imdb:tt0133093"}"#
+            0:
+                #"{"title":"The Matrix","year":1999,"runtime_minutes":136,"directors":["Lana Wachowski","Lilly Wachowski"],"rating":{"value":8.7,"scale":10,"count":1956171},"imdb_id":"tt0133093","format":"feature","key":"imdb:tt0133093"}"#
         ]),
     PageFacts(
         file: "imdb/title_tt2402107_existence_2023.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"Existence","year":2012,"runtime_minutes":85,"directors":["Juliet Bergh"],"rating":{"value":4.1,"scale":10,"count":149}}"#]),
+        facts: [
+            0:
+                #"{"title":"Existence","year":2012,"runtime_minutes":85,"directors":["Juliet Bergh"],"rating":{"value":4.1,"scale":10,"count":149}}"#
+        ]),
     PageFacts(
         file: "imdb/title_tt7462422_2023.html", kind: "title", count: 1,
         facts: [0: #"{"title":"Quality of Life","format":"tv_movie","imdb_id":"tt7462422"}"#]),
     PageFacts(
         file: "imdb/title_tt0114814_the-usual-suspects_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"The Usual Suspects","year":1995,"runtime_minutes":106,"directors":["Bryan Singer"],"rating":{"value":8.5,"scale":10,"count":1078970}}"#]),
+        facts: [
+            0:
+                #"{"title":"The Usual Suspects","year":1995,"runtime_minutes":106,"directors":["Bryan Singer"],"rating":{"value":8.5,"scale":10,"count":1078970}}"#
+        ]),
     PageFacts(
         file: "imdb/title_tt0088247_the-terminator_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"The Terminator","year":1984,"runtime_minutes":107,"directors":["James Cameron"],"genres":["action","science-fiction"]}"#]),
+        facts: [
+            0:
+                #"{"title":"The Terminator","year":1984,"runtime_minutes":107,"directors":["James Cameron"],"genres":["action","science-fiction"]}"#
+        ]),
     PageFacts(
         file: "imdb/title_tt0119698_princess-mononoke_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"Princess Mononoke","original_title":"Mononoke-hime","year":1997,"runtime_minutes":134,"directors":["Hayao Miyazaki"]}"#]),
+        facts: [
+            0:
+                #"{"title":"Princess Mononoke","original_title":"Mononoke-hime","year":1997,"runtime_minutes":134,"directors":["Hayao Miyazaki"]}"#
+        ]),
     PageFacts(
         file: "imdb/title_tt0361748_inglourious-basterds_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"Inglourious Basterds","year":2009,"runtime_minutes":153,"directors":["Quentin Tarantino"],"rating":{"value":8.3,"scale":10,"count":1433797}}"#]),
+        facts: [
+            0:
+                #"{"title":"Inglourious Basterds","year":2009,"runtime_minutes":153,"directors":["Quentin Tarantino"],"rating":{"value":8.3,"scale":10,"count":1433797}}"#
+        ]),
     PageFacts(
         file: "imdb/title_tt0375568_astro-boy_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"Astro Boy","year":2009,"runtime_minutes":94,"directors":["David Bowers"],"rating":{"value":6.3,"scale":10,"count":35994}}"#]),
+        facts: [
+            0:
+                #"{"title":"Astro Boy","year":2009,"runtime_minutes":94,"directors":["David Bowers"],"rating":{"value":6.3,"scale":10,"count":35994}}"#
+        ]),
     PageFacts(
         file: "imdb/title_tt1300570_no-plot_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"Cuckold 1","year":2006,"format":"video","runtime_minutes":108,"directors":["Cram Johnson","Grip Johnson"]}"#]),
+        facts: [
+            0:
+                #"{"title":"Cuckold 1","year":2006,"format":"video","runtime_minutes":108,"directors":["Cram Johnson","Grip Johnson"]}"#
+        ]),
     PageFacts(
         file: "imdb/title_tt3303790_no-year_2022.html", kind: "title", count: 1,
         facts: [0: #"{"title":"Master of None","imdb_id":"tt3303790","genres":["drama"]}"#]),
     PageFacts(
         file: "imdb/title_tt7214470_haunted-hospital_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"Haunted Hospital","original_title":"Heilstätten","year":2018,"runtime_minutes":89,"directors":["Michael David Pate"],"rating":{"value":4.1,"scale":10,"count":1744}}"#]),
+        facts: [
+            0:
+                #"{"title":"Haunted Hospital","original_title":"Heilstätten","year":2018,"runtime_minutes":89,"directors":["Michael David Pate"],"rating":{"value":4.1,"scale":10,"count":1744}}"#
+        ]),
     PageFacts(
         file: "imdb/title_the-violators_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"The Violators","year":2015,"runtime_minutes":101,"directors":["Helen Walsh"],"imdb_id":"tt3876702"}"#]),
+        facts: [
+            0:
+                #"{"title":"The Violators","year":2015,"runtime_minutes":101,"directors":["Helen Walsh"],"imdb_id":"tt3876702"}"#
+        ]),
     PageFacts(
         file: "imdb/title_sam-and-cat_tv-series_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"Sam & Cat","format":"tv_series","year":2013,"end_year":2014,"rating":{"value":5.6,"scale":10,"count":9221}}"#]),
+        facts: [
+            0:
+                #"{"title":"Sam & Cat","format":"tv_series","year":2013,"end_year":2014,"rating":{"value":5.6,"scale":10,"count":9221}}"#
+        ]),
     PageFacts(
         file: "imdb/title_the-white-queen_tv-miniseries_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"The White Queen","format":"tv_miniseries","year":2013,"rating":{"value":7.8,"scale":10,"count":26250}}"#]),
+        facts: [
+            0:
+                #"{"title":"The White Queen","format":"tv_miniseries","year":2013,"rating":{"value":7.8,"scale":10,"count":26250}}"#
+        ]),
     PageFacts(
         file: "imdb/title_dr-friland_tv-episode_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"Nybyggerne: Part 1","format":"tv_episode","year":2002,"directors":["Anton Gammelgaard","Berit Wheler"]}"#]),
+        facts: [
+            0:
+                #"{"title":"Nybyggerne: Part 1","format":"tv_episode","year":2002,"directors":["Anton Gammelgaard","Berit Wheler"]}"#
+        ]),
     PageFacts(
         file: "imdb/title_marvel-rising_tv-movie_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"Marvel Rising: Secret Warriors","format":"tv_movie","year":2018,"runtime_minutes":80,"rating":{"value":5.3,"scale":10,"count":1249}}"#]),
+        facts: [
+            0:
+                #"{"title":"Marvel Rising: Secret Warriors","format":"tv_movie","year":2018,"runtime_minutes":80,"rating":{"value":5.3,"scale":10,"count":1249}}"#
+        ]),
     PageFacts(
         file: "imdb/title_witcher3-blood-and-wine_video-game_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"The Witcher 3: Wild Hunt - Blood and Wine","format":"video_game","year":2016,"rating":{"value":9.7,"scale":10,"count":7156}}"#]),
+        facts: [
+            0:
+                #"{"title":"The Witcher 3: Wild Hunt - Blood and Wine","format":"video_game","year":2016,"rating":{"value":9.7,"scale":10,"count":7156}}"#
+        ]),
     PageFacts(
         file: "imdb/title_tt0114478_smoke_2017.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"Smoke","year":1995,"runtime_minutes":112,"directors":["Wayne Wang","Paul Auster"],"genres":["comedy","drama"],"rating":{"value":7.4,"scale":10,"count":29751}}"#]),
+        facts: [
+            0:
+                #"{"title":"Smoke","year":1995,"runtime_minutes":112,"directors":["Wayne Wang","Paul Auster"],"genres":["comedy","drama"],"rating":{"value":7.4,"scale":10,"count":29751}}"#
+        ]),
     PageFacts(
         file: "imdb/title_tt0111161_shawshank_combined_2014.html", kind: "title", count: 1,
-        facts: [0: #"{"title":"The Shawshank Redemption","year":1994,"runtime_minutes":142,"directors":["Frank Darabont"],"genres":["crime","drama"],"rating":{"value":9.3,"scale":10,"count":1145629}}"#]),
+        facts: [
+            0:
+                #"{"title":"The Shawshank Redemption","year":1994,"runtime_minutes":142,"directors":["Frank Darabont"],"genres":["crime","drama"],"rating":{"value":9.3,"scale":10,"count":1145629}}"#
+        ]),
     PageFacts(
         file: "imdb/chart_top250_ariejan.html", kind: "chart", count: 250,
         facts: [
-            0: #"{"position":1,"film_site_id":"tt0111161","title":"The Shawshank Redemption","year":1994,"rating":{"value":9.2,"scale":10,"count":1146398}}"#,
+            0:
+                #"{"position":1,"film_site_id":"tt0111161","title":"The Shawshank Redemption","year":1994,"rating":{"value":9.2,"scale":10,"count":1146398}}"#,
             1: #"{"position":2,"film_site_id":"tt0068646","title":"The Godfather","year":1972}"#,
         ]),
     PageFacts(
@@ -90,10 +140,16 @@ let conformance: [PageFacts] = [
         facts: [0: #"{"site_id":"tt0060028","title":"Star Trek","year":1966}"#]),
     PageFacts(
         file: "imdb/userreviews_ariejan_2017.html", kind: "reviews", count: 10,
-        facts: [0: #"{"film_site_id":"tt0095016","author":"MadReviewer","headline":"The Perfect Modern Action Film","rating":{"value":9,"scale":10},"published_on":"2001-07-31","helpful":292,"helpful_total":402}"#]),
+        facts: [
+            0:
+                #"{"film_site_id":"tt0095016","author":"MadReviewer","headline":"The Perfect Modern Action Film","rating":{"value":9,"scale":10},"published_on":"2001-07-31","helpful":292,"helpful_total":402}"#
+        ]),
     PageFacts(
         file: "imdb/criticreviews_ariejan.html", kind: "critic_reviews", count: -1,
-        facts: [0: #"{"film_site_id":"tt0095016","publication":"ReelViews","author":"James Berardinelli","rating":{"value":100,"scale":100}}"#]),
+        facts: [
+            0:
+                #"{"film_site_id":"tt0095016","publication":"ReelViews","author":"James Berardinelli","rating":{"value":100,"scale":100}}"#
+        ]),
     PageFacts(
         file: "imdb/releaseinfo_tt0375568_astro-boy_2022.html", kind: "release_info", count: 1,
         facts: [0: #"{"title":"Astro Boy","year":2009,"imdb_id":"tt0375568","release_date":"2009-10-05"}"#]),
@@ -103,27 +159,38 @@ let conformance: [PageFacts] = [
     // Letterboxd.
     PageFacts(
         file: "letterboxd/film_mulholland-drive_2025.html", kind: "film", count: 1,
-        facts: [0: #"{"title":"Mulholland Drive","year":2001,"runtime_minutes":147,"directors":["David Lynch"],"rating":{"value":4.26,"scale":5,"count":987917},"imdb_id":"tt0166924","tmdb_id":1018,"letterboxd_slug":"mulholland-drive"}"#]),
+        facts: [
+            0:
+                #"{"title":"Mulholland Drive","year":2001,"runtime_minutes":147,"directors":["David Lynch"],"rating":{"value":4.26,"scale":5,"count":987917},"imdb_id":"tt0166924","tmdb_id":1018,"letterboxd_slug":"mulholland-drive"}"#
+        ]),
     PageFacts(
         file: "letterboxd/film_breathless_2025.html", kind: "film", count: 1,
-        facts: [0: #"{"title":"Breathless","year":1960,"runtime_minutes":90,"directors":["Jean-Luc Godard"],"imdb_id":"tt0053472","tmdb_id":269,"rating":{"value":3.92,"scale":5,"count":242595}}"#]),
+        facts: [
+            0:
+                #"{"title":"Breathless","year":1960,"runtime_minutes":90,"directors":["Jean-Luc Godard"],"imdb_id":"tt0053472","tmdb_id":269,"rating":{"value":3.92,"scale":5,"count":242595}}"#
+        ]),
     PageFacts(
         file: "letterboxd/film_sweet-sweetbacks-baadasssss-song_2022.html", kind: "film", count: 1,
-        facts: [0: #"{"title":"Sweet Sweetback's Baadasssss Song","year":1971,"runtime_minutes":97,"directors":["Melvin Van Peebles"],"imdb_id":"tt0067810","tmdb_id":5822}"#]),
+        facts: [
+            0:
+                #"{"title":"Sweet Sweetback's Baadasssss Song","year":1971,"runtime_minutes":97,"directors":["Melvin Van Peebles"],"imdb_id":"tt0067810","tmdb_id":5822}"#
+        ]),
     PageFacts(
         file: "letterboxd/film_nightmare-city-1_missing-year_2021.html", kind: "film", count: 1,
         facts: [0: #"{"title":"Nightmare City","directors":["Tom Savini"],"imdb_id":"tt4497238","tmdb_id":508526}"#]),
     PageFacts(
         file: "letterboxd/user_hyumiguel_diary_p1_2025.html", kind: "diary", count: 50,
         facts: [
-            0: #"{"user":"hyumiguel","film_slug":"the-hitch-hiker","rating":{"value":4,"scale":5},"rated_on":"2025-09-19"}"#,
+            0:
+                #"{"user":"hyumiguel","film_slug":"the-hitch-hiker","rating":{"value":4,"scale":5},"rated_on":"2025-09-19"}"#,
             1: #"{"film_slug":"in-the-darkness-of-time","rating":{"value":5,"scale":5},"rated_on":"2025-09-15"}"#,
             2: #"{"film_slug":"weapons-2025","rating":{"value":2,"scale":5},"rated_on":"2025-09-12"}"#,
         ]),
     PageFacts(
         file: "letterboxd/user_pstinnett_diary_p1_2022.html", kind: "diary", count: 50,
         facts: [
-            0: #"{"user":"pstinnett","film_slug":"cure","film_year":1997,"rating":{"value":3.5,"scale":5},"rated_on":"2022-10-02"}"#,
+            0:
+                #"{"user":"pstinnett","film_slug":"cure","film_year":1997,"rating":{"value":3.5,"scale":5},"rated_on":"2022-10-02"}"#,
             1: #"{"film_slug":"do-revenge","rating":{"value":2,"scale":5},"rated_on":"2022-09-30"}"#,
             2: #"{"film_slug":"trainwreck-woodstock-99","rating":{"value":3,"scale":5},"rated_on":"2022-09-26"}"#,
         ]),
@@ -157,7 +224,8 @@ let conformance: [PageFacts] = [
     PageFacts(
         file: "letterboxd/list_dave_official-top-250_p1_2022.html", kind: "list", count: 100,
         facts: [
-            0: #"{"list_id":"dave/list/official-top-250-narrative-feature-films","position":1,"film_slug":"everything-everywhere-all-at-once"}"#,
+            0:
+                #"{"list_id":"dave/list/official-top-250-narrative-feature-films","position":1,"film_slug":"everything-everywhere-all-at-once"}"#,
             1: #"{"position":2,"film_slug":"parasite-2019"}"#,
             99: #"{"position":100,"film_slug":"8-half"}"#,
         ]),
@@ -172,13 +240,19 @@ let conformance: [PageFacts] = [
         facts: [0: #"{"handle":"hyumiguel","films_watched":914,"following":998,"followers":1972}"#]),
     PageFacts(
         file: "letterboxd/user_dankmccoy_profile_2022.html", kind: "profile", count: 1,
-        facts: [0: #"{"handle":"dankmccoy","name":"Dan McCoy","films_watched":1398,"following":84,"favourites":["animal-crackers","the-third-man","north-by-northwest","the-thing"]}"#]),
+        facts: [
+            0:
+                #"{"handle":"dankmccoy","name":"Dan McCoy","films_watched":1398,"following":84,"favourites":["animal-crackers","the-third-man","north-by-northwest","the-thing"]}"#
+        ]),
     PageFacts(
         file: "letterboxd/user_hyumiguel_following_2025.html", kind: "following", count: 25,
         facts: [0: #"{"handle":"jwuliazz","name":"Julia","films_watched":686}"#]),
     PageFacts(
         file: "letterboxd/user_hyumiguel_reviews_p1_2025.html", kind: "reviews", count: 12,
-        facts: [0: #"{"author":"hyumiguel","film_slug":"weapons-2025","rating":{"value":2,"scale":5},"published_on":"2025-09-12"}"#]),
+        facts: [
+            0:
+                #"{"author":"hyumiguel","film_slug":"weapons-2025","rating":{"value":2,"scale":5},"published_on":"2025-09-12"}"#
+        ]),
     PageFacts(
         file: "letterboxd/browse_films_popular_1960s_crime-drama_2025.html", kind: "browse", count: 72,
         facts: [0: #"{"film_slug":"breathless","year":1960,"rating":{"value":3.92,"scale":5}}"#]),
@@ -191,42 +265,73 @@ let conformance: [PageFacts] = [
     // Rotten Tomatoes (JSON-LD with "NA" placeholders; scores from the markup).
     PageFacts(
         file: "rottentomatoes/m_shawshank_redemption_2019.html", kind: "movie", count: 1,
-        facts: [0: #"{"title":"The Shawshank Redemption","year":1994,"runtime_minutes":142,"directors":["Frank Darabont"],"tomatometer":{"value":91,"scale":100,"count":68},"audience_score":{"value":98,"scale":100,"count":885203}}"#]),
+        facts: [
+            0:
+                #"{"title":"The Shawshank Redemption","year":1994,"runtime_minutes":142,"directors":["Frank Darabont"],"tomatometer":{"value":91,"scale":100,"count":68},"audience_score":{"value":98,"scale":100,"count":885203}}"#
+        ]),
     PageFacts(
         file: "rottentomatoes/m_shawshank_redemption_2020-01.html", kind: "movie", count: 1,
-        facts: [0: #"{"title":"The Shawshank Redemption","year":1994,"tomatometer":{"value":90,"scale":100,"count":71},"audience_score":{"value":98,"scale":100,"count":885688}}"#]),
+        facts: [
+            0:
+                #"{"title":"The Shawshank Redemption","year":1994,"tomatometer":{"value":90,"scale":100,"count":71},"audience_score":{"value":98,"scale":100,"count":885688}}"#
+        ]),
     // Wikipedia.
     PageFacts(
         file: "wikipedia/film_how-to-train-your-dragon-the-hidden-world_2019.html", kind: "film", count: 1,
-        facts: [0: #"{"title":"How to Train Your Dragon: The Hidden World","year":2019,"runtime_minutes":104,"directors":["Dean DeBlois"],"countries":["United States"],"languages":["English"],"budget":{"amount":129000000,"currency":"USD"},"box_office":{"amount":274900000,"currency":"USD"}}"#]),
+        facts: [
+            0:
+                #"{"title":"How to Train Your Dragon: The Hidden World","year":2019,"runtime_minutes":104,"directors":["Dean DeBlois"],"countries":["United States"],"languages":["English"],"budget":{"amount":129000000,"currency":"USD"},"box_office":{"amount":274900000,"currency":"USD"}}"#
+        ]),
     PageFacts(
         file: "wikipedia/film_the-wandering-earth_2019.html", kind: "film", count: 1,
-        facts: [0: #"{"title":"The Wandering Earth","year":2019,"runtime_minutes":125,"directors":["Frant Gwo"],"countries":["China"],"languages":["Mandarin"]}"#]),
+        facts: [
+            0:
+                #"{"title":"The Wandering Earth","year":2019,"runtime_minutes":125,"directors":["Frant Gwo"],"countries":["China"],"languages":["Mandarin"]}"#
+        ]),
     PageFacts(
         file: "wikipedia/film_uncle-buck_2019.html", kind: "film", count: 1,
-        facts: [0: #"{"title":"Uncle Buck","year":1989,"runtime_minutes":99,"directors":["John Hughes"],"release_date":"1989-08-16","budget":{"amount":15000000,"currency":"USD"}}"#]),
+        facts: [
+            0:
+                #"{"title":"Uncle Buck","year":1989,"runtime_minutes":99,"directors":["John Hughes"],"release_date":"1989-08-16","budget":{"amount":15000000,"currency":"USD"}}"#
+        ]),
     PageFacts(
         file: "wikipedia/person_cate-blanchett_2019.html", kind: "person", count: 1,
         facts: [0: #"{"name":"Cate Blanchett","born":"1969-05-14"}"#]),
     // Box Office Mojo.
     PageFacts(
         file: "boxofficemojo/title_astro-boy_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"imdb_id":"tt0375568","title":"Astro Boy","year":2009,"domestic":{"amount":19551067,"currency":"USD"},"international":{"amount":20335919},"worldwide":{"amount":39886986},"opening":{"amount":6702923},"budget":{"amount":65000000}}"#]),
+        facts: [
+            0:
+                #"{"imdb_id":"tt0375568","title":"Astro Boy","year":2009,"domestic":{"amount":19551067,"currency":"USD"},"international":{"amount":20335919},"worldwide":{"amount":39886986},"opening":{"amount":6702923},"budget":{"amount":65000000}}"#
+        ]),
     PageFacts(
         file: "boxofficemojo/title_papillon_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"imdb_id":"tt5093026","title":"Papillon","year":2017,"domestic":{"amount":2335896},"worldwide":{"amount":10060903}}"#]),
+        facts: [
+            0:
+                #"{"imdb_id":"tt5093026","title":"Papillon","year":2017,"domestic":{"amount":2335896},"worldwide":{"amount":10060903}}"#
+        ]),
     PageFacts(
         file: "boxofficemojo/title_the-death-of-superman_2022.html", kind: "title", count: 1,
-        facts: [0: #"{"imdb_id":"tt7167658","title":"The Death of Superman","international":{"amount":4031},"worldwide":{"amount":4031}}"#]),
+        facts: [
+            0:
+                #"{"imdb_id":"tt7167658","title":"The Death of Superman","international":{"amount":4031},"worldwide":{"amount":4031}}"#
+        ]),
     PageFacts(
         file: "boxofficemojo/release_astro-boy_usa_2022.html", kind: "release", count: 1,
-        facts: [0: #"{"release_id":"rl3947005441","imdb_id":"tt0375568","market":"Domestic","gross":{"amount":19551067},"opening":{"amount":6702923},"theaters":3014,"release_date":"2009-10-23"}"#]),
+        facts: [
+            0:
+                #"{"release_id":"rl3947005441","imdb_id":"tt0375568","market":"Domestic","gross":{"amount":19551067},"opening":{"amount":6702923},"theaters":3014,"release_date":"2009-10-23"}"#
+        ]),
     PageFacts(
         file: "boxofficemojo/release_papillon_france_2022.html", kind: "release", count: 1,
-        facts: [0: #"{"release_id":"rl4152788737","market":"France","gross":{"amount":485806},"opening":{"amount":266683},"theaters":112}"#]),
+        facts: [
+            0:
+                #"{"release_id":"rl4152788737","market":"France","gross":{"amount":485806},"opening":{"amount":266683},"theaters":112}"#
+        ]),
 ]
 
-let scrapers: ScraperSet? = try? ScraperSet.load(directory: SharedData.repositoryRoot.appendingPathComponent("scrapers"))
+let scrapers: ScraperSet? = try? ScraperSet.load(
+    directory: SharedData.repositoryRoot.appendingPathComponent("scrapers"))
 let realPagesRoot = SharedData.realPages
 
 /// Whether `actual` holds every member of `expected` (recursively for objects; arrays and

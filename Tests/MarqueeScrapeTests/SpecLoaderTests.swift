@@ -74,7 +74,8 @@ func badSpecsFailWithFileAndLine(_ original: String, _ replacement: String, _ me
 }
 
 @Test func misspeltNormaliserGetsASuggestion() throws {
-    let error = try #require(failure(valid.replacingOccurrences(of: "normalise = \"year\"", with: "normalise = \"yaer\"")))
+    let error = try #require(
+        failure(valid.replacingOccurrences(of: "normalise = \"year\"", with: "normalise = \"yaer\"")))
     #expect(error.hint == "did you mean \"year\"?")
 }
 
@@ -89,7 +90,10 @@ func badSpecsFailWithFileAndLine(_ original: String, _ replacement: String, _ me
     #expect(kinds["imdb"] == ["title", "release_info", "chart", "search", "reviews", "critic_reviews"])
     #expect(
         kinds["letterboxd"]
-            == ["film", "diary", "films", "reviews", "watchlist", "list", "lists", "following", "profile", "browse", "person"])
+            == [
+                "film", "diary", "films", "reviews", "watchlist", "list", "lists", "following", "profile", "browse",
+                "person",
+            ])
     #expect(kinds["rottentomatoes"] == ["movie"])
     #expect(kinds["wikipedia"] == ["film", "person"])
     #expect(kinds["boxofficemojo"] == ["title", "release"])
@@ -111,7 +115,9 @@ private func extract(_ html: String, url: String = "https://demo.example/film/x/
     let json = try #require(page.records.first?.json)
     #expect(json["title"] == .string("Heat"))
     #expect(json["year"] == .number(1995))
-    #expect(json["rating"] == .object(JSONObject([("value", .number(8.3)), ("scale", .number(10)), ("count", .number(712_000))])))
+    #expect(
+        json["rating"]
+            == .object(JSONObject([("value", .number(8.3)), ("scale", .number(10)), ("count", .number(712_000))])))
     #expect(json["key"] == .string("title:heat:1995"))
 }
 

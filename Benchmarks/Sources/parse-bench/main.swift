@@ -1,0 +1,36 @@
+// Full `marquee parse` of every real page, in process: parse HTML, route to a page kind, run
+// every field rule with its normaliser, validate, build the typed records and their JSON Lines.
+//   parse-bench SCRAPERS_DIR REALPAGES_DIR SECONDS
+import Foundation
+import MarqueeScrape
+
+let arguments = CommandLine.arguments
+let scrapers = try ScraperSet.load(directory: URL(fileURLWithPath: arguments[1]))
+let root = URL(fileURLWithPath: arguments[2])
+let seconds = Double(arguments[3]) ?? 4
+let files = (FileManager.default.subpaths(atPath: root.path) ?? []).filter { $0.hasSuffix(".html") }.sorted()
+let pages = try files.map { try Data(contentsOf: root.appendingPathComponent($0)) }
+var records = 0
+var bytes = 0
+for page in pages {
+    let extraction = try scrapers.extract(data: page)
+    records += extraction.records.count
+    bytes += extraction.jsonLines().utf8.count
+}
+let clock = ContinuousClock()
+let start = clock.now
+var parsed = 0
+while clock.now - start < .seconds(seconds) {
+    for page in pages {
+        let extraction = try scrapers.extract(data: page)
+        parsed += 1
+        if extraction.records.isEmpty { fatalError("no records") }
+        _ = extraction.jsonLines()
+    }
+}
+let elapsed = clock.now - start
+let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+print(
+    String(
+        format: "marquee %d pages %.1f pages/s %d records/pass %d bytes/pass", pages.count, Double(parsed) / total,
+        records, bytes))

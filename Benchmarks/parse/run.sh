@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Full `marquee parse` of every real page against the same specs run by parsel/lxml.
+#   Benchmarks/parse/run.sh [VENV_DIR]      (make bench-parse; BENCH_SECONDS, BENCH_ROUNDS)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+venv=${1:-.venv-bench}
+seconds=${BENCH_SECONDS:-6}
+rounds=${BENCH_ROUNDS:-3}
+pages=${MARQUEE_SHARED:-../shared}/realpages
+if [ ! -d "$pages" ]; then
+    echo "skipped: $pages not found (set MARQUEE_SHARED to the team's shared folder)" >&2
+    exit 0
+fi
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check parsel lxml cssselect
+fi
+swift build -c release --package-path Benchmarks --product parse-bench >&2
+bench=$(swift build -c release --package-path Benchmarks --show-bin-path)/parse-bench
+echo "== parse: every real page, all fields of its page kind, best of $rounds × ${seconds}s =="
+best_m=0; best_p=0
+for round in $(seq "$rounds"); do
+    m=$("$bench" scrapers "$pages" "$seconds"); echo "  $m"
+    p=$("$venv/bin/python" Benchmarks/parse/parse_peer.py scrapers "$pages" "$seconds"); echo "  $p"
+    best_m=$(python3 -c "print(max($best_m, float('$m'.split()[3])))")
+    best_p=$(python3 -c "print(max($best_p, float('$p'.split()[3])))")
+done
+python3 -c "print(f'marquee {$best_m:.1f} pages/s, parsel {$best_p:.1f} pages/s: {$best_m/$best_p:.2f}x')"
