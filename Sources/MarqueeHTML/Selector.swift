@@ -152,6 +152,22 @@ public struct Selector {
 
 /// Collapses every run of whitespace (including non-breaking spaces) to one space and trims the ends.
 public func normalizeWhitespace(_ text: String) -> String {
+    if text.utf8.allSatisfy({ $0 < 0x80 }) {
+        // ASCII: collapse bytewise, no Unicode property lookups.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pending = false
+        for byte in text.utf8 {
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                pending = !bytes.isEmpty
+            } else {
+                if pending { bytes.append(0x20) }
+                pending = false
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
     var result = ""
     result.reserveCapacity(text.utf8.count)
     var pendingSpace = false

@@ -15,6 +15,9 @@ extension Normalize {
         if text.hasPrefix("-") || text.hasPrefix("−") {
             throw NormalizeError(.outOfRange, "count", raw: raw, "a count cannot be negative")
         }
+        if text.utf8.count <= 15, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let plain = Int(text) {
+            return plain  // plain digits: no grouping, scale words or locale to read
+        }
         let readings = NumberReader(locale: locale).readings(in: text)
         guard let first = readings.first else {
             throw NormalizeError(.malformed, "count", raw: raw, "no number (or its digit grouping is broken)")

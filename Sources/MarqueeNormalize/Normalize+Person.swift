@@ -26,7 +26,7 @@ extension Normalize {
     public static func person(_ raw: String) throws(NormalizeError) -> PersonName {
         var text = try raw.cleaned(for: "person")
         var notes: [String] = []
-        while let note = text.firstMatch(of: trailingNote) {
+        while text.hasSuffix(")"), let note = text.firstMatch(of: trailingNote) {
             notes.insert(TextCleanup.clean(String(note.output.1)), at: 0)
             text = TextCleanup.clean(String(text[..<note.range.lowerBound]))
         }

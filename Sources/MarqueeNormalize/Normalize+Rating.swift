@@ -11,7 +11,13 @@ extension Normalize {
         let text = try raw.cleaned(for: "rating")
         let value: Double
         let scale: Double
-        if let letterboxd = text.firstMatch(of: letterboxdRated) {
+        if let defaultScale, let number = Double(text), number.isFinite,
+            text.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") })
+        {
+            // A plain number on a known scale (IMDb's 8.7): the commonest input, read directly.
+            value = number
+            scale = defaultScale
+        } else if let letterboxd = text.firstMatch(of: letterboxdRated) {
             value = Double(letterboxd.output.1)! / 2
             scale = 5
         } else if text.contains(where: { $0 == "★" || $0 == "½" }) {

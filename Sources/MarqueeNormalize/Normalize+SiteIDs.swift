@@ -32,7 +32,9 @@ extension Normalize {
     /// `/film/mulholland-drive/`, a user's `/hyumiguel/film/mulholland-drive/1/`, or the bare slug.
     public static func letterboxdSlug(_ raw: String) throws(NormalizeError) -> String {
         let text = try raw.cleaned(for: "letterboxd_slug")
-        if let match = text.firstMatch(of: letterboxdFilm) { return String(match.output.1).lowercased() }
+        if text.contains("/"), let match = text.firstMatch(of: letterboxdFilm) {
+            return String(match.output.1).lowercased()
+        }
         if text.wholeMatch(of: slugPattern) != nil { return text.lowercased() }
         throw NormalizeError(.malformed, "letterboxd_slug", raw: raw, "expected a /film/<slug>/ URL or a slug")
     }

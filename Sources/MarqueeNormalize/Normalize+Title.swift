@@ -12,20 +12,21 @@ extension Normalize {
     public static func title(_ raw: String) throws(NormalizeError) -> Title {
         var text = try raw.cleaned(for: "title", footnotes: false)
         var strippedSite = false
-        for suffix in siteSuffixes {
-            if let range = text.range(of: suffix, options: [.caseInsensitive, .backwards, .anchored]) {
-                text = String(text[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
-                strippedSite = true
-            }
+        for (suffix, lowered) in zip(siteSuffixes, loweredSiteSuffixes) {
+            // Case-insensitive suffix test without Foundation's NSString search.
+            guard text.utf8.count >= suffix.utf8.count, text.lowercased().hasSuffix(lowered) else { continue }
+            text = TextCleanup.clean(String(text.dropLast(suffix.count)))
+            strippedSite = true
         }
         if strippedSite, let directed = text.firstMatch(of: directedBy) {
             text = String(text[..<directed.range.lowerBound])
         }
         var year: Int?
-        if let decoration = text.firstMatch(of: trailingYear) {
+        let decorated = text.hasSuffix(")")
+        if decorated, let decoration = text.firstMatch(of: trailingYear) {
             year = Int(decoration.output.1)
             text = String(text[..<decoration.range.lowerBound])
-        } else if let disambiguator = text.firstMatch(of: wikipediaDisambiguator) {
+        } else if decorated, let disambiguator = text.firstMatch(of: wikipediaDisambiguator) {
             year = disambiguator.output.1.flatMap { Int($0) }
             text = String(text[..<disambiguator.range.lowerBound])
         }
@@ -45,11 +46,25 @@ extension Normalize {
     /// Folds a title for joining: `Amélie` and `Amelie`, `The Matrix` and `Matrix, The`,
     /// `Sam & Cat` and `Sam and Cat` share a key.
     public static func matchKey(_ title: String) -> String {
-        var text = TextCleanup.clean(title).folding(
-            options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
-        text = text.replacing("&", with: " and ")
-        if let trailing = text.firstMatch(of: trailingArticle) { text = String(text[..<trailing.range.lowerBound]) }
+        let cleaned = TextCleanup.clean(title)
+        let ascii = cleaned.utf8.allSatisfy { $0 < 0x80 }
+        // For ASCII, folding is lower-casing; Foundation's folding pass is only needed beyond it.
+        var text =
+            ascii
+            ? cleaned.lowercased()
+            : cleaned.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+        if text.contains("&") { text = text.replacing("&", with: " and ") }
+        if text.contains(","), let trailing = text.firstMatch(of: trailingArticle) {
+            text = String(text[..<trailing.range.lowerBound])
+        }
         if let (_, rest) = splitArticle(TextCleanup.clean(text)) { text = rest }
+        if ascii {
+            let bytes = text.utf8.map { byte -> UInt8 in
+                (0x30...0x39).contains(byte) || (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte)
+                    ? byte : 0x20
+            }
+            return TextCleanup.clean(String(decoding: bytes, as: UTF8.self))
+        }
         text = String(text.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : " " })
         return TextCleanup.clean(text)
     }
@@ -58,7 +73,9 @@ extension Normalize {
     /// are skipped when they are the whole first word of a two-word title, to leave `I Am Legend`
     /// and `A` alone where ambiguity is high.
     static func splitArticle(_ title: String) -> (String, String)? {
-        if let elision = title.firstMatch(of: elidedArticle) {
+        if let second = title.dropFirst().first, second == "'" || second == "’",
+            let elision = title.firstMatch(of: elidedArticle)
+        {
             let rest = String(title[elision.range.upperBound...])
             return rest.isEmpty ? nil : (String(elision.output.1), rest)
         }
@@ -77,6 +94,7 @@ extension Normalize {
         " - IMDb", " | IMDb", " • Letterboxd", " - Rotten Tomatoes", " | Rotten Tomatoes", " - Wikipedia",
         " – Wikipedia", " - Box Office Mojo", " • Reviews, film + cast", " - Release Info", " - Critic Reviews",
     ]
+    static let loweredSiteSuffixes = siteSuffixes.map { $0.lowercased() }
     nonisolated(unsafe) static let directedBy = #/\s+directed by\s+.*$/#.asciiOnlyDigits()
     nonisolated(unsafe) static let trailingYear = #/\s*\((?:[^()\d]*\s)?(\d{4})(?:\s*[–—-]\s*(?:\d{4})?\s*)?\)\s*$/#
         .asciiOnlyDigits()

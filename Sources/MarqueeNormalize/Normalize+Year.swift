@@ -32,6 +32,9 @@ extension Normalize {
             }
             return YearRange(start: start, end: open ? nil : (end ?? start))
         }
+        if text.utf8.count == 4, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let year = Int(text) {
+            return try checked(year, nil, open: false)  // the commonest input, without the patterns
+        }
         if let match = text.matches(of: parenthesisedYears).last {
             let start = Int(match.output.1)!
             return try checked(

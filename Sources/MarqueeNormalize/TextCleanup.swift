@@ -6,9 +6,9 @@ public enum TextCleanup {
     /// removed, runs of whitespace (no-break spaces included) collapsed to one space, ends trimmed.
     public static func clean(_ raw: String) -> String {
         let entityFree = decodeEntities(raw)
-        // NFC leaves ASCII unchanged; skip Foundation's normalisation pass for it.
-        let decoded =
-            entityFree.utf8.allSatisfy { $0 < 0x80 } ? entityFree : entityFree.precomposedStringWithCanonicalMapping
+        // ASCII needs no NFC pass and holds no invisible marks: collapse whitespace bytewise.
+        if entityFree.utf8.allSatisfy({ $0 < 0x80 }) { return collapseASCIIWhitespace(entityFree) }
+        let decoded = entityFree.precomposedStringWithCanonicalMapping
         var result = ""
         result.reserveCapacity(decoded.utf8.count)
         var pendingSpace = false
@@ -28,7 +28,26 @@ public enum TextCleanup {
     /// ``clean(_:)``, then Wikipedia-style footnote marks removed: `[1]`, `[a]`, `[note 3]`,
     /// `[citation needed]`, `[ 4 ]`.
     public static func cleanWithoutFootnotes(_ raw: String) -> String {
-        clean(clean(raw).replacing(footnote, with: " "))
+        let cleaned = clean(raw)
+        guard cleaned.utf8.contains(UInt8(ascii: "[")) else { return cleaned }
+        return clean(cleaned.replacing(footnote, with: " "))
+    }
+
+    /// ``clean(_:)`` for ASCII text: runs of ASCII whitespace become one space, ends trimmed.
+    static func collapseASCIIWhitespace(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                pendingSpace = !bytes.isEmpty
+            } else {
+                if pendingSpace { bytes.append(0x20) }
+                pendingSpace = false
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     nonisolated(unsafe) private static let footnote =

@@ -41,7 +41,7 @@ struct Extractor {
     let context: PageContext
     let currentYear: Int
 
-    func run() -> PageExtraction {
+    func run(links wantLinks: Bool = true) -> PageExtraction {
         var result = PageExtraction(
             site: site.site, kind: page.kind, url: context.url, records: [], rejects: [], links: [], warnings: [])
         let root = context.document.root
@@ -53,7 +53,7 @@ struct Extractor {
         } else {
             build(at: root, index: nil, into: &result)
         }
-        result.links = links()
+        if wantLinks { result.links = links() }
         return result
     }
 
@@ -119,7 +119,7 @@ struct Extractor {
     }
 
     private static func decode<T: ScrapedRecord>(_ type: T.Type, from value: JSONValue) throws -> any ScrapedRecord {
-        try JSONDecoder().decode(T.self, from: Data(value.serialized().utf8))
+        try JSONValueDecoder.decode(T.self, from: value)
     }
 
     private static func field(of error: any Error) -> String? {
@@ -326,9 +326,9 @@ struct Extractor {
                 else { continue }
                 var text = absolute.absoluteString
                 if let hash = text.firstIndex(of: "#") { text = String(text[..<hash]) }
-                guard
-                    site.pages.contains(where: { kind in kind.urlPatterns.contains { $0.captures(in: text) != nil } }),
-                    seen.insert(text).inserted
+                // De-duplicate before the (costlier) check that some page kind takes the URL.
+                guard seen.insert(text).inserted,
+                    site.pages.contains(where: { kind in kind.urlPatterns.contains { $0.captures(in: text) != nil } })
                 else { continue }
                 found.append((link.name, text))
             }
@@ -343,10 +343,11 @@ final class PageContext {
     let url: String
     let captures: [String: String]
 
-    init(document: HTMLDocument, url: String, captures: [String: String]) {
+    init(document: HTMLDocument, url: String, captures: [String: String], metadata: PageMetadata? = nil) {
         self.document = document
         self.url = url
         self.captures = captures
+        self.meta = metadata
     }
 
     private var items: [JSONValue]?

@@ -44,10 +44,10 @@ public struct ScraperSet: Sendable {
     ///
     /// The URL is `url` when given, else the page's canonical link or `og:url`. Among the page
     /// kinds whose URL pattern matches, the first whose `detect` rules (if any) find something
-    /// wins. A page with no URL at all is matched on content alone (kinds with `detect` rules).
+    /// wins. `links: false` skips the link rules (`parse` prints records only). A page with no URL at all is matched on content alone (kinds with `detect` rules).
     /// - Throws: ``MarqueeError`` `.dataError` (exit 65) for an unrecognised page, naming what was tried.
     public func extract(
-        data: Data, url: String? = nil, site name: String? = nil, contentType: String? = nil,
+        data: Data, url: String? = nil, site name: String? = nil, contentType: String? = nil, links: Bool = true,
         currentYear: Int = Calendar(identifier: .gregorian).component(.year, from: Date())
     ) throws(MarqueeError) -> PageExtraction {
         if let name, site(name) == nil {
@@ -61,9 +61,10 @@ public struct ScraperSet: Sendable {
         if let pageURL {
             let candidates = candidates(for: pageURL, site: name)
             for (site, page, captures) in candidates {
-                let context = PageContext(document: document, url: pageURL, captures: captures)
+                let context = PageContext(document: document, url: pageURL, captures: captures, metadata: metadata)
                 if detects(site, page, context) {
-                    return Extractor(site: site, page: page, context: context, currentYear: currentYear).run()
+                    return Extractor(site: site, page: page, context: context, currentYear: currentYear).run(
+                        links: links)
                 }
                 tried.append("\(site.site)/\(page.kind) (URL matched, page content did not)")
             }
@@ -86,9 +87,10 @@ public struct ScraperSet: Sendable {
         } else {
             for site in sites where name == nil || site.site == name {
                 for page in site.pages where !page.detect.isEmpty {
-                    let context = PageContext(document: document, url: "", captures: [:])
+                    let context = PageContext(document: document, url: "", captures: [:], metadata: metadata)
                     if detects(site, page, context) {
-                        return Extractor(site: site, page: page, context: context, currentYear: currentYear).run()
+                        return Extractor(site: site, page: page, context: context, currentYear: currentYear).run(
+                            links: links)
                     }
                 }
             }

@@ -49,7 +49,8 @@ struct Parse: AsyncParsableCommand {
             } catch {
                 throw MarqueeError(.dataError, "cannot read the page", location: file, hint: "check the path")
             }
-            let extraction = try scrapers.extract(data: data, url: url, site: site, contentType: contentType)
+            let extraction = try scrapers.extract(
+                data: data, url: url, site: site, contentType: contentType, links: false)
             FileHandle.standardOutput.write(Data(extraction.jsonLines().utf8))
             for warning in extraction.warnings {
                 logger.warning("\(file): \(warning)")
@@ -59,7 +60,7 @@ struct Parse: AsyncParsableCommand {
                 metadata: [
                     "site": "\(extraction.site)", "kind": "\(extraction.kind)",
                     "records": "\(extraction.records.count)",
-                    "rejects": "\(extraction.rejects.count)", "links": "\(extraction.links.count)",
+                    "rejects": "\(extraction.rejects.count)",
                 ])
         }
     }

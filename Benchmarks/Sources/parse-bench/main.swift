@@ -13,7 +13,7 @@ let pages = try files.map { try Data(contentsOf: root.appendingPathComponent($0)
 var records = 0
 var bytes = 0
 for page in pages {
-    let extraction = try scrapers.extract(data: page)
+    let extraction = try scrapers.extract(data: page, links: false)
     records += extraction.records.count
     bytes += extraction.jsonLines().utf8.count
 }
@@ -22,7 +22,7 @@ let start = clock.now
 var parsed = 0
 while clock.now - start < .seconds(seconds) {
     for page in pages {
-        let extraction = try scrapers.extract(data: page)
+        let extraction = try scrapers.extract(data: page, links: false)
         parsed += 1
         if extraction.records.isEmpty { fatalError("no records") }
         _ = extraction.jsonLines()
