@@ -54,6 +54,13 @@ echo "Writes are refused (exit status 64):"
 step query "DELETE FROM observations" "${store[@]}" || echo "exit status $?"
 
 echo
+echo "Scrape: replay a recorded Letterboxd crawl (diary → its page 2 → the films it links), offline:"
+step parse fixtures/letterboxd/diary/marqueedemo-p1.html
+MARQUEE_USER_SALT=demo-salt step scrape letterboxd --start https://letterboxd.com/marqueedemo/films/diary/ \
+    --replay fixtures/letterboxd --frontier "$work/scrape.sqlite" --pages "$work/pages" "${store[@]}"
+step query "SELECT feature, COUNT(*) AS observations FROM observations WHERE source = 'letterboxd' GROUP BY feature ORDER BY feature" "${store[@]}"
+
+echo
 echo "Evaluate recommenders on the dataset (2-fold CV of 11 ratings: a smoke test, not a score):"
 step evaluate --dataset ratings --algorithm baseline --cv 2 "${store[@]}"
 step evaluate --dataset ratings --algorithm svd --param n_factors=4 --cv 2 --report "$work/report.html" "${store[@]}"

@@ -155,10 +155,14 @@ public enum RecordIngest {
             }
             if let meter = film.tomatometer { values.append(("tomatometer", meter.value.databaseValue)) }
             if let score = film.audienceScore { values.append(("audience_score", score.value.databaseValue)) }
+            // Facts a film does not change (title, year, directors…) are timeless, as MovieLens's
+            // are (event time 0), so they join to ratings made before the page was fetched; the
+            // site's scores change and are dated by the fetch.
             return values.map { feature, value in
-                ObservationInput(
+                let changes = feature.hasPrefix(film.site) || feature == "tomatometer" || feature == "audience_score"
+                return ObservationInput(
                     kind: .film, entity: key, alsoKnownAs: aliases, feature: feature, value: value,
-                    eventTimestamp: fetched, source: film.site, sourceHash: sourceHash)
+                    eventTimestamp: changes ? fetched : 0, source: film.site, sourceHash: sourceHash)
             }
         case let rating as UserRating:
             guard let salt, !salt.isEmpty, let value = rating.rating,

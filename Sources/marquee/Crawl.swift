@@ -71,6 +71,9 @@ struct Crawl: AsyncParsableCommand {
             }
             let parent = URL(fileURLWithPath: frontier).deletingLastPathComponent()
             try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+            // One run per frontier: an overlapping cron run exits 75 at once.
+            let lock = try RunLock.acquire(frontier + ".lock", purpose: "marquee crawl")
+            defer { withExtendedLifetime(lock) {} }
             var options = CrawlOptions()
             options.concurrency = concurrency
             options.maxPages = maxPages

@@ -67,6 +67,9 @@ struct Scrape: AsyncParsableCommand {
                     base: fetcher, writer: WARCWriter(directory: URL(fileURLWithPath: warc), maxBytes: 100 << 20),
                     userAgent: userAgent)
             }
+            // One run per frontier: an overlapping cron run exits 75 at once.
+            let lock = try RunLock.acquire(frontier + ".lock", purpose: "marquee scrape \(site)")
+            defer { withExtendedLifetime(lock) {} }
             let sink = try RecordSink(
                 output: out.map { URL(fileURLWithPath: $0) }, store: out == nil ? try global.openStore() : nil,
                 salt: ProcessInfo.processInfo.environment["MARQUEE_USER_SALT"])

@@ -92,3 +92,24 @@ import Testing
     #expect(
         try String(contentsOf: again, encoding: .utf8).split(whereSeparator: \.isNewline).sorted() == lines.sorted())
 }
+
+@Test func aSecondRunOnTheSameFrontierExits75WhileTheFirstHoldsTheLock() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-lock-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let frontier = folder.appendingPathComponent("scrape.sqlite").path
+    let arguments = [
+        "scrape", "letterboxd", "--start", "https://letterboxd.com/marqueedemo/films/diary/", "--replay",
+        "fixtures/letterboxd", "--frontier", frontier, "--pages", folder.appendingPathComponent("pages").path,
+        "--out", folder.appendingPathComponent("records.jsonl").path,
+    ]
+    var held: RunLock? = try RunLock.acquire(frontier + ".lock", purpose: "the test")
+    let refused = try runMarquee(arguments)
+    #expect(refused.status == 75)
+    #expect(refused.stderr.contains("another run holds the lock (pid \(getpid()), the test"), "\(refused.stderr)")
+    #expect(refused.stderr.split(whereSeparator: \.isNewline).count == 1, "one line for cron mail")
+    _ = held
+    held = nil
+    let allowed = try runMarquee(arguments)
+    #expect(allowed.status == 0, "\(allowed.stderr)")
+}
