@@ -19,7 +19,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "parse-bench",
-            dependencies: [.product(name: "MarqueeScrape", package: "main")],
+            dependencies: [
+                .product(name: "MarqueeScrape", package: "main"), .product(name: "MarqueeHTML", package: "main"),
+            ],
             path: "Sources/parse-bench"
         ),
     ],
