@@ -109,6 +109,25 @@ enum StoreSchema {
                     );
                     """)
         }
+        migrator.registerMigration("v2: run steps") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE run_steps (
+                        run_id TEXT NOT NULL REFERENCES runs(id),
+                        position INTEGER NOT NULL,
+                        step TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        started_ts_us INTEGER NOT NULL,
+                        ended_ts_us INTEGER,
+                        input_hash TEXT NOT NULL,
+                        output_hash TEXT,
+                        outputs TEXT,
+                        error TEXT,
+                        PRIMARY KEY (run_id, position)
+                    );
+                    CREATE INDEX run_steps_by_input ON run_steps(step, input_hash, status);
+                    """)
+        }
         return migrator
     }
 }

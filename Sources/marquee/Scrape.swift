@@ -4,7 +4,6 @@ import MarqueeCore
 import MarqueeFetch
 import MarqueeNormalize
 import MarqueeScrape
-import Synchronization
 
 /// `marquee scrape SITE --start URL…`: crawl a site through the fetching layer and extract records.
 struct Scrape: AsyncParsableCommand {
@@ -42,90 +41,29 @@ struct Scrape: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger("marquee.scrape")
         try await reportingErrors {
-            let scrapers = try specs.load()
-            guard let spec = scrapers.site(site) else {
-                throw MarqueeError(
-                    .usage, "unknown site \"\(site)\"",
-                    hint: "sites: \(scrapers.sites.map(\.site).joined(separator: ", "))")
-            }
-            var fetcher: any PageFetcher
-            if let replay {
-                fetcher = try Self.replayFetcher(replay)
-            } else {
-                var configuration = HTTPClientConfiguration()
-                configuration.userAgent = userAgent
-                let client = HTTPClient(configuration: configuration)
-                fetcher = PoliteFetcher(
-                    base: client, robots: ignoreRobots ? nil : RobotsCache(fetcher: client, agent: userAgent),
-                    limiter: HostLimiter(
-                        defaults: HostLimiter.Limits(
-                            requestsPerSecond: spec.requestsPerSecond, concurrency: spec.concurrency)),
-                    retrying: RetryingFetcher(base: client, policy: RetryPolicy()))
-            }
-            if let warc {
-                fetcher = RecordingFetcher(
-                    base: fetcher, writer: WARCWriter(directory: URL(fileURLWithPath: warc), maxBytes: 100 << 20),
-                    userAgent: userAgent)
-            }
-            // One run per frontier: an overlapping cron run exits 75 at once.
-            let lock = try RunLock.acquire(frontier + ".lock", purpose: "marquee scrape \(site)")
-            defer { withExtendedLifetime(lock) {} }
-            let sink = try RecordSink(
-                output: out.map { URL(fileURLWithPath: $0) }, store: out == nil ? try global.openStore() : nil,
-                salt: ProcessInfo.processInfo.environment["MARQUEE_USER_SALT"])
-            defer { sink.close() }
-            let links = Mutex<[String: [String]]>([:])
-            let store = PageStore(root: URL(fileURLWithPath: pages))
-            var crawler = Crawler(
-                frontier: try Frontier(path: frontier), store: store, fetcher: fetcher,
-                links: { page in links.withLock { $0.removeValue(forKey: page.finalURL) ?? [] } },
-                canonical: { try? Normalize.canonicalURL($0) })
-            let siteName = site
-            crawler.onPage = { page in
-                do {
-                    let extraction = try scrapers.extract(
-                        data: page.body, url: page.finalURL, site: siteName, contentType: page.header("Content-Type"))
-                    try sink.accept(extraction, fetchedAt: page.fetchedAt, sourceHash: Hashing.sha256(page.body))
-                    links.withLock { $0[page.finalURL] = extraction.links.map(\.url) }
-                } catch {
-                    sink.count(error: "unrecognised", unrecognised: true)
-                    logger.warning("\(error)", metadata: ["url": "\(page.finalURL)"])
-                }
-            }
-            var options = CrawlOptions()
-            options.concurrency = replay == nil ? max(spec.concurrency, 1) * 2 : 8
-            options.maxPages = maxPages
-            options.maxDepth = depth
-            options.allowPrivate = allowPrivate || replay != nil
-            options.allowedHosts = Set(spec.hosts)
-            let crawl = try await crawler.run(seeds: starts, options: options) { url, outcome in
-                if outcome.hasPrefix("failed: ") { sink.count(error: String(outcome.dropFirst(8))) }
-                logger.info("\(outcome)", metadata: ["url": "\(url)"])
-            }
+            var job = ScrapeJob(
+                site: site, starts: starts, frontier: frontier, pages: URL(fileURLWithPath: pages))
+            job.maxPages = maxPages
+            job.depth = depth
+            job.warc = warc.map { URL(fileURLWithPath: $0) }
+            job.replay = replay.map { URL(fileURLWithPath: $0) }
+            job.output = out.map { URL(fileURLWithPath: $0) }
+            job.userAgent = userAgent
+            job.ignoreRobots = ignoreRobots
+            job.allowPrivate = allowPrivate
+            job.salt = ProcessInfo.processInfo.environment["MARQUEE_USER_SALT"]
+            let result = try await job.run(
+                scrapers: try specs.load(), store: out == nil ? try global.openStore() : nil, logger: logger)
+            let crawl = result.crawl
             print(
                 "scrape \(site): \(crawl.recorded) pages fetched, \(crawl.unchanged) unchanged, \(crawl.failed) failed, in \(String(format: "%.1f", crawl.seconds)) s"
             )
-            print(sink.summary.report())
-            print(
-                out.map { "records written to \($0)" }
-                    ?? "\(sink.summary.stored) observations stored in \(global.store)")
+            print(result.records.report())
+            print(out.map { "records written to \($0)" } ?? "\(result.records.stored) observations stored in \(global.store)")
             if crawl.recorded == 0, crawl.failed > 0 {
                 throw MarqueeError(.unavailable, "every page failed to fetch", hint: "see the log lines above")
             }
         }
-    }
-
-    /// A replay fetcher for a WARC file, a folder of WARC files, or a fixtures folder.
-    static func replayFetcher(_ path: String) throws(MarqueeError) -> ReplayFetcher {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw MarqueeError(.dataError, "nothing to replay", location: path, hint: "give a WARC file or a folder")
-        }
-        let url = URL(fileURLWithPath: path)
-        guard isDirectory.boolValue else { return try ReplayFetcher(files: [url]) }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        return try names.contains { $0.hasSuffix(".warc.gz") || $0.hasSuffix(".warc") }
-            ? ReplayFetcher(directory: url) : ReplayFetcher(fixtures: url)
     }
 }
 

@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import MarqueeCore
+import MarqueeFetch
+import MarqueeNormalize
+import MarqueeStore
+import Synchronization
+
+/// One scrape of a site: crawl from start URLs through the fetching layer (or a replay),
+/// extract each page with the site's spec, follow the spec's link rules, and write the records
+/// to JSON Lines or the store. What `marquee scrape` and the pipeline's scrape step run.
+public struct ScrapeJob: Sendable {
+    public var site: String
+    public var starts: [String]
+    public var maxPages: Int?
+    public var depth = 2
+    /// Record responses as WARC files in this folder.
+    public var warc: URL?
+    /// Replay a WARC file, a folder of WARC files, or a fixtures folder instead of the network.
+    public var replay: URL?
+    /// JSON Lines output; `nil` writes to the store.
+    public var output: URL?
+    public var frontier: String
+    public var pages: URL
+    public var userAgent = "Marquee/\(MarqueeVersion.current)"
+    public var ignoreRobots = false
+    public var allowPrivate = false
+    /// Salt for users' handles in the store (`MARQUEE_USER_SALT`); ratings are not stored without it.
+    public var salt: String?
+
+    /// A job with the required settings; see the properties for the rest.
+    public init(site: String, starts: [String], frontier: String, pages: URL) {
+        self.site = site
+        self.starts = starts
+        self.frontier = frontier
+        self.pages = pages
+    }
+
+    /// What a scrape did.
+    public struct Result: Sendable {
+        public var crawl: CrawlSummary
+        public var records: ScrapeSummary
+    }
+
+    /// Runs the job. Holds the frontier's lock throughout: an overlapping run fails with exit 75.
+    public func run(scrapers: ScraperSet, store: FeatureStore?, logger: Logger) async throws(MarqueeError) -> Result {
+        guard let spec = scrapers.site(site) else {
+            throw MarqueeError(
+                .usage, "unknown site \"\(site)\"", hint: "sites: \(scrapers.sites.map(\.site).joined(separator: ", "))")
+        }
+        let lock = try RunLock.acquire(frontier + ".lock", purpose: "marquee scrape \(site)")
+        defer { withExtendedLifetime(lock) {} }
+        var fetcher: any PageFetcher
+        if let replay {
+            fetcher = try Self.replayFetcher(replay)
+        } else {
+            var configuration = HTTPClientConfiguration()
+            configuration.userAgent = userAgent
+            let client = HTTPClient(configuration: configuration)
+            fetcher = PoliteFetcher(
+                base: client, robots: ignoreRobots ? nil : RobotsCache(fetcher: client, agent: userAgent),
+                limiter: HostLimiter(
+                    defaults: HostLimiter.Limits(requestsPerSecond: spec.requestsPerSecond, concurrency: spec.concurrency)),
+                retrying: RetryingFetcher(base: client, policy: RetryPolicy()))
+        }
+        if let warc {
+            fetcher = RecordingFetcher(
+                base: fetcher, writer: WARCWriter(directory: warc, maxBytes: 100 << 20), userAgent: userAgent)
+        }
+        let sink = try RecordSink(output: output, store: output == nil ? store : nil, salt: salt)
+        defer { sink.close() }
+        let links = Mutex<[String: [String]]>([:])
+        var crawler = Crawler(
+            frontier: try Frontier(path: frontier), store: PageStore(root: pages), fetcher: fetcher,
+            links: { page in links.withLock { $0.removeValue(forKey: page.finalURL) ?? [] } },
+            canonical: { try? Normalize.canonicalURL($0) })
+        let siteName = site
+        crawler.onPage = { page in
+            do {
+                let extraction = try scrapers.extract(
+                    data: page.body, url: page.finalURL, site: siteName, contentType: page.header("Content-Type"))
+                try sink.accept(extraction, fetchedAt: page.fetchedAt, sourceHash: Hashing.sha256(page.body))
+                links.withLock { $0[page.finalURL] = extraction.links.map(\.url) }
+            } catch {
+                sink.count(error: "unrecognised", unrecognised: true)
+                logger.warning("\(error)", metadata: ["url": "\(page.finalURL)"])
+            }
+        }
+        var options = CrawlOptions()
+        options.concurrency = replay == nil ? max(spec.concurrency, 1) * 2 : 8
+        options.maxPages = maxPages
+        options.maxDepth = depth
+        options.allowPrivate = allowPrivate || replay != nil
+        options.allowedHosts = Set(spec.hosts)
+        let crawl = try await crawler.run(seeds: starts, options: options) { url, outcome in
+            if outcome.hasPrefix("failed: ") { sink.count(error: String(outcome.dropFirst(8))) }
+            logger.info("\(outcome)", metadata: ["url": "\(url)"])
+        }
+        return Result(crawl: crawl, records: sink.summary)
+    }
+
+    /// A replay fetcher for a WARC file, a folder of WARC files, or a fixtures folder.
+    public static func replayFetcher(_ url: URL) throws(MarqueeError) -> ReplayFetcher {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw MarqueeError(.dataError, "nothing to replay", location: url.path, hint: "give a WARC file or a folder")
+        }
+        guard isDirectory.boolValue else { return try ReplayFetcher(files: [url]) }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return try names.contains { $0.hasSuffix(".warc.gz") || $0.hasSuffix(".warc") }
+            ? ReplayFetcher(directory: url) : ReplayFetcher(fixtures: url)
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+import MarqueeCore
+
+/// One step of a recorded run.
+public struct RunStep: Sendable, Hashable {
+    /// The step's name (`dataset`, `train`, …).
+    public var step: String
+    /// `ok`, `cached` (skipped: a previous run had the same inputs), `failed`, `running`.
+    public var status: String
+    public var started: Int64
+    public var ended: Int64?
+    /// Hash of the step's inputs and parameters: equal hashes mean the step would do the same work.
+    public var inputHash: String
+    /// Hash of what it produced (a dataset version, a model file's SHA-256 …).
+    public var outputHash: String?
+    /// What it produced, as JSON (artefact paths, counts, versions).
+    public var outputs: JSONValue?
+    public var error: String?
+
+    public init(
+        step: String, status: String, started: Int64, ended: Int64? = nil, inputHash: String, outputHash: String? = nil,
+        outputs: JSONValue? = nil, error: String? = nil
+    ) {
+        self.step = step
+        self.status = status
+        self.started = started
+        self.ended = ended
+        self.inputHash = inputHash
+        self.outputHash = outputHash
+        self.outputs = outputs
+        self.error = error
+    }
+}
+
+/// A recorded pipeline run.
+public struct RunRecord: Sendable, Hashable {
+    public var id: String
+    public var pipeline: String
+    /// `running`, `ok`, `failed`, `interrupted`.
+    public var status: String
+    public var started: Int64
+    public var ended: Int64?
+    /// Versions and the like (Marquee version, git commit), as JSON.
+    public var detail: JSONValue?
+    public var steps: [RunStep]
+}
+
+extension FeatureStore {
+    /// Starts a run record.
+    public func beginRun(id: String, pipeline: String, detail: JSONValue) throws(MarqueeError) {
+        do {
+            try writer.write { db in
+                try db.execute(
+                    sql: "INSERT INTO runs (id, pipeline, status, started_ts_us, detail) VALUES (?, ?, 'running', ?, ?)",
+                    arguments: [id, pipeline, nowMicroseconds, detail.serialized()])
+            }
+        } catch {
+            throw .database(error, "recording the run")
+        }
+    }
+
+    /// Writes (or rewrites) step `position` of run `id`.
+    public func recordStep(run id: String, position: Int, _ step: RunStep) throws(MarqueeError) {
+        do {
+            try writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO run_steps
+                            (run_id, position, step, status, started_ts_us, ended_ts_us, input_hash, output_hash, outputs, error)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        id, position, step.step, step.status, step.started, step.ended, step.inputHash, step.outputHash,
+                        step.outputs?.serialized(), step.error,
+                    ])
+            }
+        } catch {
+            throw .database(error, "recording a run step")
+        }
+    }
+
+    /// Ends run `id` with `status`.
+    public func endRun(id: String, status: String) throws(MarqueeError) {
+        do {
+            try writer.write { db in
+                try db.execute(
+                    sql: "UPDATE runs SET status = ?, ended_ts_us = ? WHERE id = ?",
+                    arguments: [status, nowMicroseconds, id])
+            }
+        } catch {
+            throw .database(error, "ending the run")
+        }
+    }
+
+    /// The latest successful execution of `step` with inputs `inputHash` (what the step cache reuses).
+    public func cachedStep(_ step: String, inputHash: String) throws(MarqueeError) -> RunStep? {
+        do {
+            return try writer.read { db in
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT * FROM run_steps WHERE step = ? AND input_hash = ? AND status IN ('ok', 'cached')
+                        ORDER BY started_ts_us DESC LIMIT 1
+                        """, arguments: [step, inputHash]
+                ).map(Self.step)
+            }
+        } catch {
+            throw .database(error, "reading the step cache")
+        }
+    }
+
+    /// Runs, newest first (`limit` of them), with their steps.
+    public func runs(limit: Int = 20) throws(MarqueeError) -> [RunRecord] {
+        do {
+            return try writer.read { db in
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started_ts_us DESC, id LIMIT ?", arguments: [limit])
+                return try rows.map { row in try Self.run(row, db) }
+            }
+        } catch {
+            throw .database(error, "reading runs")
+        }
+    }
+
+    /// One run by id (or a unique prefix of it).
+    public func run(_ id: String) throws(MarqueeError) -> RunRecord? {
+        do {
+            return try writer.read { db in
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE id LIKE ? || '%' LIMIT 2", arguments: [id])
+                guard rows.count == 1 else { return nil }
+                return try Self.run(rows[0], db)
+            }
+        } catch {
+            throw .database(error, "reading the run")
+        }
+    }
+
+    private static func run(_ row: Row, _ db: Database) throws -> RunRecord {
+        let id: String = row["id"]
+        let steps = try Row.fetchAll(db, sql: "SELECT * FROM run_steps WHERE run_id = ? ORDER BY position", arguments: [id])
+        let detail: String? = row["detail"]
+        return RunRecord(
+            id: id, pipeline: row["pipeline"], status: row["status"], started: row["started_ts_us"],
+            ended: row["ended_ts_us"], detail: detail.flatMap { try? JSONParser().parse($0).value },
+            steps: steps.map(step))
+    }
+
+    private static func step(_ row: Row) -> RunStep {
+        let outputs: String? = row["outputs"]
+        return RunStep(
+            step: row["step"], status: row["status"], started: row["started_ts_us"], ended: row["ended_ts_us"],
+            inputHash: row["input_hash"], outputHash: row["output_hash"],
+            outputs: outputs.flatMap { try? JSONParser().parse($0).value }, error: row["error"])
+    }
+}
