@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "MarqueeML", targets: ["MarqueeML"]),
         .library(name: "MarqueeExport", targets: ["MarqueeExport"]),
         .library(name: "MarqueeScrape", targets: ["MarqueeScrape"]),
+        .library(name: "MarqueePipeline", targets: ["MarqueePipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -75,6 +76,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(
+            name: "MarqueePipeline",
+            dependencies: [
+                "MarqueeCore", "MarqueeScrape", "MarqueeStore", "MarqueeML", "MarqueeExport",
+                .product(name: "TOMLKit", package: "TOMLKit"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "CMarqueeKernels"),
         .target(
             name: "MarqueeML",
@@ -101,6 +109,7 @@ let package = Package(
                 "MarqueeML",
                 "MarqueeExport",
                 "MarqueeScrape",
+                "MarqueePipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -52,7 +52,8 @@ extension FeatureStore {
         do {
             try writer.write { db in
                 try db.execute(
-                    sql: "INSERT INTO runs (id, pipeline, status, started_ts_us, detail) VALUES (?, ?, 'running', ?, ?)",
+                    sql:
+                        "INSERT INTO runs (id, pipeline, status, started_ts_us, detail) VALUES (?, ?, 'running', ?, ?)",
                     arguments: [id, pipeline, nowMicroseconds, detail.serialized()])
             }
         } catch {
@@ -114,7 +115,8 @@ extension FeatureStore {
     public func runs(limit: Int = 20) throws(MarqueeError) -> [RunRecord] {
         do {
             return try writer.read { db in
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started_ts_us DESC, id LIMIT ?", arguments: [limit])
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM runs ORDER BY started_ts_us DESC, id LIMIT ?", arguments: [limit])
                 return try rows.map { row in try Self.run(row, db) }
             }
         } catch {
@@ -126,7 +128,8 @@ extension FeatureStore {
     public func run(_ id: String) throws(MarqueeError) -> RunRecord? {
         do {
             return try writer.read { db in
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE id LIKE ? || '%' LIMIT 2", arguments: [id])
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM runs WHERE id LIKE ? || '%' LIMIT 2", arguments: [id])
                 guard rows.count == 1 else { return nil }
                 return try Self.run(rows[0], db)
             }
@@ -137,7 +140,8 @@ extension FeatureStore {
 
     private static func run(_ row: Row, _ db: Database) throws -> RunRecord {
         let id: String = row["id"]
-        let steps = try Row.fetchAll(db, sql: "SELECT * FROM run_steps WHERE run_id = ? ORDER BY position", arguments: [id])
+        let steps = try Row.fetchAll(
+            db, sql: "SELECT * FROM run_steps WHERE run_id = ? ORDER BY position", arguments: [id])
         let detail: String? = row["detail"]
         return RunRecord(
             id: id, pipeline: row["pipeline"], status: row["status"], started: row["started_ts_us"],
@@ -151,5 +155,23 @@ extension FeatureStore {
             step: row["step"], status: row["status"], started: row["started_ts_us"], ended: row["ended_ts_us"],
             inputHash: row["input_hash"], outputHash: row["output_hash"],
             outputs: outputs.flatMap { try? JSONParser().parse($0).value }, error: row["error"])
+    }
+}
+
+extension FeatureStore {
+    /// A fingerprint of the observations (count and newest row): equal fingerprints mean no
+    /// observation was added since, so a dataset built from them would be the same.
+    public func observationsFingerprint() throws(MarqueeError) -> String {
+        do {
+            return try writer.read { db in
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT COUNT(*) AS n, COALESCE(MAX(rowid), 0) AS last FROM observations")
+                let count: Int64 = row?["n"] ?? 0
+                let last: Int64 = row?["last"] ?? 0
+                return "\(count):\(last)"
+            }
+        } catch {
+            throw .database(error, "reading the observations")
+        }
     }
 }

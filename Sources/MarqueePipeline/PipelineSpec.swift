@@ -1,0 +1,146 @@
+import Foundation
+import MarqueeCore
+import MarqueeExport
+import MarqueeML
+import TOMLKit
+
+/// A pipeline, as `pipelines/<name>.toml` describes it: what to scrape, what to import, which
+/// dataset to build, what to train and evaluate, and how to export. Sections other than
+/// `[dataset]` and `[train]` are optional; a missing one skips its step.
+public struct PipelineSpec: Sendable {
+    /// The scrape step: a site and its start URLs, optionally replayed from a recording.
+    public struct Scrape: Sendable, Hashable {
+        public var site: String
+        public var starts: [String]
+        public var replay: String?
+        public var depth: Int
+        public var maxPages: Int?
+    }
+
+    public var name: String
+    public var scrape: [Scrape]
+    /// A MovieLens folder to import (ratings and links, the bridge to scraped films).
+    public var movieLens: String?
+    /// The dataset spec (features/datasets/<name>.toml).
+    public var dataset: String
+    public var algorithm: Algorithm
+    /// Hyper-parameters as `key=value`, as `marquee train --param` takes them.
+    public var parameters: [String]
+    public var seed: UInt32
+    /// Folds of the evaluation (0: skip the step).
+    public var folds: Int
+    public var k: Int
+    /// Export format (`nil`: skip the step).
+    public var export: ExportFormat?
+    /// Where the file came from.
+    public var file: String
+
+    /// Loads and checks `pipelines/<name>.toml` (or any path).
+    /// - Throws: ``MarqueeError`` `.dataError` naming the file and key.
+    public static func load(_ url: URL) throws(MarqueeError) -> PipelineSpec {
+        let path = url.path
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw MarqueeError(
+                .dataError, "cannot read the pipeline", location: path, hint: "pipelines live in pipelines/<name>.toml")
+        }
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw MarqueeError(
+                .dataError, "TOML syntax: \(error.description)", location: "\(path):\(error.source.begin.line)")
+        } catch {
+            throw MarqueeError(.dataError, "TOML syntax: \(error)", location: path)
+        }
+        func fail(_ message: String, _ key: String) -> MarqueeError {
+            let line = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).firstIndex {
+                $0.trimmingCharacters(in: .whitespaces).hasPrefix(key)
+            }
+            return MarqueeError(.dataError, message, location: line.map { "\(path):\($0 + 1)" } ?? path)
+        }
+        func allow(_ keys: [String], _ table: TOMLTable, _ what: String) throws(MarqueeError) {
+            for key in table.keys.sorted() where !keys.contains(key) {
+                throw fail("unknown key \"\(key)\" in \(what) (allowed: \(keys.joined(separator: ", ")))", key)
+            }
+        }
+        func section(_ name: String) throws(MarqueeError) -> TOMLTable? {
+            guard let value = table[name] else { return nil }
+            guard let section = value.table else { throw fail("[\(name)] must be a table", "[\(name)]") }
+            return section
+        }
+        try allow(["name", "scrape", "ingest", "dataset", "train", "evaluate", "export"], table, "the pipeline")
+        guard let name = table["name"]?.string, !name.isEmpty else { throw fail("missing \"name\"", "name") }
+
+        var scrapes: [Scrape] = []
+        if let value = table["scrape"] {
+            let tables = value.array?.compactMap(\.table) ?? value.table.map { [$0] } ?? []
+            guard !tables.isEmpty else { throw fail("[[scrape]] must be tables", "[[scrape]]") }
+            for entry in tables {
+                try allow(["site", "start", "replay", "depth", "max_pages"], entry, "[[scrape]]")
+                guard let site = entry["site"]?.string else { throw fail("[[scrape]] needs \"site\"", "[[scrape]]") }
+                let starts = entry["start"]?.array?.compactMap(\.string) ?? entry["start"]?.string.map { [$0] } ?? []
+                guard !starts.isEmpty else { throw fail("[[scrape]] needs \"start\" URLs", "start") }
+                scrapes.append(
+                    Scrape(
+                        site: site, starts: starts, replay: entry["replay"]?.string, depth: entry["depth"]?.int ?? 2,
+                        maxPages: entry["max_pages"]?.int))
+            }
+        }
+        var movieLens: String?
+        if let ingest = try section("ingest") {
+            try allow(["movielens"], ingest, "[ingest]")
+            movieLens = ingest["movielens"]?.string
+        }
+        guard let dataset = try section("dataset"), let datasetName = dataset["name"]?.string else {
+            throw fail("missing [dataset] with name = \"<spec in features/datasets>\"", "[dataset]")
+        }
+        try allow(["name"], dataset, "[dataset]")
+        guard let train = try section("train"), let algorithmName = train["algorithm"]?.string else {
+            throw fail("missing [train] with algorithm = \"…\"", "[train]")
+        }
+        try allow(["algorithm", "params", "seed"], train, "[train]")
+        guard let algorithm = Algorithm(rawValue: algorithmName) else {
+            throw fail(
+                "unknown algorithm \"\(algorithmName)\" (\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")))",
+                "algorithm")
+        }
+        var parameters: [String] = []
+        if let params = train["params"]?.table {
+            for key in params.keys.sorted() {
+                let value = params[key]!
+                let text =
+                    value.int.map(String.init) ?? value.double.map { "\($0)" } ?? value.bool.map { "\($0)" }
+                    ?? value.string
+                guard let text else { throw fail("param \(key) must be a number, boolean or string", key) }
+                parameters.append("\(key)=\(text)")
+            }
+        }
+        _ = try Hyperparameters(algorithm, settings: parameters)
+        var folds = 0
+        var k = 10
+        if let evaluate = try section("evaluate") {
+            try allow(["cv", "k"], evaluate, "[evaluate]")
+            folds = evaluate["cv"]?.int ?? 5
+            k = evaluate["k"]?.int ?? 10
+            guard folds >= 2 else { throw fail("cv must be at least 2", "cv") }
+        }
+        var export: ExportFormat?
+        if let section = try section("export") {
+            try allow(["format"], section, "[export]")
+            let format = section["format"]?.string ?? "onnx"
+            guard let parsed = ExportFormat(rawValue: format) else {
+                throw fail(
+                    "unknown export format \"\(format)\" (\(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")))",
+                    "format")
+            }
+            export = parsed
+        }
+        return PipelineSpec(
+            name: name, scrape: scrapes, movieLens: movieLens, dataset: datasetName, algorithm: algorithm,
+            parameters: parameters, seed: UInt32(train["seed"]?.int ?? 0), folds: folds, k: k, export: export,
+            file: path)
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import MarqueeCore
+import MarqueePipeline
+import MarqueeStore
+
+/// `marquee pipeline run NAME`: the whole chain, with step caching and a run record.
+struct Pipeline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a pipeline (pipelines/<name>.toml): scrape → ingest → dataset → train → evaluate → export.",
+        subcommands: [Run.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the pipeline; steps whose inputs match a previous successful run are skipped.",
+            discussion: """
+                Holds a lock on the store for the whole run: an overlapping run (two cron jobs) exits \
+                75 at once with one line. Every run is recorded (marquee runs list / show). \
+                Exit status: 0, 64 usage, 65 bad pipeline or data, 69 site unavailable, 75 locked, 1 other.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var specs: ScraperOptions
+        @Argument(help: "The pipeline's name (pipelines/<name>.toml) or a path to its file.") var name: String
+        @Option(help: "The folder of pipeline files.") var pipelines = "pipelines"
+        @Option(help: "Where artefacts go (default: out/pipelines/<name>).") var work: String?
+        @Flag(help: "Run every step, even those whose inputs match a previous run.") var force = false
+
+        func run() async throws {
+            let logger = global.makeLogger("marquee.pipeline")
+            try await reportingErrors {
+                let file =
+                    name.hasSuffix(".toml")
+                    ? URL(fileURLWithPath: name)
+                    : URL(fileURLWithPath: pipelines).appendingPathComponent("\(name).toml")
+                let spec = try PipelineSpec.load(file)
+                var runner = PipelineRunner(
+                    spec: spec,
+                    environment: .init(
+                        storePath: global.store, features: URL(fileURLWithPath: global.features),
+                        scrapers: URL(fileURLWithPath: specs.scrapers),
+                        work: URL(fileURLWithPath: work ?? "out/pipelines/\(spec.name)"),
+                        salt: ProcessInfo.processInfo.environment["MARQUEE_USER_SALT"]),
+                    logger: logger)
+                runner.force = force
+                let record = try await runner.run()
+                print(RunsFormat.show(record), terminator: "")
+            }
+        }
+    }
+}
+
+/// `marquee runs list|show`: recorded pipeline runs and their lineage.
+struct Runs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recorded pipeline runs.", subcommands: [List.self, Show.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Runs, newest first.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "How many.") var limit = 20
+
+        func run() async throws {
+            try await reportingErrors {
+                let runs = try global.openStore().runs(limit: limit)
+                if runs.isEmpty { print("no runs recorded in \(global.store)") }
+                for run in runs {
+                    let steps = run.steps.map { "\($0.step):\($0.status)" }.joined(separator: " ")
+                    print("\(run.id)  \(run.pipeline)  \(run.status)  \(RunsFormat.time(run.started))  \(steps)")
+                }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One run: its steps, input and output hashes, artefacts and versions (lineage).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The run id (or a unique prefix).") var id: String
+
+        func run() async throws {
+            try await reportingErrors {
+                guard let record = try global.openStore().run(id) else {
+                    throw MarqueeError(
+                        .dataError, "no run \(id) (or the prefix is not unique)", hint: "marquee runs list")
+                }
+                print(RunsFormat.show(record), terminator: "")
+            }
+        }
+    }
+}
+
+enum RunsFormat {
+    static func time(_ microseconds: Int64) -> String {
+        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(microseconds) / 1e6))
+    }
+
+    static func show(_ record: RunRecord) -> String {
+        var out = "run \(record.id)  pipeline \(record.pipeline)  \(record.status)  started \(time(record.started))\n"
+        if let detail = record.detail { out += "versions: \(detail.serialized())\n" }
+        for step in record.steps {
+            let seconds = step.ended.map { String(format: "%.2f s", Double($0 - step.started) / 1e6) } ?? "-"
+            out +=
+                "  \(step.step.padding(toLength: 20, withPad: " ", startingAt: 0)) \(step.status.padding(toLength: 7, withPad: " ", startingAt: 0)) \(seconds.padding(toLength: 9, withPad: " ", startingAt: 0)) in \(step.inputHash.prefix(12)) → out \(step.outputHash.map { String($0.prefix(12)) } ?? "-")\n"
+            if let outputs = step.outputs { out += "      \(outputs.serialized())\n" }
+            if let error = step.error { out += "      error: \(error)\n" }
+        }
+        return out
+    }
+}
