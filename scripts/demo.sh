@@ -72,3 +72,11 @@ echo "Export for Triton + Seldon Core v2, and prove the ONNX predicts what Marqu
 step export "$work/svd.mqm" --format seldon-v2 --out "$work/deploy" --verify
 echo
 echo "Report: $work/report.html (open it in a browser). On real data: marquee import movielens ../shared/movielens/ml-latest-small"
+echo
+echo "All of it as one pipeline (pipelines/demo.toml): replayed scrape → MovieLens sample → dataset →"
+echo "train → evaluate → export, each step cached by its inputs, the run recorded in the store:"
+rm -rf out/pipelines/demo
+step demo
+echo
+echo "Again: every step's inputs are unchanged, so every step is reused:"
+step demo | head -9

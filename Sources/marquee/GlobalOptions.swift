@@ -8,17 +8,37 @@ extension LogFormat: ExpressibleByArgument {}
 
 /// Flags every subcommand takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Log lines as 'human' text or 'json' lines (to standard error).")
-    var logFormat: LogFormat = .human
+    @Option(
+        name: .customLong("log-format"),
+        help: "Log lines as 'human' text or 'json' lines (to standard error); default: human on a terminal, else json.")
+    var logFormatFlag: LogFormat?
 
     @Flag(name: .shortAndLong, help: "More log output; repeat for more (-vv debug, -vvv trace).")
     var verbose: Int
 
-    @Option(help: "The feature store (SQLite file).")
-    var store = "marquee.sqlite"
+    @Option(name: .customLong("store"), help: "The feature store (SQLite file; default from marquee config).")
+    var storeFlag: String?
 
-    @Option(help: "The folder of feature views (*.toml) and dataset specs (datasets/*.toml).")
-    var features = "features"
+    @Option(
+        name: .customLong("features"),
+        help: "The folder of feature views (*.toml) and dataset specs (datasets/*.toml; default from marquee config).")
+    var featuresFlag: String?
+
+    /// The store: the flag, else `marquee config`'s value.
+    var store: String { storeFlag ?? EffectiveConfig.currentOrDefaults["store"] }
+
+    /// The features folder: the flag, else `marquee config`'s value.
+    var features: String { featuresFlag ?? EffectiveConfig.currentOrDefaults["features"] }
+
+    /// The log format: the flag, else the configured one, else human on a terminal and JSON lines otherwise.
+    var logFormat: LogFormat {
+        if let logFormatFlag { return logFormatFlag }
+        switch EffectiveConfig.currentOrDefaults["log_format"] {
+        case "human": return .human
+        case "json": return .json
+        default: return isatty(2) != 0 ? .human : .json
+        }
+    }
 
     /// Opens the store.
     func openStore() throws(MarqueeError) -> FeatureStore { try FeatureStore(path: store) }
@@ -30,6 +50,10 @@ struct GlobalOptions: ParsableArguments {
 
     /// Sets up logging and returns the command's logger.
     func makeLogger(_ label: String) -> Logger {
+        if case .failure(let error) = EffectiveConfig.current {
+            FileHandle.standardError.write(Data("marquee: error: \(error)\n".utf8))
+            Foundation.exit(error.code.rawValue)
+        }
         LogSetup.bootstrap(format: logFormat, level: LogSetup.level(verbosity: verbose))
         return Logger(label: label)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MarqueeCore
+import MarqueeML
 import MarqueePipeline
 import MarqueeStore
 
@@ -22,8 +23,9 @@ struct Pipeline: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var specs: ScraperOptions
         @Argument(help: "The pipeline's name (pipelines/<name>.toml) or a path to its file.") var name: String
-        @Option(help: "The folder of pipeline files.") var pipelines = "pipelines"
-        @Option(help: "Where artefacts go (default: out/pipelines/<name>).") var work: String?
+        @Option(help: "The folder of pipeline files (default from marquee config).") var pipelines: String?
+        @Option(help: "Where artefacts go (default: <work>/pipelines/<name>, work from marquee config).") var work:
+            String?
         @Flag(help: "Run every step, even those whose inputs match a previous run.") var force = false
 
         func run() async throws {
@@ -32,15 +34,18 @@ struct Pipeline: AsyncParsableCommand {
                 let file =
                     name.hasSuffix(".toml")
                     ? URL(fileURLWithPath: name)
-                    : URL(fileURLWithPath: pipelines).appendingPathComponent("\(name).toml")
+                    : URL(fileURLWithPath: pipelines ?? EffectiveConfig.currentOrDefaults["pipelines"])
+                        .appendingPathComponent("\(name).toml")
                 let spec = try PipelineSpec.load(file)
                 var runner = PipelineRunner(
                     spec: spec,
                     environment: .init(
                         storePath: global.store, features: URL(fileURLWithPath: global.features),
                         scrapers: URL(fileURLWithPath: specs.scrapers),
-                        work: URL(fileURLWithPath: work ?? "out/pipelines/\(spec.name)"),
-                        salt: ProcessInfo.processInfo.environment["MARQUEE_USER_SALT"]),
+                        work: URL(
+                            fileURLWithPath: work
+                                ?? "\(EffectiveConfig.currentOrDefaults["work"])/pipelines/\(spec.name)"),
+                        salt: EffectiveConfig.userSalt),
                     logger: logger)
                 runner.force = force
                 let record = try await runner.run()
@@ -106,5 +111,52 @@ enum RunsFormat {
             if let error = step.error { out += "      error: \(error)\n" }
         }
         return out
+    }
+}
+
+/// `marquee demo`: the demo pipeline, offline, on the bundled fixtures.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Run the whole pipeline offline on bundled fixtures: scrape (replayed) → dataset → train → evaluate → export.",
+        discussion: """
+            Uses pipelines/demo.toml, a store at <work>/pipelines/demo/marquee.sqlite and artefacts beside it \
+            (work from marquee config, default out). A second run reuses every step (--force reruns them).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var specs: ScraperOptions
+    @Flag(help: "Run every step, even those whose inputs match a previous run.") var force = false
+
+    func run() async throws {
+        let logger = global.makeLogger("marquee.demo")
+        try await reportingErrors {
+            let work = URL(fileURLWithPath: "\(EffectiveConfig.currentOrDefaults["work"])/pipelines/demo")
+            let spec = try PipelineSpec.load(
+                URL(fileURLWithPath: EffectiveConfig.currentOrDefaults["pipelines"]).appendingPathComponent("demo.toml")
+            )
+            try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            var runner = PipelineRunner(
+                spec: spec,
+                environment: .init(
+                    storePath: global.storeFlag ?? work.appendingPathComponent("marquee.sqlite").path,
+                    features: URL(fileURLWithPath: global.features), scrapers: URL(fileURLWithPath: specs.scrapers),
+                    work: work, salt: EffectiveConfig.userSalt ?? "marquee-demo-salt"),
+                logger: logger)
+            runner.force = force
+            let record = try await runner.run()
+            print(RunsFormat.show(record))
+            if let path = record.steps.first(where: { $0.step == "evaluate" })?.outputs?["summary"]?.stringValue,
+                let data = FileManager.default.contents(atPath: path),
+                let summary = try? JSONDecoder().decode(EvaluationSummary.self, from: data)
+            {
+                print(EvaluationTable.render(summary), terminator: "")
+            }
+            for step in record.steps {
+                if let report = step.outputs?["report"]?.stringValue { print("report: \(report)") }
+                if let directory = step.outputs?["directory"]?.stringValue { print("export: \(directory)") }
+            }
+            print("runs: marquee runs list --store \(runner.environment.storePath)")
+        }
     }
 }

@@ -30,7 +30,7 @@ struct Scrape: AsyncParsableCommand {
     @Option(help: "Write records as JSON Lines to this file instead of the store.") var out: String?
     @Option(help: "The frontier database.") var frontier = "scrape.sqlite"
     @Option(help: "The page store folder.") var pages = "pages"
-    @Option(help: "User-Agent header.") var userAgent = "Marquee/\(MarqueeVersion.current)"
+    @Option(help: "User-Agent header (default: marquee config's user_agent and contact).") var userAgent: String?
     @Flag(help: "Do not read robots.txt (only for your own servers).") var ignoreRobots = false
     @Flag(help: "Allow loopback and private-network addresses.") var allowPrivate = false
 
@@ -48,10 +48,10 @@ struct Scrape: AsyncParsableCommand {
             job.warc = warc.map { URL(fileURLWithPath: $0) }
             job.replay = replay.map { URL(fileURLWithPath: $0) }
             job.output = out.map { URL(fileURLWithPath: $0) }
-            job.userAgent = userAgent
+            job.userAgent = userAgent ?? EffectiveConfig.userAgent
             job.ignoreRobots = ignoreRobots
             job.allowPrivate = allowPrivate
-            job.salt = ProcessInfo.processInfo.environment["MARQUEE_USER_SALT"]
+            job.salt = EffectiveConfig.userSalt
             let result = try await job.run(
                 scrapers: try specs.load(), store: out == nil ? try global.openStore() : nil, logger: logger)
             let crawl = result.crawl
@@ -59,7 +59,9 @@ struct Scrape: AsyncParsableCommand {
                 "scrape \(site): \(crawl.recorded) pages fetched, \(crawl.unchanged) unchanged, \(crawl.failed) failed, in \(String(format: "%.1f", crawl.seconds)) s"
             )
             print(result.records.report())
-            print(out.map { "records written to \($0)" } ?? "\(result.records.stored) observations stored in \(global.store)")
+            print(
+                out.map { "records written to \($0)" }
+                    ?? "\(result.records.stored) observations stored in \(global.store)")
             if crawl.recorded == 0, crawl.failed > 0 {
                 throw MarqueeError(.unavailable, "every page failed to fetch", hint: "see the log lines above")
             }
@@ -89,7 +91,7 @@ struct Reparse: AsyncParsableCommand {
             let store = PageStore(root: URL(fileURLWithPath: pages))
             let sink = try RecordSink(
                 output: out.map { URL(fileURLWithPath: $0) }, store: out == nil ? try global.openStore() : nil,
-                salt: ProcessInfo.processInfo.environment["MARQUEE_USER_SALT"])
+                salt: EffectiveConfig.userSalt)
             defer { sink.close() }
             for (_, record) in try Frontier(path: frontier).pages() {
                 if let site, scrapers.candidates(for: record.finalURL, site: site).isEmpty { continue }
