@@ -119,6 +119,13 @@ let package = Package(
             dependencies: ["MarqueeCore"]
         ),
         .testTarget(
+            name: "MarqueePipelineTests",
+            dependencies: [
+                "MarqueePipeline", "MarqueeStore", "MarqueeCore", "MarqueeTestKit",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "MarqueeScrapeTests",
             dependencies: ["MarqueeScrape", "MarqueeCore", "MarqueeTestKit"]
         ),

@@ -11,6 +11,8 @@ public struct CrawlOptions: Sendable {
     public var maxDepth = 3
     /// Hosts whose links are followed; empty: the start URLs' hosts.
     public var allowedHosts: Set<String> = []
+    /// Polled between fetches: `true` stops claiming new URLs; what is in flight is finished and recorded.
+    public var shouldStop: @Sendable () -> Bool = { false }
     /// Allow loopback and private-network addresses (tests, intranets). Off by default.
     public var allowPrivate = false
 
@@ -91,7 +93,7 @@ public struct Crawler: Sendable {
         var recorded = try frontier.counts().byState[.done] ?? 0
         func limitReached() -> Bool { options.maxPages.map { recorded >= $0 } ?? false }
 
-        while !limitReached(), !Task.isCancelled {
+        while !limitReached(), !Task.isCancelled, !options.shouldStop() {
             var failure: MarqueeError?
             await withTaskGroup(of: (Frontier.Item, Result<FetchedPage, FetchError>).self) { group in
                 var inFlight = 0
@@ -135,7 +137,7 @@ public struct Crawler: Sendable {
                         let outcome = try handle(item, result, options: options, hosts: hosts, summary: &summary)
                         if outcome == "recorded" { recorded += 1 }
                         progress?(item.url, outcome)
-                        if !Task.isCancelled { try fill() }
+                        if !Task.isCancelled, !options.shouldStop() { try fill() }
                     }
                 } catch {
                     failure = error as? MarqueeError ?? MarqueeError(.failure, "\(error)")

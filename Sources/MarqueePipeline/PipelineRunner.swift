@@ -10,7 +10,7 @@ import MarqueeStore
 /// as ZenML runs a pipeline: each step is a function of typed inputs, skipped when a previous
 /// successful run had the same input hash (its recorded outputs are reused), and every run leaves
 /// a record in the store (`marquee runs`). The store's lock is held for the whole run.
-public struct PipelineRunner {
+public struct PipelineRunner: Sendable {
     /// Where things are.
     public struct Environment: Sendable {
         public var storePath: String
@@ -36,6 +36,8 @@ public struct PipelineRunner {
     public let environment: Environment
     /// Run every step even when its inputs match a previous run.
     public var force = false
+    /// Polled between steps (and by the crawl between fetches): `true` stops at a safe point.
+    public var shouldStop: @Sendable () -> Bool = { StopRequest.isRequested }
     public var logger: Logger
 
     public init(spec: PipelineSpec, environment: Environment, logger: Logger) {
@@ -44,10 +46,15 @@ public struct PipelineRunner {
         self.logger = logger
     }
 
-    /// Runs the pipeline and returns its record.
-    /// - Throws: ``MarqueeError``: `.temporary` (75) when another run holds the store's lock; the
-    ///   failing step's error otherwise (the run is recorded as failed first).
+    /// Runs the pipeline and returns its record. ``shouldStop`` turning true (the CLI's SIGINT and
+    /// SIGTERM handling) stops at a safe point: a crawl finishes what is in flight and leaves its frontier
+    /// resumable, no further step starts, and the run is recorded as `interrupted`.
+    /// - Throws: ``MarqueeError``: `.temporary` (75) when another run holds the store's lock or
+    ///   the run was interrupted; the failing step's error otherwise (recorded as failed first).
     public func run() async throws(MarqueeError) -> RunRecord {
+        try? FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: environment.storePath).deletingLastPathComponent(),
+            withIntermediateDirectories: true)
         let lock = try RunLock.acquire(environment.storePath + ".lock", purpose: "marquee pipeline run \(spec.name)")
         defer { withExtendedLifetime(lock) {} }
         do {
@@ -76,6 +83,13 @@ public struct PipelineRunner {
             let inputHash = Hashing.sha256(
                 JSONValue.object(JSONObject([("step", .string(name)), ("inputs", inputs)])).serialized())
             let started = Microseconds.from(Date())
+            func interrupted(_ when: String) -> MarqueeError {
+                try? store.endRun(id: runID, status: "interrupted")
+                return MarqueeError(
+                    .temporary, "interrupted \(when) step \(name)",
+                    hint: "run again: finished steps are reused and a crawl resumes where it stopped")
+            }
+            if shouldStop() { throw interrupted("before") }
             if !force, cacheable, let cached = try store.cachedStep(name, inputHash: inputHash),
                 let hash = cached.outputHash, Self.artefactsExist(cached.outputs)
             {
@@ -94,8 +108,17 @@ public struct PipelineRunner {
                 run: runID, position: position,
                 RunStep(step: name, status: "running", started: started, inputHash: inputHash))
             logger.info("step started", metadata: ["step": "\(name)"])
-            do {
+            do throws(MarqueeError) {
                 let (hash, produced) = try await body()
+                if shouldStop() {
+                    // Stopped at a safe point (a crawl re-queues what was in flight): not a result to reuse.
+                    try? store.recordStep(
+                        run: runID, position: position,
+                        RunStep(
+                            step: name, status: "interrupted", started: started, ended: Microseconds.from(Date()),
+                            inputHash: inputHash, outputs: produced))
+                    throw interrupted("during")
+                }
                 upstream[name] = hash
                 outputs[name] = produced
                 try store.recordStep(
@@ -107,12 +130,14 @@ public struct PipelineRunner {
                 logger.info("step done", metadata: ["step": "\(name)", "output": "\(hash.prefix(16))"])
                 position += 1
             } catch {
-                try? store.recordStep(
-                    run: runID, position: position,
-                    RunStep(
-                        step: name, status: "failed", started: started, ended: Microseconds.from(Date()),
-                        inputHash: inputHash, error: error.description))
-                try? store.endRun(id: runID, status: Task.isCancelled ? "interrupted" : "failed")
+                if !shouldStop() {
+                    try? store.recordStep(
+                        run: runID, position: position,
+                        RunStep(
+                            step: name, status: "failed", started: started, ended: Microseconds.from(Date()),
+                            inputHash: inputHash, error: error.description))
+                }
+                try? store.endRun(id: runID, status: shouldStop() ? "interrupted" : "failed")
                 throw error
             }
         }
@@ -138,6 +163,7 @@ public struct PipelineRunner {
                 job.maxPages = scrape.maxPages
                 job.replay = scrape.replay.map { URL(fileURLWithPath: $0) }
                 job.salt = environment.salt
+                job.shouldStop = shouldStop
                 let scrapers = try ScraperSet.load(directory: environment.scrapers)
                 let result = try await job.run(scrapers: scrapers, store: store, logger: logger)
                 let summary = JSONValue.object(

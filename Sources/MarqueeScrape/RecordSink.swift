@@ -42,14 +42,16 @@ public final class RecordSink: Sendable {
     private let store: FeatureStore?
     private let salt: String?
 
-    /// Records go to `output` (JSON Lines, created or truncated) and/or `store`; `salt` hashes
-    /// user handles for the store (ratings are not stored without it).
+    /// Records go to `output` (JSON Lines, appended: a resumed scrape adds the pages it had not
+    /// done yet) and/or `store`; `salt` hashes user handles for the store (ratings are not stored
+    /// without it).
     public init(output: URL?, store: FeatureStore?, salt: String?) throws(MarqueeError) {
         var handle: FileHandle?
         if let output {
-            guard FileManager.default.createFile(atPath: output.path, contents: nil),
-                let opened = try? FileHandle(forWritingTo: output)
-            else {
+            if !FileManager.default.fileExists(atPath: output.path) {
+                FileManager.default.createFile(atPath: output.path, contents: nil)
+            }
+            guard let opened = try? FileHandle(forWritingTo: output), (try? opened.seekToEnd()) != nil else {
                 throw MarqueeError(.dataError, "cannot write the records file", location: output.path)
             }
             handle = opened

@@ -25,6 +25,8 @@ public struct ScrapeJob: Sendable {
     public var userAgent = "Marquee/\(MarqueeVersion.current)"
     public var ignoreRobots = false
     public var allowPrivate = false
+    /// Polled between fetches; `true` stops at a safe point (default: SIGINT/SIGTERM via ``StopRequest``).
+    public var shouldStop: @Sendable () -> Bool = { StopRequest.isRequested }
     /// Salt for users' handles in the store (`MARQUEE_USER_SALT`); ratings are not stored without it.
     public var salt: String?
 
@@ -40,13 +42,16 @@ public struct ScrapeJob: Sendable {
     public struct Result: Sendable {
         public var crawl: CrawlSummary
         public var records: ScrapeSummary
+        /// The task was cancelled and the crawl stopped at a safe point.
+        public var interrupted = false
     }
 
     /// Runs the job. Holds the frontier's lock throughout: an overlapping run fails with exit 75.
     public func run(scrapers: ScraperSet, store: FeatureStore?, logger: Logger) async throws(MarqueeError) -> Result {
         guard let spec = scrapers.site(site) else {
             throw MarqueeError(
-                .usage, "unknown site \"\(site)\"", hint: "sites: \(scrapers.sites.map(\.site).joined(separator: ", "))")
+                .usage, "unknown site \"\(site)\"", hint: "sites: \(scrapers.sites.map(\.site).joined(separator: ", "))"
+            )
         }
         let lock = try RunLock.acquire(frontier + ".lock", purpose: "marquee scrape \(site)")
         defer { withExtendedLifetime(lock) {} }
@@ -60,7 +65,8 @@ public struct ScrapeJob: Sendable {
             fetcher = PoliteFetcher(
                 base: client, robots: ignoreRobots ? nil : RobotsCache(fetcher: client, agent: userAgent),
                 limiter: HostLimiter(
-                    defaults: HostLimiter.Limits(requestsPerSecond: spec.requestsPerSecond, concurrency: spec.concurrency)),
+                    defaults: HostLimiter.Limits(
+                        requestsPerSecond: spec.requestsPerSecond, concurrency: spec.concurrency)),
                 retrying: RetryingFetcher(base: client, policy: RetryPolicy()))
         }
         if let warc {
@@ -92,18 +98,20 @@ public struct ScrapeJob: Sendable {
         options.maxDepth = depth
         options.allowPrivate = allowPrivate || replay != nil
         options.allowedHosts = Set(spec.hosts)
+        options.shouldStop = shouldStop
         let crawl = try await crawler.run(seeds: starts, options: options) { url, outcome in
             if outcome.hasPrefix("failed: ") { sink.count(error: String(outcome.dropFirst(8))) }
             logger.info("\(outcome)", metadata: ["url": "\(url)"])
         }
-        return Result(crawl: crawl, records: sink.summary)
+        return Result(crawl: crawl, records: sink.summary, interrupted: shouldStop())
     }
 
     /// A replay fetcher for a WARC file, a folder of WARC files, or a fixtures folder.
     public static func replayFetcher(_ url: URL) throws(MarqueeError) -> ReplayFetcher {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw MarqueeError(.dataError, "nothing to replay", location: url.path, hint: "give a WARC file or a folder")
+            throw MarqueeError(
+                .dataError, "nothing to replay", location: url.path, hint: "give a WARC file or a folder")
         }
         guard isDirectory.boolValue else { return try ReplayFetcher(files: [url]) }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []

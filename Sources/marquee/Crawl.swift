@@ -79,6 +79,8 @@ struct Crawl: AsyncParsableCommand {
             options.maxPages = maxPages
             options.maxDepth = maxDepth
             options.allowPrivate = allowPrivate
+            options.shouldStop = { StopRequest.isRequested }
+            SignalHandling.install()
             let opened = try Frontier(path: frontier)
             if let refreshAfter {
                 let count = try opened.refresh(olderThan: refreshAfter)
@@ -97,6 +99,11 @@ struct Crawl: AsyncParsableCommand {
                     summary.recorded, summary.unchanged, summary.failed, summary.queued, summary.recovered,
                     summary.seconds))
             print("marquee crawl-status --frontier \(frontier) shows the frontier")
+            if StopRequest.isRequested {
+                throw MarqueeError(
+                    .temporary, "stopped by a signal; every page fetched was recorded",
+                    hint: "run the same command again: the crawl resumes where it stopped")
+            }
         }
     }
 

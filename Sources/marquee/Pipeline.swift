@@ -48,7 +48,9 @@ struct Pipeline: AsyncParsableCommand {
                         salt: EffectiveConfig.userSalt),
                     logger: logger)
                 runner.force = force
-                let record = try await runner.run()
+                let configured = runner
+                SignalHandling.install()
+                let record = try await configured.run()
                 print(RunsFormat.show(record), terminator: "")
             }
         }
@@ -144,7 +146,9 @@ struct Demo: AsyncParsableCommand {
                     work: work, salt: EffectiveConfig.userSalt ?? "marquee-demo-salt"),
                 logger: logger)
             runner.force = force
-            let record = try await runner.run()
+            let configured = runner
+            SignalHandling.install()
+            let record = try await configured.run()
             print(RunsFormat.show(record))
             if let path = record.steps.first(where: { $0.step == "evaluate" })?.outputs?["summary"]?.stringValue,
                 let data = FileManager.default.contents(atPath: path),

@@ -27,7 +27,7 @@ struct Scrape: AsyncParsableCommand {
     @Option(help: "Record every response as WARC 1.1 files in this folder.") var warc: String?
     @Option(help: "Replay instead of fetching: a WARC file, a folder of WARC files, or a fixtures folder.")
     var replay: String?
-    @Option(help: "Write records as JSON Lines to this file instead of the store.") var out: String?
+    @Option(help: "Append records as JSON Lines to this file instead of writing them to the store.") var out: String?
     @Option(help: "The frontier database.") var frontier = "scrape.sqlite"
     @Option(help: "The page store folder.") var pages = "pages"
     @Option(help: "User-Agent header (default: marquee config's user_agent and contact).") var userAgent: String?
@@ -52,8 +52,11 @@ struct Scrape: AsyncParsableCommand {
             job.ignoreRobots = ignoreRobots
             job.allowPrivate = allowPrivate
             job.salt = EffectiveConfig.userSalt
-            let result = try await job.run(
-                scrapers: try specs.load(), store: out == nil ? try global.openStore() : nil, logger: logger)
+            let scrapers = try specs.load()
+            let store = out == nil ? try global.openStore() : nil
+            let configured = job
+            SignalHandling.install()
+            let result = try await configured.run(scrapers: scrapers, store: store, logger: logger)
             let crawl = result.crawl
             print(
                 "scrape \(site): \(crawl.recorded) pages fetched, \(crawl.unchanged) unchanged, \(crawl.failed) failed, in \(String(format: "%.1f", crawl.seconds)) s"
@@ -62,6 +65,11 @@ struct Scrape: AsyncParsableCommand {
             print(
                 out.map { "records written to \($0)" }
                     ?? "\(result.records.stored) observations stored in \(global.store)")
+            if result.interrupted {
+                throw MarqueeError(
+                    .temporary, "interrupted; what was fetched is recorded",
+                    hint: "run the same command again: the crawl resumes where it stopped")
+            }
             if crawl.recorded == 0, crawl.failed > 0 {
                 throw MarqueeError(.unavailable, "every page failed to fetch", hint: "see the log lines above")
             }

@@ -196,3 +196,45 @@ private func treeServer(pages: Int, requests: RequestLog) throws -> LoopbackServ
     let pages = try Frontier(path: folder.appendingPathComponent("c.sqlite").path).pages()
     #expect(pages.count == 3)  // /, /a, and /a again; the 304 left no record
 }
+
+/// SIGTERM is a request, not a kill: the crawl stops claiming, finishes and records what is in
+/// flight, exits 75, and the next run fetches every remaining page — none twice.
+@Test func sigtermStopsTheCrawlAtASafePointAndTheRerunRefetchesNothing() throws {
+    let pages = 1_000
+    let requests = RequestLog()
+    let server = try treeServer(pages: pages, requests: requests)
+    defer { server.stop() }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-term-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let arguments = [
+        "crawl", "\(server.base)/p/0", "--frontier", folder.appendingPathComponent("crawl.sqlite").path, "--pages",
+        folder.appendingPathComponent("pages").path, "--concurrency", "8", "--rate", "0", "--host-concurrency", "8",
+        "--max-depth", "20", "--allow-private",
+    ]
+    func served() -> Int { requests.counts.withLock { $0.keys.filter { $0.hasPrefix("/p/") }.count } }
+    let process = Process()
+    process.executableURL = try marqueeBinary()
+    process.arguments = arguments
+    let errors = Pipe()
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = errors
+    try process.run()
+    while process.isRunning, served() < 200 { usleep(500) }
+    let signalled = process.isRunning
+    if signalled { kill(process.processIdentifier, SIGTERM) }
+    process.waitUntilExit()
+    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(signalled, "the crawl finished before the signal")
+    #expect(process.terminationReason == .exit && process.terminationStatus == 75, "\(stderr.suffix(400))")
+    #expect(stderr.contains("stopped by a signal"))
+    let servedAtStop = served()
+    #expect(servedAtStop < pages)
+
+    let final = try runMarquee(arguments)
+    #expect(final.status == 0, "\(final.stderr)")
+    let fetches = requests.counts.withLock { $0.filter { $0.key.hasPrefix("/p/") } }
+    #expect(fetches.count == pages)
+    #expect(fetches.values.allSatisfy { $0 == 1 }, "a page was fetched twice after a graceful stop")
+    #expect(try Frontier(path: folder.appendingPathComponent("crawl.sqlite").path).pageCount() == pages)
+}

@@ -1,6 +1,7 @@
 import Foundation
 import MarqueeCore
 import MarqueeTestKit
+import Synchronization
 import Testing
 
 @Test func parseMatrixPrintsTheFilmRecord() throws {
@@ -112,4 +113,78 @@ import Testing
     held = nil
     let allowed = try runMarquee(arguments)
     #expect(allowed.status == 0, "\(allowed.stderr)")
+}
+
+/// A loopback "site" spec: pages /p/N with a title and links to /p/2N+1 and /p/2N+2.
+private let loopSpec = """
+    site = "loop"
+    hosts = ["127.0.0.1"]
+    rate = { requests_per_second = 1000, concurrency = 8 }
+
+    [[page]]
+    kind = "page"
+    record = "film"
+    url = '^http://127\\.0\\.0\\.1:\\d+/p/(?<id>\\d+)$'
+
+    [page.fields.site_id]
+    rules = [{ url = "id" }]
+    required = true
+
+    [page.fields.title]
+    rules = [{ css = "h1::text" }]
+    required = true
+
+    [[page.links]]
+    name = "next"
+    css = "a::attr(href)"
+    """
+
+@Test func scrapeKilledMidwayResumesWithoutRefetchingFinishedPages() throws {
+    let pages = 1_500
+    let counts = Mutex<[String: Int]>([:])
+    let server = try LoopbackServer { path in
+        counts.withLock { $0[path, default: 0] += 1 }
+        guard path.hasPrefix("/p/"), let number = Int(path.dropFirst(3)), number < pages else {
+            return .response(404, "Not Found")
+        }
+        let links = [2 * number + 1, 2 * number + 2].filter { $0 < pages }.map { "<a href=\"/p/\($0)\">\($0)</a>" }
+        let body = "<html><body><h1>Film \(number)</h1>\(links.joined())</body></html>"
+        return .response(200, headers: [("Content-Type", "text/html")], body: Data(body.utf8))
+    }
+    defer { server.stop() }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "marquee-scrapekill-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(
+        at: folder.appendingPathComponent("scrapers"), withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try loopSpec.write(to: folder.appendingPathComponent("scrapers/loop.toml"), atomically: true, encoding: .utf8)
+    let records = folder.appendingPathComponent("records.jsonl")
+    let arguments = [
+        "scrape", "loop", "--scrapers", folder.appendingPathComponent("scrapers").path, "--start", "\(server.base)/p/0",
+        "--depth", "20", "--frontier", folder.appendingPathComponent("scrape.sqlite").path, "--pages",
+        folder.appendingPathComponent("pages").path, "--out", records.path, "--allow-private", "--ignore-robots",
+    ]
+    func served() -> Int { counts.withLock { $0.keys.filter { $0.hasPrefix("/p/") }.count } }
+    let process = Process()
+    process.executableURL = try marqueeBinary()
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    while process.isRunning, served() < 400 { usleep(500) }
+    let killed = process.isRunning
+    if killed { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    #expect(killed, "the scrape finished before the kill")
+
+    let final = try runMarquee(arguments)
+    #expect(final.status == 0, "\(final.stderr)")
+    let fetched = counts.withLock { $0.filter { $0.key.hasPrefix("/p/") } }
+    #expect(fetched.count == pages)
+    // Only pages in flight at the kill (at most the concurrency) are fetched twice.
+    #expect(fetched.values.reduce(0) { $0 + $1 - 1 } <= 16)
+    let lines = try String(contentsOf: records, encoding: .utf8).split(whereSeparator: \.isNewline)
+    let ids = Set(lines.compactMap { line in (try? JSONParser().parse(String(line)).value)?["site_id"]?.stringValue })
+    #expect(ids.count == pages, "every page's record is in the appended file")
+    #expect(lines.count - pages <= 16, "duplicates only for pages in flight at the kill")
 }

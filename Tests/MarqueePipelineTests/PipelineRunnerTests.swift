@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import MarqueeCore
+import MarqueePipeline
+import MarqueeStore
+import MarqueeTestKit
+import Testing
+
+private func environment(_ folder: URL) -> PipelineRunner.Environment {
+    let root = SharedData.repositoryRoot
+    return .init(
+        storePath: folder.appendingPathComponent("store.sqlite").path,
+        features: root.appendingPathComponent("features"), scrapers: root.appendingPathComponent("scrapers"),
+        work: folder.appendingPathComponent("work"), salt: "test-salt")
+}
+
+private func demoSpec() throws -> PipelineSpec {
+    try PipelineSpec.load(SharedData.repositoryRoot.appendingPathComponent("pipelines/demo.toml"))
+}
+
+@Test func aCancelledRunStopsAtASafePointAndIsRecordedAsInterrupted() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-runner-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var runner = PipelineRunner(spec: try demoSpec(), environment: environment(folder), logger: Logger(label: "test"))
+    runner.shouldStop = { true }  // as after SIGTERM, before the first step
+    let stopped = runner
+    do {
+        _ = try await stopped.run()
+        Issue.record("a stopped run must throw")
+    } catch {
+        #expect(error.code == .temporary, "\(error)")
+    }
+    let store = try FeatureStore(path: folder.appendingPathComponent("store.sqlite").path)
+    let runs = try store.runs()
+    #expect(runs.map(\.status) == ["interrupted"])
+    #expect(runs.first?.steps.isEmpty == true, "no step started")
+    // The next run goes ahead normally.
+    runner.shouldStop = { false }
+    let record = try await runner.run()
+    #expect(record.status == "ok")
+    #expect(record.steps.map(\.status) == Array(repeating: "ok", count: 6))
+}
+
+@Test func pipelineFilesAreCheckedWithFileAndLine() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-spec-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("bad.toml")
+    try "name = \"bad\"\n[dataset]\nname = \"ratings\"\n[train]\nalgorithm = \"svdd\"\n".write(
+        to: file, atomically: true, encoding: .utf8)
+    #expect {
+        try PipelineSpec.load(file)
+    } throws: { error in
+        let error = error as? MarqueeError
+        return error?.code == .dataError && error?.location == "\(file.path):5"
+            && error?.message.contains("unknown algorithm \"svdd\"") == true
+    }
+}
