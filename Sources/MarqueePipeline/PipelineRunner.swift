@@ -22,6 +22,8 @@ public struct PipelineRunner: Sendable {
         public var work: URL
         /// Salt for users' handles (ratings from scrapes are not stored without it).
         public var salt: String?
+        /// Requests per second per host for live scrapes; `nil` uses each site spec's rate.
+        public var rate: Double?
 
         public init(storePath: String, features: URL, scrapers: URL, work: URL, salt: String?) {
             self.storePath = storePath
@@ -33,7 +35,7 @@ public struct PipelineRunner: Sendable {
     }
 
     public let spec: PipelineSpec
-    public let environment: Environment
+    public var environment: Environment
     /// Run every step even when its inputs match a previous run.
     public var force = false
     /// Polled between steps (and by the crawl between fetches): `true` stops at a safe point.
@@ -163,6 +165,7 @@ public struct PipelineRunner: Sendable {
                 job.maxPages = scrape.maxPages
                 job.replay = scrape.replay.map { URL(fileURLWithPath: $0) }
                 job.salt = environment.salt
+                job.rate = environment.rate
                 job.shouldStop = shouldStop
                 let scrapers = try ScraperSet.load(directory: environment.scrapers)
                 let result = try await job.run(scrapers: scrapers, store: store, logger: logger)

@@ -23,6 +23,8 @@ public struct ScrapeJob: Sendable {
     public var frontier: String
     public var pages: URL
     public var userAgent = "Marquee/\(MarqueeVersion.current)"
+    /// Requests per second per host; `nil` uses the site spec's rate.
+    public var rate: Double?
     public var ignoreRobots = false
     public var allowPrivate = false
     /// Polled between fetches; `true` stops at a safe point (default: SIGINT/SIGTERM via ``StopRequest``).

@@ -22,6 +22,7 @@ struct EffectiveConfig: Sendable {
         Key(name: "work", defaultValue: "out", help: "artefacts of pipeline runs (<work>/pipelines/<name>)"),
         Key(name: "user_agent", defaultValue: "Marquee/\(MarqueeVersion.current)", help: "User-Agent of every request"),
         Key(name: "contact", defaultValue: "", help: "contact URL or e-mail appended to the User-Agent"),
+        Key(name: "rate", defaultValue: "", help: "requests per second per host (default: each site spec's rate)"),
         Key(name: "log_format", defaultValue: "auto", help: "human, json, or auto (human on a terminal)"),
         Key(
             name: "user_salt", defaultValue: "", help: "salt for users' handles in the store (never printed)",
@@ -77,6 +78,10 @@ struct EffectiveConfig: Sendable {
                 values[key.name] = Value(value: value, source: "environment \(variable)")
             }
         }
+        if let rate = values["rate"], !rate.value.isEmpty, !((Double(rate.value) ?? -1) > 0) {
+            throw MarqueeError(
+                .dataError, "rate must be a positive number, not \"\(rate.value)\"", location: rate.source)
+        }
         if let format = values["log_format"]?.value, !["auto", "human", "json"].contains(format) {
             throw MarqueeError(
                 .dataError, "log_format must be auto, human or json, not \"\(format)\"",
@@ -105,6 +110,9 @@ struct EffectiveConfig: Sendable {
         let contact = currentOrDefaults["contact"]
         return currentOrDefaults["user_agent"] + (contact.isEmpty ? "" : " (+\(contact))")
     }
+
+    /// The configured requests per second per host, or `nil` (the site spec's rate applies).
+    static var rate: Double? { Double(currentOrDefaults["rate"]) }
 
     /// `current`, or the defaults when the file is broken (``GlobalOptions/makeLogger(_:)`` reports that).
     static var currentOrDefaults: EffectiveConfig {

@@ -48,6 +48,7 @@ struct Pipeline: AsyncParsableCommand {
                         salt: EffectiveConfig.userSalt),
                     logger: logger)
                 runner.force = force
+                runner.environment.rate = EffectiveConfig.rate
                 let configured = runner
                 SignalHandling.install()
                 let record = try await configured.run()
@@ -146,6 +147,7 @@ struct Demo: AsyncParsableCommand {
                     work: work, salt: EffectiveConfig.userSalt ?? "marquee-demo-salt"),
                 logger: logger)
             runner.force = force
+            runner.environment.rate = EffectiveConfig.rate
             let configured = runner
             SignalHandling.install()
             let record = try await configured.run()

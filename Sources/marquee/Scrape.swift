@@ -31,6 +31,8 @@ struct Scrape: AsyncParsableCommand {
     @Option(help: "The frontier database.") var frontier = "scrape.sqlite"
     @Option(help: "The page store folder.") var pages = "pages"
     @Option(help: "User-Agent header (default: marquee config's user_agent and contact).") var userAgent: String?
+    @Option(help: "Requests per second per host (default: marquee config's rate, else the site spec's).") var rate:
+        Double?
     @Flag(help: "Do not read robots.txt (only for your own servers).") var ignoreRobots = false
     @Flag(help: "Allow loopback and private-network addresses.") var allowPrivate = false
 
@@ -49,6 +51,7 @@ struct Scrape: AsyncParsableCommand {
             job.replay = replay.map { URL(fileURLWithPath: $0) }
             job.output = out.map { URL(fileURLWithPath: $0) }
             job.userAgent = userAgent ?? EffectiveConfig.userAgent
+            job.rate = rate ?? EffectiveConfig.rate
             job.ignoreRobots = ignoreRobots
             job.allowPrivate = allowPrivate
             job.salt = EffectiveConfig.userSalt

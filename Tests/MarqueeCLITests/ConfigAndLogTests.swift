@@ -60,6 +60,10 @@ private func temporaryFolder() throws -> URL {
     let result = try marquee(["config"], in: folder)
     #expect(result.status == 65)
     #expect(result.stderr.contains("marquee.toml:2: unknown key \"stroe\""), "\(result.stderr)")
+    let rate = try marquee(
+        ["config"], in: folder, environment: ["MARQUEE_CONFIG": "/nonexistent", "MARQUEE_RATE": "fast"])
+    #expect(rate.status == 65)
+    #expect(rate.stderr.contains("rate must be a positive number"), "\(rate.stderr)")
 }
 
 @Test func jsonLogLinesParseAndNeverHoldTheSalt() throws {
