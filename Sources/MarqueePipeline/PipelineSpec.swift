@@ -2,6 +2,7 @@ import Foundation
 import MarqueeCore
 import MarqueeExport
 import MarqueeML
+import MarqueeStore
 import TOMLKit
 
 /// A pipeline, as `pipelines/<name>.toml` describes it: what to scrape, what to import, which
@@ -46,15 +47,7 @@ public struct PipelineSpec: Sendable {
             throw MarqueeError(
                 .dataError, "cannot read the pipeline", location: path, hint: "pipelines live in pipelines/<name>.toml")
         }
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw MarqueeError(
-                .dataError, "TOML syntax: \(error.description)", location: "\(path):\(error.source.begin.line)")
-        } catch {
-            throw MarqueeError(.dataError, "TOML syntax: \(error)", location: path)
-        }
+        let table = try TOMLText.parse(text, path: path)
         func fail(_ message: String, _ key: String) -> MarqueeError {
             let line = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).firstIndex {
                 $0.trimmingCharacters(in: .whitespaces).hasPrefix(key)

@@ -2,6 +2,7 @@ import Foundation
 import MarqueeCore
 import MarqueeHTML
 import MarqueeNormalize
+import MarqueeStore
 import TOMLKit
 
 /// Loads and checks scraper specs (`scrapers/*.toml`); every problem is a ``MarqueeError``
@@ -40,15 +41,7 @@ public enum SpecLoader {
 
     /// A spec from its text; `path` names it in messages and must end in `<site>.toml`.
     public static func load(text: String, path: String) throws(MarqueeError) -> SiteSpec {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw MarqueeError(
-                .dataError, "TOML syntax: \(error.description)", location: "\(path):\(error.source.begin.line)")
-        } catch {
-            throw MarqueeError(.dataError, "TOML syntax: \(error)", location: path)
-        }
+        let table = try TOMLText.parse(text, path: path)
         let reader = Reader(lines: SpecLines(text: text, path: path))
         return try reader.site(table, path: path)
     }

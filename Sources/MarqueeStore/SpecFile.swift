@@ -24,14 +24,7 @@ struct SpecFile {
             throw MarqueeError(.dataError, "cannot read the file", location: url.path)
         }
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw MarqueeError(
-                .dataError, "TOML syntax: \(error.description)", location: "\(url.path):\(error.source.begin.line)")
-        } catch {
-            throw MarqueeError(.dataError, "TOML syntax: \(error)", location: url.path)
-        }
+        table = try TOMLText.parse(text, path: url.path)
     }
 
     /// `path:line` of `key = …` (inside the given array table when there is one), or of the table header.
@@ -97,6 +90,22 @@ struct SpecFile {
         }
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
             throw error("name \"\(name)\" may hold only letters, digits, _ and -", key: "name")
+        }
+    }
+}
+
+/// Parsing TOML with Marquee's errors: a syntax error is exit 65 at `path:line`. Every TOML file
+/// Marquee reads (specs, pipelines, `marquee.toml`) goes through here.
+public enum TOMLText {
+    /// The table of `text`, read from `path` (for messages).
+    public static func parse(_ text: String, path: String) throws(MarqueeError) -> TOMLTable {
+        do {
+            return try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw MarqueeError(
+                .dataError, "TOML syntax: \(error.description)", location: "\(path):\(error.source.begin.line)")
+        } catch {
+            throw MarqueeError(.dataError, "TOML syntax: \(error)", location: path)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MarqueeCore
+import MarqueeStore
 import TOMLKit
 
 /// The effective configuration: every key from a flag, else a `MARQUEE_<KEY>` environment
@@ -47,15 +48,7 @@ struct EffectiveConfig: Sendable {
         for key in keys { values[key.name] = Value(value: key.defaultValue, source: "default") }
         let path = environment["MARQUEE_CONFIG"] ?? (directory as NSString).appendingPathComponent("marquee.toml")
         if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            let table: TOMLTable
-            do {
-                table = try TOMLTable(string: text)
-            } catch let error as TOMLParseError {
-                throw MarqueeError(
-                    .dataError, "TOML syntax: \(error.description)", location: "\(path):\(error.source.begin.line)")
-            } catch {
-                throw MarqueeError(.dataError, "TOML syntax: \(error)", location: path)
-            }
+            let table = try TOMLText.parse(text, path: path)
             let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
             for name in table.keys.sorted() {
                 let line = lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name) }.map { $0 + 1 }

@@ -3,26 +3,11 @@ import MarqueeCore
 import MarqueeTestKit
 import Testing
 
-/// Runs `marquee` in `directory` with extra environment variables.
+/// Runs `marquee` in `directory` with only the given `MARQUEE_*` variables.
 private func marquee(
     _ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: String? = nil
 ) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = try executable.map { URL(fileURLWithPath: $0) } ?? marqueeBinary()
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MARQUEE_") }
-    merged.merge(environment) { $1 }
-    process.environment = merged
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    try runMarquee(arguments, in: directory, environment: environment, executable: executable)
 }
 
 private func temporaryFolder() throws -> URL {

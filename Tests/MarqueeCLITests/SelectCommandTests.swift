@@ -3,11 +3,19 @@ import MarqueeTestKit
 import Testing
 
 /// Runs the built `marquee` binary and captures its output and exit status.
-func runMarquee(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+func runMarquee(
+    _ arguments: [String], in directory: URL = SharedData.repositoryRoot, environment: [String: String]? = nil,
+    executable: String? = nil
+) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = try marqueeBinary()
+    process.executableURL = try executable.map { URL(fileURLWithPath: $0) } ?? marqueeBinary()
     process.arguments = arguments
-    process.currentDirectoryURL = SharedData.repositoryRoot
+    process.currentDirectoryURL = directory
+    if let environment {
+        // The test's own MARQUEE_* settings never leak into a run that sets its environment.
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MARQUEE_") }
+            .merging(environment) { $1 }
+    }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
