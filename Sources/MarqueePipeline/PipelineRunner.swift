@@ -65,6 +65,9 @@ public struct PipelineRunner: Sendable {
             throw MarqueeError(.failure, "cannot create \(environment.work.path)", underlying: error)
         }
         let store = try FeatureStore(path: environment.storePath)
+        // We hold the lock, so a run still marked running died without ending (kill -9).
+        let abandoned = try store.abandonStaleRuns(pipeline: spec.name)
+        if abandoned > 0 { logger.warning("marked \(abandoned) earlier run(s) that never ended as abandoned") }
         let runID = Self.newRunID()
         try store.beginRun(
             id: runID, pipeline: spec.name,

@@ -81,6 +81,23 @@ extension FeatureStore {
         }
     }
 
+    /// Marks runs of `pipeline` still `running` as `abandoned` (their process died without
+    /// ending them, e.g. `kill -9`); call only while holding the run lock. Returns how many.
+    @discardableResult
+    public func abandonStaleRuns(pipeline: String) throws(MarqueeError) -> Int {
+        do {
+            return try writer.write { db in
+                try db.execute(
+                    sql:
+                        "UPDATE runs SET status = 'abandoned', ended_ts_us = ? WHERE pipeline = ? AND status = 'running'",
+                    arguments: [nowMicroseconds, pipeline])
+                return db.changesCount
+            }
+        } catch {
+            throw .database(error, "closing abandoned runs")
+        }
+    }
+
     /// Ends run `id` with `status`.
     public func endRun(id: String, status: String) throws(MarqueeError) {
         do {

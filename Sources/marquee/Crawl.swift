@@ -27,8 +27,13 @@ struct Crawl: AsyncParsableCommand {
     @Option(help: "Links followed from the start URLs, at most.") var maxDepth = 3
     @Option(help: "Requests per second per host (0: no pacing).") var rate = 1.0
     @Option(help: "Requests in flight per host.") var hostConcurrency = 2
-    @Option(help: "User-Agent header (robots.txt groups are matched on its first word).")
-    var userAgent = "Marquee/\(MarqueeVersion.current)"
+    @Option(
+        name: .customLong("user-agent"),
+        help: "User-Agent header (robots.txt groups are matched on its first word; default from marquee config).")
+    var userAgentFlag: String?
+
+    /// The flag, else `marquee config`'s user agent (with its contact).
+    var userAgent: String { userAgentFlag ?? EffectiveConfig.userAgent }
     @Option(help: "Attempts per URL, first included.") var maxAttempts = 4
     @Flag(help: "Do not read robots.txt (only for your own servers).") var ignoreRobots = false
     @Flag(help: "Allow loopback and private-network addresses.") var allowPrivate = false

@@ -13,7 +13,11 @@ struct Fetch: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The URL.") var url: String
-    @Option(help: "User-Agent header.") var userAgent = "Marquee/\(MarqueeVersion.current)"
+    @Option(name: .customLong("user-agent"), help: "User-Agent header (default from marquee config).")
+    var userAgentFlag: String?
+
+    /// The flag, else `marquee config`'s user agent (with its contact).
+    var userAgent: String { userAgentFlag ?? EffectiveConfig.userAgent }
     @Option(help: "Seconds for the whole fetch of one hop.") var timeout = 30.0
     @Option(help: "Largest body accepted after decompression, in bytes.") var maxBytes = 20 << 20
     @Option(help: "Write the body to this file.") var out: String?

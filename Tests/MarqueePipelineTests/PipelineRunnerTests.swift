@@ -56,3 +56,15 @@ private func demoSpec() throws -> PipelineSpec {
             && error?.message.contains("unknown algorithm \"svdd\"") == true
     }
 }
+
+@Test func aRunThatDiedWithoutEndingIsMarkedAbandonedByTheNextRun() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-abandon-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = try FeatureStore(path: folder.appendingPathComponent("store.sqlite").path)
+    try store.beginRun(id: "20260101T000000Z-dead00", pipeline: "demo", detail: .null)  // as kill -9 leaves it
+    let runner = PipelineRunner(spec: try demoSpec(), environment: environment(folder), logger: Logger(label: "test"))
+    let record = try await runner.run()
+    #expect(record.status == "ok")
+    #expect(try store.run("20260101T000000Z-dead00")?.status == "abandoned")
+}
