@@ -9,15 +9,7 @@ cd "$(dirname "$0")/.."
 venv=${1:-.venv-bench}
 seconds=${BENCH_SECONDS:-4}
 rounds=${BENCH_ROUNDS:-3}
-pages=${MARQUEE_SHARED:-../shared}/realpages
-if [ ! -d "$pages" ]; then
-    echo "skipped: $pages not found (set MARQUEE_SHARED to the team's shared folder)" >&2
-    exit 0
-fi
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check parsel lxml cssselect
-fi
+source Benchmarks/common.sh
 # The same peers built against the system's libxml2 (the one Marquee links), so the ratio can be
 # read with and without the libxml2 version difference. Needs libxslt1-dev; the build takes minutes.
 sysvenv=$venv-system-libxml2

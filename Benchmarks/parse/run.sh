@@ -6,15 +6,7 @@ cd "$(dirname "$0")/../.."
 venv=${1:-.venv-bench}
 seconds=${BENCH_SECONDS:-6}
 rounds=${BENCH_ROUNDS:-3}
-pages=${MARQUEE_SHARED:-../shared}/realpages
-if [ ! -d "$pages" ]; then
-    echo "skipped: $pages not found (set MARQUEE_SHARED to the team's shared folder)" >&2
-    exit 0
-fi
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check parsel lxml cssselect
-fi
+source Benchmarks/common.sh
 swift build -c release --package-path Benchmarks --product parse-bench >&2
 bench=$(swift build -c release --package-path Benchmarks --show-bin-path)/parse-bench
 # parsel on lxml built against the system libxml2 (Marquee's), when Benchmarks/run.sh made it.

@@ -338,6 +338,26 @@ public struct ReplayFetcher: PageFetcher {
         self.pages = pages
     }
 
+    /// Serves whatever `url` holds: a WARC file, a folder of WARC files, or a fixtures folder.
+    /// - Throws: ``MarqueeError`` `.dataError` when there is nothing there or it cannot be read.
+    public init(path url: URL) throws(MarqueeError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw MarqueeError(
+                .dataError, "nothing to replay", location: url.path, hint: "give a WARC file or a folder")
+        }
+        guard isDirectory.boolValue else {
+            try self.init(files: [url])
+            return
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        if names.contains(where: { $0.hasSuffix(".warc.gz") || $0.hasSuffix(".warc") }) {
+            try self.init(directory: url)
+        } else {
+            try self.init(fixtures: url)
+        }
+    }
+
     /// URLs recorded.
     public var urls: [String] { pages.keys.sorted() }
 

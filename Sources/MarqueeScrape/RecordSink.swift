@@ -107,18 +107,10 @@ public final class RecordSink: Sendable {
 }
 
 extension ScrapedRecord {
+    /// The record's `type` (`film`, `user_rating`, …), from ``RecordType``.
     static var typeName: String {
-        switch self {
-        case is Film.Type: "film"
-        case is UserRating.Type: "user_rating"
-        case is ListEntry.Type: "list_entry"
-        case is Review.Type: "review"
-        case is Person.Type: "person"
-        case is BoxOffice.Type: "box_office"
-        case is SearchResult.Type: "search_result"
-        case is User.Type: "user"
-        default: "list"
-        }
+        RecordType.allCases.first { ObjectIdentifier($0.swiftType) == ObjectIdentifier(Self.self) }?.rawValue
+            ?? "record"
     }
 }
 

@@ -59,7 +59,7 @@ public struct ScrapeJob: Sendable {
         defer { withExtendedLifetime(lock) {} }
         var fetcher: any PageFetcher
         if let replay {
-            fetcher = try Self.replayFetcher(replay)
+            fetcher = try ReplayFetcher(path: replay)
         } else {
             var configuration = HTTPClientConfiguration()
             configuration.userAgent = userAgent
@@ -106,18 +106,5 @@ public struct ScrapeJob: Sendable {
             logger.info("\(outcome)", metadata: ["url": "\(url)"])
         }
         return Result(crawl: crawl, records: sink.summary, interrupted: shouldStop())
-    }
-
-    /// A replay fetcher for a WARC file, a folder of WARC files, or a fixtures folder.
-    public static func replayFetcher(_ url: URL) throws(MarqueeError) -> ReplayFetcher {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw MarqueeError(
-                .dataError, "nothing to replay", location: url.path, hint: "give a WARC file or a folder")
-        }
-        guard isDirectory.boolValue else { return try ReplayFetcher(files: [url]) }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        return try names.contains { $0.hasSuffix(".warc.gz") || $0.hasSuffix(".warc") }
-            ? ReplayFetcher(directory: url) : ReplayFetcher(fixtures: url)
     }
 }

@@ -55,8 +55,10 @@ public struct ScraperSet: Sendable {
                 .usage, "unknown site \"\(name)\"", hint: "sites: \(sites.map(\.site).joined(separator: ", "))")
         }
         let document = HTMLDocument(data: data, url: url, contentType: contentType)
-        let metadata = PageMetadata(document)
-        let pageURL = url ?? metadata.canonicalURL.flatMap(absolute) ?? metadata.openGraph("url").flatMap(absolute)
+        // The page's own URL is read only when none was given (two full-tree scans saved per page).
+        let metadata = url == nil ? PageMetadata(document) : nil
+        let pageURL =
+            url ?? metadata?.canonicalURL.flatMap(absolute) ?? metadata?.openGraph("url").flatMap(absolute)
         var tried: [String] = []
         if let pageURL {
             let candidates = candidates(for: pageURL, site: name)

@@ -45,7 +45,7 @@ struct Crawl: AsyncParsableCommand {
     @Option(help: "Record every response (with its request) as WARC 1.1 files in this folder.") var warc: String?
     @Option(
         help:
-            "Replay this folder instead of the network: its WARC files, or fixtures (NAME.html + NAME.meta.json). Misses fail; nothing is fetched."
+            "Replay instead of the network: a WARC file, a folder of WARC files, or fixtures (NAME.html + NAME.meta.json). Misses fail; nothing is fetched."
     )
     var replay: String?
 
@@ -63,11 +63,7 @@ struct Crawl: AsyncParsableCommand {
                 limiter: limiter, retrying: retrying)
             if let replay {
                 // Offline: the recording answers; robots and pacing do not apply to a replay.
-                let folder = URL(fileURLWithPath: replay)
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: replay)) ?? []
-                fetcher =
-                    try names.contains { $0.hasSuffix(".warc.gz") || $0.hasSuffix(".warc") }
-                    ? ReplayFetcher(directory: folder) : ReplayFetcher(fixtures: folder)
+                fetcher = try ReplayFetcher(path: URL(fileURLWithPath: replay))
             }
             var writer: WARCWriter?
             if let warc {
