@@ -38,9 +38,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // libxml2 helpers in C: the arena allocator documents are parsed into, native CSS matching.
+        .target(name: "CMarqueeXML", dependencies: ["CLibXML2"]),
         .target(
             name: "MarqueeHTML",
-            dependencies: ["CLibXML2", "MarqueeCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLibXML2", "CMarqueeXML", "MarqueeCore", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "MarqueeNormalize"),
         .systemLibrary(

@@ -1,3 +1,4 @@
+import CMarqueeXML
 import Synchronization
 
 /// Compiles CSS selectors to XPath 1.0, with Parsel's `::text` and `::attr(name)` pseudo-elements,
@@ -14,7 +15,7 @@ public final class CSSTranslator: Sendable {
     /// The process-wide translator and cache.
     public static let shared = CSSTranslator(cacheCapacity: 4096)
 
-    private let cache = Mutex<[String: String]>([:])
+    private let cache = Mutex<[String: CSSTranslation]>([:])
     private let cacheCapacity: Int
 
     /// Creates a translator whose cache holds up to `cacheCapacity` selectors.
@@ -25,15 +26,28 @@ public final class CSSTranslator: Sendable {
     /// The XPath expression equivalent to `selector`.
     /// - Throws: ``QueryError`` (kind `.css`) for malformed or unsupported selectors.
     public func xpath(for selector: String) throws(QueryError) -> String {
+        try translation(for: selector).xpath
+    }
+
+    /// The XPath translation of `selector`, and its native program when it has one.
+    func translation(for selector: String) throws(QueryError) -> CSSTranslation {
         if let cached = cache.withLock({ $0[selector] }) { return cached }
         var parser = CSSParser(selector)
-        let expression = try parser.parseSelectorList()
+        let translation = try parser.parseSelectorList()
         cache.withLock { cache in
             if cache.count >= cacheCapacity { cache.removeAll(keepingCapacity: true) }
-            cache[selector] = expression
+            cache[selector] = translation
         }
-        return expression
+        return translation
     }
+}
+
+/// A CSS selector compiled: the XPath it stands for, and — when it only uses type, `#id`,
+/// `.class` and attribute tests with descendant or child combinators — a ``NativeCSS`` program
+/// that finds the same nodes in one walk of the tree.
+struct CSSTranslation: Sendable {
+    let xpath: String
+    let native: NativeCSS?
 }
 
 /// The XPath 1.0 string literal for `text`, using `concat()` when it holds both quote kinds.
@@ -49,6 +63,8 @@ struct CSSCompound {
     var element = "*"
     var conditions: [String] = []
     var pseudoElement: String?  // "text()" or "@name"
+    /// The conditions as native tests, while every one of them has a native form.
+    var nativeTests: [NativeCSS.Test]? = []
 
     var isBare: Bool { element == "*" && conditions.isEmpty }
 
@@ -176,11 +192,14 @@ struct CSSParser {
 
     // MARK: grammar
 
-    mutating func parseSelectorList() throws(QueryError) -> String {
+    mutating func parseSelectorList() throws(QueryError) -> CSSTranslation {
         var alternatives: [String] = []
+        var native: [NativeCSS.Complex]? = []
         repeat {
             skipWhitespace()
-            alternatives.append(try complexSelector())
+            let (xpath, complex) = try complexSelector()
+            alternatives.append(xpath)
+            if let complex { native?.append(complex) } else { native = nil }
             skipWhitespace()
             guard let scalar = current else { break }
             guard scalar == "," else { throw error("unexpected '\(String(scalar))'") }
@@ -188,19 +207,44 @@ struct CSSParser {
             skipWhitespace()
             if current == nil { throw error("selector list ends with ','", token: ",", at: index - 1) }
         } while true
-        return alternatives.joined(separator: " | ")
+        return CSSTranslation(
+            xpath: alternatives.joined(separator: " | "), native: native.flatMap { NativeCSS(alternatives: $0) })
     }
 
-    mutating func complexSelector() throws(QueryError) -> String {
+    /// One complex selector's XPath, and its native form when it has one.
+    mutating func complexSelector() throws(QueryError) -> (String, NativeCSS.Complex?) {
         guard current != nil else { throw error("empty selector", token: "") }
         var compound = try compoundSelector()
         var path =
             compound.isBare && compound.pseudoElement != nil
             ? "descendant-or-self::" + (compound.pseudoElement == "text()" ? "text()" : "*/\(compound.pseudoElement!)")
             : "descendant-or-self::" + compound.step + (compound.pseudoElement.map { "/" + $0 } ?? "")
+        // The native form covers descendant and child combinators between compounds that are not
+        // bare pseudo-elements (`::text` alone takes the XPath path).
+        var native: [NativeCSS.Compound]? = []
+        func appendNative(_ compound: CSSCompound, combinator: Int32) {
+            guard let tests = compound.nativeTests, !(compound.isBare && compound.pseudoElement != nil) else {
+                native = nil
+                return
+            }
+            native?.append(
+                NativeCSS.Compound(
+                    element: compound.element == "*" ? nil : compound.element, tests: tests, combinator: combinator))
+        }
+        appendNative(compound, combinator: Int32(MARQUEE_CSS_FIRST))
         while true {
             let hadSpace = skipWhitespace()
-            guard let scalar = current, scalar != "," else { return path }
+            guard let scalar = current, scalar != "," else {
+                let complex = native.map { compounds in
+                    NativeCSS.Complex(
+                        compounds: compounds,
+                        yields: compound.pseudoElement.map {
+                            $0 == "text()" ? .text : .attribute(String($0.dropFirst()))
+                        }
+                            ?? .elements)
+                }
+                return (path, complex)
+            }
             var combinator = " "
             let combinatorPosition = index
             if scalar == ">" || scalar == "+" || scalar == "~" {
@@ -218,6 +262,11 @@ struct CSSParser {
             }
             compound = try compoundSelector()
             path += Self.join(combinator, compound)
+            switch combinator {
+            case " ": appendNative(compound, combinator: Int32(MARQUEE_CSS_DESCENDANT))
+            case ">": appendNative(compound, combinator: Int32(MARQUEE_CSS_CHILD))
+            default: native = nil
+            }
         }
     }
 
@@ -249,14 +298,19 @@ struct CSSParser {
             switch scalar {
             case "#":
                 index += 1
-                compound.conditions.append("@id = \(xpathLiteral(try identifier("an id after '#'")))")
+                let id = try identifier("an id after '#'")
+                compound.conditions.append("@id = \(xpathLiteral(id))")
+                compound.nativeTests?.append(.init(name: "id", operation: MARQUEE_CSS_EQUALS, value: id))
             case ".":
                 index += 1
                 let name = try identifier("a class name after '.'")
                 compound.conditions.append(
                     "@class and contains(concat(' ', normalize-space(@class), ' '), \(xpathLiteral(" \(name) ")))")
+                compound.nativeTests?.append(.init(name: "class", operation: MARQUEE_CSS_TOKEN, value: name))
             case "[":
-                compound.conditions.append(try attributeSelector())
+                let (condition, test) = try attributeSelector()
+                compound.conditions.append(condition)
+                if let test { compound.nativeTests?.append(test) } else { compound.nativeTests = nil }
             case ":":
                 if peek(1) == ":" {
                     if insideNot { throw error("pseudo-elements are not allowed inside :not()", token: "::") }
@@ -264,6 +318,7 @@ struct CSSParser {
                     break loop
                 }
                 compound.conditions.append(try pseudoClass(element: compound.element))
+                compound.nativeTests = nil
             default:
                 break loop
             }
@@ -274,7 +329,9 @@ struct CSSParser {
         return compound
     }
 
-    mutating func attributeSelector() throws(QueryError) -> String {
+    /// An attribute selector's XPath condition and its native test (nil where the native
+    /// comparison could differ from XPath's: `$=` with a non-ASCII value).
+    mutating func attributeSelector() throws(QueryError) -> (String, NativeCSS.Test?) {
         let open = index
         index += 1
         skipWhitespace()
@@ -284,7 +341,7 @@ struct CSSParser {
         guard let scalar = current else { throw error("missing ']'", token: "[", at: open) }
         if scalar == "]" {
             index += 1
-            return attribute
+            return (attribute, NativeCSS.Test(name: name, operation: MARQUEE_CSS_EXISTS, value: ""))
         }
         var op = ""
         if scalar == "=" {
@@ -316,6 +373,30 @@ struct CSSParser {
         index += 1
         let subject = caseInsensitive ? Self.lowercased(attribute) : attribute
         let literal = xpathLiteral(caseInsensitive ? value.lowercased() : value)
+        let condition = Self.attributeCondition(
+            op, attribute: attribute, subject: subject, literal: literal, value: value, caseInsensitive: caseInsensitive
+        )
+        let operation: marquee_css_operator? =
+            switch op {
+            case "=": MARQUEE_CSS_EQUALS
+            case "~=": value.isEmpty || value.contains(" ") ? MARQUEE_CSS_NEVER : MARQUEE_CSS_TOKEN
+            case "^=": value.isEmpty ? MARQUEE_CSS_NEVER : MARQUEE_CSS_PREFIX
+            case "$=":
+                value.isEmpty ? MARQUEE_CSS_NEVER : value.utf8.allSatisfy { $0 < 0x80 } ? MARQUEE_CSS_SUFFIX : nil
+            case "*=": value.isEmpty ? MARQUEE_CSS_NEVER : MARQUEE_CSS_CONTAINS
+            default: MARQUEE_CSS_DASH
+            }
+        let test = operation.map {
+            NativeCSS.Test(
+                name: name, operation: $0, value: caseInsensitive ? value.lowercased() : value,
+                ignoreCase: caseInsensitive)
+        }
+        return (condition, test)
+    }
+
+    static func attributeCondition(
+        _ op: String, attribute: String, subject: String, literal: String, value: String, caseInsensitive: Bool
+    ) -> String {
         switch op {
         case "=": return "\(subject) = \(literal)"
         case "~=":

@@ -1,4 +1,5 @@
 import CLibXML2
+import CMarqueeXML
 import Foundation
 import MarqueeCore
 
@@ -20,6 +21,9 @@ public final class HTMLDocument {
 
     let pointer: xmlDocPtr
     private var xpathContext: xmlXPathContextPtr?
+    /// The region the tree was parsed into (see `marquee_xml_arena.h`); `nil` when libxml2 runs
+    /// on its ordinary allocator.
+    private let arena: OpaquePointer?
 
     /// Parses `data` as HTML.
     /// - Parameters:
@@ -57,13 +61,28 @@ public final class HTMLDocument {
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
                 | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
                 | HTML_PARSE_NODEFDTD.rawValue)
+        let arena = marquee_xml_arena_installed() != 0 ? marquee_xml_arena_create() : nil
         let parsed = input.withUnsafeBytes { raw -> htmlDocPtr? in
             guard let base = raw.baseAddress, raw.count > 0 else { return nil }
             marquee_xml_silence_thread()
+            marquee_xml_arena_enter(arena)
+            defer {
+                // The thread's last-error record may now hold arena strings: clear it before the
+                // arena can go away.
+                xmlResetLastError()
+                marquee_xml_arena_leave()
+            }
             return htmlReadMemory(
                 base.assumingMemoryBound(to: CChar.self), Int32(clamping: raw.count), url, parserEncoding, options)
         }
-        self.pointer = parsed ?? htmlNewDocNoDtD(nil, nil)
+        if let parsed {
+            self.pointer = parsed
+            self.arena = arena
+        } else {
+            marquee_xml_arena_destroy(arena)
+            self.pointer = htmlNewDocNoDtD(nil, nil)
+            self.arena = nil
+        }
     }
 
     /// Parses a string of HTML (already decoded, so no encoding detection).
@@ -73,7 +92,13 @@ public final class HTMLDocument {
 
     deinit {
         if let xpathContext { xmlXPathFreeContext(xpathContext) }
-        xmlFreeDoc(pointer)
+        if let arena {
+            // Every block of the tree is in the arena (nothing modifies a parsed document), so
+            // dropping the arena frees the whole tree at once.
+            marquee_xml_arena_destroy(arena)
+        } else {
+            xmlFreeDoc(pointer)
+        }
     }
 
     private static let initialiseLibrary: Void = { xmlInitParser() }()

@@ -38,8 +38,19 @@ public struct Selector {
     /// Supports Parsel's pseudo-elements `::text` and `::attr(name)`.
     /// - Throws: ``QueryError`` (kind `.css`) naming the unsupported or malformed token and its column.
     public func css(_ query: String) throws(QueryError) -> SelectorList {
-        let expression = try CSSTranslator.shared.xpath(for: query)
-        return try xpath(expression)
+        let translation = try CSSTranslator.shared.translation(for: query)
+        if case .node(let node) = content, let native = translation.native, NativeCSS.canStart(at: node),
+            let nodes = native.select(from: node)
+        {
+            return SelectorList(nodes.map { Selector(document: document, content: .node($0)) })
+        }
+        return try xpath(translation.xpath)
+    }
+
+    /// The CSS query answered through its XPath translation only (what ``css(_:)`` does for
+    /// selectors without a native program); for checking the two agree.
+    func cssThroughXPath(_ query: String) throws(QueryError) -> SelectorList {
+        try xpath(CSSTranslator.shared.translation(for: query).xpath)
     }
 
     /// What Parsel's `get()` returns: the outer HTML of an element, the text of a text node,

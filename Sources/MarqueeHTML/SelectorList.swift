@@ -25,8 +25,9 @@ public struct SelectorList: RandomAccessCollection {
 
     /// Runs a CSS query on every member; see ``Selector/css(_:)``.
     public func css(_ query: String) throws(QueryError) -> SelectorList {
-        let expression = try CSSTranslator.shared.xpath(for: query)
-        return try xpath(expression)
+        var results: [Selector] = []
+        for selector in selectors { results += try selector.css(query).selectors }
+        return SelectorList(results)
     }
 
     /// ``Selector/get()`` of the first member, or `nil` when the list is empty.
