@@ -60,7 +60,9 @@ static int test_value(const unsigned char *subject, const marquee_css_test *test
 
 static xmlAttrPtr find_attribute(xmlNodePtr element, const char *name) {
     for (xmlAttrPtr attribute = element->properties; attribute != NULL; attribute = attribute->next)
-        if (attribute->ns == NULL && strcmp((const char *)attribute->name, name) == 0) return attribute;
+        if (attribute->ns == NULL && attribute->name[0] == (xmlChar)name[0]
+            && strcmp((const char *)attribute->name, name) == 0)
+            return attribute;
     return NULL;
 }
 
@@ -81,7 +83,8 @@ static int test_attribute(xmlNodePtr element, const marquee_css_test *test) {
 
 static int match_compound(xmlNodePtr element, const marquee_css_compound *compound) {
     if (compound->element != NULL
-        && (element->ns != NULL || strcmp((const char *)element->name, compound->element) != 0))
+        && (element->ns != NULL || element->name[0] != (xmlChar)compound->element[0]
+            || strcmp((const char *)element->name, compound->element) != 0))
         return 0;
     for (int i = 0; i < compound->test_count; i++)
         if (!test_attribute(element, &compound->tests[i])) return 0;
@@ -136,7 +139,121 @@ static int push_attributes(const marquee_css_program *program, xmlNodePtr elemen
     return 0;
 }
 
-int marquee_css_select(const marquee_css_program *program, void *context_pointer, marquee_css_result *result) {
+// MARK: names present in a document
+
+typedef struct {
+    const char **slots; // open addressing; NULL = empty
+    size_t mask;        // capacity - 1 (a power of two)
+    size_t count;
+} name_set;
+
+struct marquee_css_names {
+    name_set elements;
+    name_set attributes;
+};
+
+static size_t hash_name(const char *name) {
+    size_t hash = 1469598103934665603u; // FNV-1a
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) hash = (hash ^ *p) * 1099511628211u;
+    return hash;
+}
+
+static int set_contains(const name_set *set, const char *name) {
+    for (size_t i = hash_name(name) & set->mask;; i = (i + 1) & set->mask) {
+        if (set->slots[i] == NULL) return 0;
+        if (strcmp(set->slots[i], name) == 0) return 1;
+    }
+}
+
+static int set_insert(name_set *set, const char *name) {
+    if ((set->count + 1) * 2 > set->mask + 1) {
+        size_t capacity = (set->mask + 1) * 2;
+        const char **slots = calloc(capacity, sizeof(char *));
+        if (slots == NULL) return -1;
+        for (size_t i = 0; i <= set->mask; i++) {
+            if (set->slots[i] == NULL) continue;
+            size_t j = hash_name(set->slots[i]) & (capacity - 1);
+            while (slots[j] != NULL) j = (j + 1) & (capacity - 1);
+            slots[j] = set->slots[i];
+        }
+        free(set->slots);
+        set->slots = slots;
+        set->mask = capacity - 1;
+    }
+    size_t i = hash_name(name) & set->mask;
+    for (; set->slots[i] != NULL; i = (i + 1) & set->mask)
+        if (strcmp(set->slots[i], name) == 0) return 0;
+    set->slots[i] = name;
+    set->count++;
+    return 0;
+}
+
+void marquee_css_names_free(marquee_css_names *names) {
+    if (names == NULL) return;
+    free(names->elements.slots);
+    free(names->attributes.slots);
+    free(names);
+}
+
+marquee_css_names *marquee_css_names_collect(void *document) {
+    marquee_css_names *names = calloc(1, sizeof(marquee_css_names));
+    if (names == NULL) return NULL;
+    names->elements.slots = calloc(64, sizeof(char *));
+    names->attributes.slots = calloc(64, sizeof(char *));
+    names->elements.mask = names->attributes.mask = 63;
+    if (names->elements.slots == NULL || names->attributes.slots == NULL) goto failed;
+    xmlNodePtr root = document, node = root->children;
+    while (node != NULL) {
+        if (node->type == XML_ELEMENT_NODE) {
+            if (node->ns == NULL && set_insert(&names->elements, (const char *)node->name) != 0) goto failed;
+            for (xmlAttrPtr attribute = node->properties; attribute != NULL; attribute = attribute->next)
+                if (attribute->ns == NULL && set_insert(&names->attributes, (const char *)attribute->name) != 0)
+                    goto failed;
+            if (node->children != NULL) {
+                node = node->children;
+                continue;
+            }
+        }
+        while (node != NULL && node->next == NULL) {
+            node = node->parent;
+            if (node == root) node = NULL;
+        }
+        if (node != NULL) node = node->next;
+    }
+    return names;
+failed:
+    marquee_css_names_free(names);
+    return NULL;
+}
+
+// Whether every element and attribute `complex` names occurs in the document.
+static int possible(const marquee_css_complex *complex, const marquee_css_names *names) {
+    for (int i = 0; i < complex->compound_count; i++) {
+        const marquee_css_compound *compound = &complex->compounds[i];
+        if (compound->element != NULL && !set_contains(&names->elements, compound->element)) return 0;
+        for (int t = 0; t < compound->test_count; t++)
+            if (!set_contains(&names->attributes, compound->tests[t].name)) return 0;
+    }
+    if (complex->yields == MARQUEE_CSS_ATTRIBUTE && !set_contains(&names->attributes, complex->attribute)) return 0;
+    return 1;
+}
+
+// MARK: matching
+
+int marquee_css_select(const marquee_css_program *full_program, void *context_pointer,
+                       const marquee_css_names *names, marquee_css_result *result) {
+    // Alternatives that cannot match on this page are left out; with none left there is no walk.
+    marquee_css_complex kept[16];
+    marquee_css_program narrowed = *full_program;
+    if (names != NULL && full_program->alternative_count <= 16) {
+        int count = 0;
+        for (int i = 0; i < full_program->alternative_count; i++)
+            if (possible(&full_program->alternatives[i], names)) kept[count++] = full_program->alternatives[i];
+        if (count == 0) return 0;
+        narrowed.alternatives = kept;
+        narrowed.alternative_count = count;
+    }
+    const marquee_css_program *program = &narrowed;
     xmlNodePtr context = context_pointer;
     // Whether each open element (by depth below the context) gives its text children.
     int depth_capacity = 64, depth = 0;

@@ -24,6 +24,9 @@ public final class HTMLDocument {
     /// The region the tree was parsed into (see `marquee_xml_arena.h`); `nil` when libxml2 runs
     /// on its ordinary allocator.
     private let arena: OpaquePointer?
+    /// The element and attribute names in the page, for native CSS (built on first use).
+    private var cssNames: OpaquePointer?
+    private var cssNamesCollected = false
 
     /// Parses `data` as HTML.
     /// - Parameters:
@@ -92,6 +95,7 @@ public final class HTMLDocument {
 
     deinit {
         if let xpathContext { xmlXPathFreeContext(xpathContext) }
+        marquee_css_names_free(cssNames)
         if let arena {
             // Every block of the tree is in the arena (nothing modifies a parsed document), so
             // dropping the arena frees the whole tree at once.
@@ -133,6 +137,15 @@ public final class HTMLDocument {
 
     /// Runs a CSS query from the document root. See ``Selector/css(_:)``.
     public func css(_ query: String) throws(QueryError) -> SelectorList { try root.css(query) }
+
+    /// The names that occur in the page (see `marquee_css_names`); nil if they could not be collected.
+    var nativeCSSNames: OpaquePointer? {
+        if !cssNamesCollected {
+            cssNamesCollected = true
+            cssNames = marquee_css_names_collect(UnsafeMutableRawPointer(pointer))
+        }
+        return cssNames
+    }
 
     /// Evaluates `expression` with `node` as the context node.
     func evaluate(_ expression: String, at node: xmlNodePtr) throws(QueryError) -> [Selector.Content] {

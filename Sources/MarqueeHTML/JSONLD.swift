@@ -12,7 +12,10 @@ import MarqueeCore
 public enum JSONLD {
     /// Every JSON-LD block of `document`, in document order.
     public static func blocks(in document: HTMLDocument) -> [JSONLDBlock] {
-        let scripts = (try? document.xpath(scriptXPath)) ?? SelectorList([])
+        // Found natively; the type is compared as XPath's normalize-space/translate would.
+        let scripts = ((try? document.css("script[type]")) ?? SelectorList([])).selectors.filter { script in
+            normalizeWhitespace(script.attribute("type") ?? "").lowercased().hasPrefix("application/ld+json")
+        }
         return scripts.enumerated().map { offset, script in
             let raw = script.string
             return JSONLDBlock(index: offset, line: script.line, raw: raw, result: parse(raw))
@@ -54,9 +57,6 @@ public enum JSONLD {
     }
 
     /// Matches `type` case-insensitively and with parameters (`application/ld+json; charset=utf-8`).
-    static let scriptXPath =
-        "//script[starts-with(normalize-space(translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')), 'application/ld+json')]"
-
     /// Parses one block's text, repairing what can be repaired.
     public static func parse(_ raw: String) -> Result<JSONLDBlock.Parsed, JSONParser.Failure> {
         var text = raw
@@ -78,7 +78,7 @@ public enum JSONLD {
             if entityRepair { repairs.append("HTML character references in strings") }
             return .success(JSONLDBlock.Parsed(value: decoded, repairs: repairs + jsonRepairs.map(\.description)))
         } catch {
-            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if trimmed(text).isEmpty {
                 return .failure(JSONParser.Failure(message: "empty block", line: 1, column: 1))
             }
             return .failure(error)
@@ -94,11 +94,21 @@ public enum JSONLD {
 
     /// `text` without a leading `open` and trailing `close` (whitespace around them allowed).
     private static func strip(_ text: String, open: String, close: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = trimmed(text)
         guard trimmed.hasPrefix(open) else { return nil }
         var inner = trimmed.dropFirst(open.count)
         if inner.hasSuffix(close) { inner = inner.dropLast(close.count) }
         return String(inner)
+    }
+
+    /// `text` without leading and trailing whitespace, as a view (blocks can be megabytes: only
+    /// the ends are looked at, and nothing is copied).
+    private static func trimmed(_ text: String) -> Substring {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return Substring(scalars[first...last])
     }
 }
 

@@ -13,7 +13,7 @@ public struct PageMetadata: Sendable, Hashable {
     /// Reads the metadata of `document`.
     public init(_ document: HTMLDocument) {
         entries = []
-        if let metas = try? document.xpath("//meta[@content]") {
+        if let metas = try? document.css("meta[content]") {
             for meta in metas {
                 guard let key = meta.attribute("property") ?? meta.attribute("name") ?? meta.attribute("itemprop"),
                     !key.isEmpty
@@ -21,9 +21,7 @@ public struct PageMetadata: Sendable, Hashable {
                 entries.append((key.lowercased(), normalizeWhitespace(meta.attribute("content") ?? "")))
             }
         }
-        let canonical = try? document.xpath(
-            "//link[contains(concat(' ', normalize-space(translate(@rel, 'CANONICAL', 'canonical')), ' '), ' canonical ')]/@href"
-        ).get()
+        let canonical = try? document.css("link[rel~=canonical i]::attr(href)").get()
         canonicalURL = canonical.map(normalizeWhitespace)
     }
 

@@ -362,7 +362,7 @@ final class PageContext {
 
     var nextData: JSONValue? {
         if let next { return next }
-        let script = try? document.xpath("//script[@id='__NEXT_DATA__']").first?.string
+        let script = try? document.css("script#__NEXT_DATA__").first?.string
         let parsed = script.flatMap { try? JSONParser(options: .lenient).parse($0).value }
         next = .some(parsed)
         return parsed

@@ -91,6 +91,8 @@ struct Reparse: AsyncParsableCommand {
     @Option(help: "The page store folder.") var pages = "pages"
     @Option(help: "Only pages of this site.") var site: String?
     @Option(help: "Write records as JSON Lines to this file instead of the store.") var out: String?
+    @Option(help: "Pages extracted at once (default: one per core); records are written in page order either way.")
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
 
     func run() async throws {
         let logger = global.makeLogger("marquee.reparse")
@@ -104,16 +106,21 @@ struct Reparse: AsyncParsableCommand {
                 output: out.map { URL(fileURLWithPath: $0) }, store: out == nil ? try global.openStore() : nil,
                 salt: EffectiveConfig.userSalt)
             defer { sink.close() }
-            for (_, record) in try Frontier(path: frontier).pages() {
-                if let site, scrapers.candidates(for: record.finalURL, site: site).isEmpty { continue }
-                do {
-                    let body = try store.get(record.bodySHA256)
-                    let extraction = try scrapers.extract(
-                        data: body, url: record.finalURL, site: site, contentType: record.contentType)
-                    try sink.accept(extraction, fetchedAt: Date(), sourceHash: record.bodySHA256)
-                } catch {
+            let records = try Frontier(path: frontier).pages().map(\.1).filter { record in
+                site == nil || !scrapers.candidates(for: record.finalURL, site: site).isEmpty
+            }
+            try scrapers.extractAll(records.count, jobs: jobs) { [site] index throws(MarqueeError) in
+                let record = records[index]
+                return PageInput(
+                    data: try store.get(record.bodySHA256), url: record.finalURL, site: site,
+                    contentType: record.contentType)
+            } deliver: { index, result in
+                switch result {
+                case .success(let extraction):
+                    try sink.accept(extraction, fetchedAt: Date(), sourceHash: records[index].bodySHA256)
+                case .failure(let error):
                     sink.count(error: "unrecognised", unrecognised: true)
-                    logger.warning("\(error)", metadata: ["url": "\(record.finalURL)"])
+                    logger.warning("\(error)", metadata: ["url": "\(records[index].finalURL)"])
                 }
             }
             print(sink.summary.report())

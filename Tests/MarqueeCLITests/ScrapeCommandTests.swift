@@ -92,6 +92,19 @@ import Testing
     #expect(reparse.status == 0, "\(reparse.stderr)")
     #expect(
         try String(contentsOf: again, encoding: .utf8).split(whereSeparator: \.isNewline).sorted() == lines.sorted())
+    // Extracting several pages at once writes the same file, in the same order, as one at a time.
+    var outputs: [String] = []
+    for jobs in ["1", "3"] {
+        let out = folder.appendingPathComponent("jobs-\(jobs).jsonl")
+        let run = try runMarquee([
+            "reparse", "--frontier", folder.appendingPathComponent("a.sqlite").path, "--pages",
+            folder.appendingPathComponent("pages").path, "--out", out.path, "--jobs", jobs,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        outputs.append(try String(contentsOf: out, encoding: .utf8))
+    }
+    #expect(outputs[0] == outputs[1])
+    #expect(outputs[0].split(whereSeparator: \.isNewline).count == lines.count)
 }
 
 @Test func aSecondRunOnTheSameFrontierExits75WhileTheFirstHoldsTheLock() throws {

@@ -36,3 +36,40 @@ func fixtureMatchesItsGolden(_ path: String) throws {
     let expected = try String(contentsOf: golden, encoding: .utf8)
     #expect(output == expected, "\(path): re-record with MARQUEE_RECORD_GOLDENS=1 if the change is intended")
 }
+
+@Test func extractingManyPagesAtOnceGivesTheSameResultsInPageOrder() throws {
+    let scrapers = try ScraperSet.load(directory: SharedData.repositoryRoot.appendingPathComponent("scrapers"))
+    var inputs: [PageInput?] = try fixturePages.map { path in
+        let page = SharedData.fixtures.appendingPathComponent(path)
+        let meta = try JSONParser().parse(
+            String(contentsOf: page.deletingPathExtension().appendingPathExtension("meta.json"), encoding: .utf8)
+        ).value
+        return PageInput(data: try Data(contentsOf: page), url: meta["url"]?.stringValue)
+    }
+    // An unrecognised page and one that cannot be read, in the middle of the run.
+    inputs.insert(PageInput(data: Data("<p>hello</p>".utf8)), at: 3)
+    inputs.insert(nil, at: 6)
+    let pages = inputs
+    func run(jobs: Int) -> [String] {
+        var delivered: [String] = []
+        scrapers.extractAll(pages.count, jobs: jobs, currentYear: 2026) { index throws(MarqueeError) in
+            guard let input = pages[index] else { throw MarqueeError(.dataError, "page \(index) is gone") }
+            return input
+        } deliver: { index, result in
+            #expect(index == delivered.count, "results arrive in page order")
+            switch result {
+            case .success(let extraction): delivered.append(extraction.jsonLines())
+            case .failure(let error): delivered.append("error: \(error.message)")
+            }
+        }
+        return delivered
+    }
+    let serial = run(jobs: 1)
+    #expect(serial.count == pages.count)
+    #expect(serial[3].hasPrefix("error: unrecognised page"))
+    #expect(serial[6] == "error: page 6 is gone")
+    #expect(serial.filter { !$0.hasPrefix("error:") }.count == fixturePages.count)
+    for jobs in [2, 4, 32] {
+        #expect(run(jobs: jobs) == serial, "\(jobs) jobs")
+    }
+}

@@ -64,8 +64,22 @@ typedef struct {
     int capacity;
 } marquee_css_result;
 
+/// The element and attribute names that occur in a document, collected in one walk. Selectors
+/// that name an element or attribute the page does not have cannot match anything there, and
+/// site specs hold many such rules (fallbacks for other layouts): with this set they cost a few
+/// lookups instead of a walk of the tree.
+typedef struct marquee_css_names marquee_css_names;
+
+/// Collects the names under `document` (a document node); NULL when out of memory. The set points
+/// into the document's nodes: free it before the document.
+marquee_css_names *marquee_css_names_collect(void *document);
+
+void marquee_css_names_free(marquee_css_names *names);
+
 /// Matches `program` against `context` (an element or document node) and its descendants, as
-/// the XPath `descendant-or-self::…` translation would. Returns 0, or -1 when out of memory.
-int marquee_css_select(const marquee_css_program *program, void *context, marquee_css_result *result);
+/// the XPath `descendant-or-self::…` translation would. `names`, when not NULL, must be the set of
+/// the context's document. Returns 0, or -1 when out of memory.
+int marquee_css_select(const marquee_css_program *program, void *context, const marquee_css_names *names,
+                       marquee_css_result *result);
 
 #endif
