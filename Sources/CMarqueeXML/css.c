@@ -139,76 +139,214 @@ static int push_attributes(const marquee_css_program *program, xmlNodePtr elemen
     return 0;
 }
 
-// MARK: names present in a document
+// MARK: the document index
+
+// Keys are byte ranges inside the document (element names, attribute names, class tokens).
+typedef struct {
+    const char *key;
+    size_t length;
+    int count;  // positions in the bucket
+    int offset; // its first position in `positions`
+} bucket;
 
 typedef struct {
-    const char **slots; // open addressing; NULL = empty
-    size_t mask;        // capacity - 1 (a power of two)
-    size_t count;
-} name_set;
+    bucket *slots; // open addressing; key == NULL means empty
+    size_t mask;   // capacity - 1 (a power of two)
+    size_t used;
+} bucket_map;
 
-struct marquee_css_names {
-    name_set elements;
-    name_set attributes;
+typedef struct {
+    const char *key;
+    size_t length;
+    long slot;
+    int position;
+} entry;
+
+typedef struct {
+    bucket_map map;
+    entry *entries;
+    int entry_count, entry_capacity;
+    int *positions; // every bucket's positions, ascending, one bucket after another
+} position_index;
+
+struct marquee_css_index {
+    xmlNodePtr *elements; // document order
+    int *subtree_end;     // position of the last element inside each element (its own when none)
+    int element_count, element_capacity;
+    position_index tags, classes;
+    bucket_map attributes; // names only
+    int classes_incomplete; // some class attribute was not plain text, so not indexed
 };
 
-static size_t hash_name(const char *name) {
+static size_t hash_bytes(const char *key, size_t length) {
     size_t hash = 1469598103934665603u; // FNV-1a
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) hash = (hash ^ *p) * 1099511628211u;
+    for (size_t i = 0; i < length; i++) hash = (hash ^ (unsigned char)key[i]) * 1099511628211u;
     return hash;
 }
 
-static int set_contains(const name_set *set, const char *name) {
-    for (size_t i = hash_name(name) & set->mask;; i = (i + 1) & set->mask) {
-        if (set->slots[i] == NULL) return 0;
-        if (strcmp(set->slots[i], name) == 0) return 1;
+static int map_init(bucket_map *map, size_t capacity) {
+    map->slots = calloc(capacity, sizeof(bucket));
+    map->mask = capacity - 1;
+    map->used = 0;
+    return map->slots == NULL ? -1 : 0;
+}
+
+static long map_find(const bucket_map *map, const char *key, size_t length) {
+    for (size_t i = hash_bytes(key, length) & map->mask;; i = (i + 1) & map->mask) {
+        const bucket *slot = &map->slots[i];
+        if (slot->key == NULL) return -1;
+        if (slot->length == length && memcmp(slot->key, key, length) == 0) return (long)i;
     }
 }
 
-static int set_insert(name_set *set, const char *name) {
-    if ((set->count + 1) * 2 > set->mask + 1) {
-        size_t capacity = (set->mask + 1) * 2;
-        const char **slots = calloc(capacity, sizeof(char *));
-        if (slots == NULL) return -1;
-        for (size_t i = 0; i <= set->mask; i++) {
-            if (set->slots[i] == NULL) continue;
-            size_t j = hash_name(set->slots[i]) & (capacity - 1);
-            while (slots[j] != NULL) j = (j + 1) & (capacity - 1);
-            slots[j] = set->slots[i];
+// The slot of `key`, added when new; -1 when out of memory. `*moved` is set when the map grew
+// (every slot number handed out before is then stale).
+static long map_insert(bucket_map *map, const char *key, size_t length, int *moved) {
+    if ((map->used + 1) * 2 > map->mask + 1) {
+        bucket_map grown;
+        if (map_init(&grown, (map->mask + 1) * 2) != 0) return -1;
+        for (size_t i = 0; i <= map->mask; i++) {
+            if (map->slots[i].key == NULL) continue;
+            size_t j = hash_bytes(map->slots[i].key, map->slots[i].length) & grown.mask;
+            while (grown.slots[j].key != NULL) j = (j + 1) & grown.mask;
+            grown.slots[j] = map->slots[i];
         }
-        free(set->slots);
-        set->slots = slots;
-        set->mask = capacity - 1;
+        grown.used = map->used;
+        free(map->slots);
+        *map = grown;
+        *moved = 1;
     }
-    size_t i = hash_name(name) & set->mask;
-    for (; set->slots[i] != NULL; i = (i + 1) & set->mask)
-        if (strcmp(set->slots[i], name) == 0) return 0;
-    set->slots[i] = name;
-    set->count++;
+    size_t i = hash_bytes(key, length) & map->mask;
+    for (; map->slots[i].key != NULL; i = (i + 1) & map->mask)
+        if (map->slots[i].length == length && memcmp(map->slots[i].key, key, length) == 0) return (long)i;
+    map->slots[i].key = key;
+    map->slots[i].length = length;
+    map->used++;
+    return (long)i;
+}
+
+static int index_add(position_index *index, const char *key, size_t length, int position) {
+    int moved = 0;
+    long slot = map_insert(&index->map, key, length, &moved);
+    if (slot < 0) return -1;
+    if (moved)
+        for (int e = 0; e < index->entry_count; e++)
+            index->entries[e].slot = map_find(&index->map, index->entries[e].key, index->entries[e].length);
+    if (index->entry_count == index->entry_capacity) {
+        int capacity = index->entry_capacity == 0 ? 1024 : index->entry_capacity * 2;
+        entry *grown = realloc(index->entries, sizeof(entry) * (size_t)capacity);
+        if (grown == NULL) return -1;
+        index->entries = grown;
+        index->entry_capacity = capacity;
+    }
+    index->entries[index->entry_count++] = (entry){key, length, slot, position};
+    index->map.slots[slot].count++;
     return 0;
 }
 
-void marquee_css_names_free(marquee_css_names *names) {
-    if (names == NULL) return;
-    free(names->elements.slots);
-    free(names->attributes.slots);
-    free(names);
+// Lays the entries out bucket by bucket; positions come out ascending because entries were added
+// in document order.
+static int index_build(position_index *index) {
+    int offset = 0;
+    for (size_t i = 0; i <= index->map.mask; i++) {
+        index->map.slots[i].offset = offset;
+        offset += index->map.slots[i].count;
+        index->map.slots[i].count = 0;
+    }
+    index->positions = malloc(sizeof(int) * (size_t)(offset > 0 ? offset : 1));
+    if (index->positions == NULL) return -1;
+    for (int e = 0; e < index->entry_count; e++) {
+        bucket *slot = &index->map.slots[index->entries[e].slot];
+        index->positions[slot->offset + slot->count++] = index->entries[e].position;
+    }
+    free(index->entries);
+    index->entries = NULL;
+    return 0;
 }
 
-marquee_css_names *marquee_css_names_collect(void *document) {
-    marquee_css_names *names = calloc(1, sizeof(marquee_css_names));
-    if (names == NULL) return NULL;
-    names->elements.slots = calloc(64, sizeof(char *));
-    names->attributes.slots = calloc(64, sizeof(char *));
-    names->elements.mask = names->attributes.mask = 63;
-    if (names->elements.slots == NULL || names->attributes.slots == NULL) goto failed;
+// The bucket for `key`, or NULL when no element has it.
+static const bucket *index_bucket(const position_index *index, const char *key) {
+    long slot = map_find(&index->map, key, strlen(key));
+    return slot < 0 ? NULL : &index->map.slots[slot];
+}
+
+void marquee_css_index_free(marquee_css_index *index) {
+    if (index == NULL) return;
+    free(index->elements);
+    free(index->subtree_end);
+    position_index *parts[2] = {&index->tags, &index->classes};
+    for (int p = 0; p < 2; p++) {
+        free(parts[p]->map.slots);
+        free(parts[p]->entries);
+        free(parts[p]->positions);
+    }
+    free(index->attributes.slots);
+    free(index);
+}
+
+// The value of a simple attribute (one text child) in place; NULL for any other shape.
+static const char *simple_value(xmlAttrPtr attribute) {
+    xmlNodePtr child = attribute->children;
+    if (child == NULL) return "";
+    if (child->next == NULL && child->type == XML_TEXT_NODE && child->content != NULL)
+        return (const char *)child->content;
+    return NULL;
+}
+
+static int index_element(marquee_css_index *index, xmlNodePtr node) {
+    if (index->element_count == index->element_capacity) {
+        int capacity = index->element_capacity * 2;
+        xmlNodePtr *elements = realloc(index->elements, sizeof(xmlNodePtr) * (size_t)capacity);
+        if (elements == NULL) return -1;
+        index->elements = elements;
+        int *ends = realloc(index->subtree_end, sizeof(int) * (size_t)capacity);
+        if (ends == NULL) return -1;
+        index->subtree_end = ends;
+        index->element_capacity = capacity;
+    }
+    int position = index->element_count++;
+    index->elements[position] = node;
+    index->subtree_end[position] = position;
+    // libxml2's own document-order mark (what xmlXPathOrderDocElems writes): XPath sorts with it too.
+    node->content = (xmlChar *)(ptrdiff_t)(-(position + 1));
+    if (node->ns == NULL && index_add(&index->tags, (const char *)node->name, strlen((const char *)node->name),
+                                      position) != 0)
+        return -1;
+    for (xmlAttrPtr attribute = node->properties; attribute != NULL; attribute = attribute->next) {
+        if (attribute->ns != NULL) continue;
+        int moved = 0;
+        if (map_insert(&index->attributes, (const char *)attribute->name, strlen((const char *)attribute->name),
+                       &moved) < 0)
+            return -1;
+        if (strcmp((const char *)attribute->name, "class") != 0) continue;
+        const char *value = simple_value(attribute);
+        if (value == NULL) {
+            index->classes_incomplete = 1;
+            continue;
+        }
+        for (size_t i = 0; value[i] != 0;) {
+            while (value[i] != 0 && is_xml_space((unsigned char)value[i])) i++;
+            size_t start = i;
+            while (value[i] != 0 && !is_xml_space((unsigned char)value[i])) i++;
+            if (i > start && index_add(&index->classes, value + start, i - start, position) != 0) return -1;
+        }
+    }
+    return 0;
+}
+
+marquee_css_index *marquee_css_index_build(void *document) {
+    marquee_css_index *index = calloc(1, sizeof(marquee_css_index));
+    if (index == NULL) return NULL;
+    index->element_capacity = 1024;
+    index->elements = malloc(sizeof(xmlNodePtr) * 1024);
+    index->subtree_end = malloc(sizeof(int) * 1024);
+    if (index->elements == NULL || index->subtree_end == NULL || map_init(&index->tags.map, 256) != 0
+        || map_init(&index->classes.map, 1024) != 0 || map_init(&index->attributes, 256) != 0)
+        goto failed;
     xmlNodePtr root = document, node = root->children;
     while (node != NULL) {
         if (node->type == XML_ELEMENT_NODE) {
-            if (node->ns == NULL && set_insert(&names->elements, (const char *)node->name) != 0) goto failed;
-            for (xmlAttrPtr attribute = node->properties; attribute != NULL; attribute = attribute->next)
-                if (attribute->ns == NULL && set_insert(&names->attributes, (const char *)attribute->name) != 0)
-                    goto failed;
+            if (index_element(index, node) != 0) goto failed;
             if (node->children != NULL) {
                 node = node->children;
                 continue;
@@ -216,45 +354,176 @@ marquee_css_names *marquee_css_names_collect(void *document) {
         }
         while (node != NULL && node->next == NULL) {
             node = node->parent;
-            if (node == root) node = NULL;
+            if (node == root) {
+                node = NULL;
+            } else if (node->type == XML_ELEMENT_NODE) {
+                // Leaving an element: its subtree ends with the last element seen.
+                index->subtree_end[-(ptrdiff_t)node->content - 1] = index->element_count - 1;
+            }
         }
-        if (node != NULL) node = node->next;
+        if (node != NULL) {
+            if (node->type == XML_ELEMENT_NODE)
+                index->subtree_end[-(ptrdiff_t)node->content - 1] = index->element_count - 1;
+            node = node->next;
+        }
     }
-    return names;
+    if (index_build(&index->tags) != 0 || index_build(&index->classes) != 0) goto failed;
+    return index;
 failed:
-    marquee_css_names_free(names);
+    marquee_css_index_free(index);
     return NULL;
 }
 
 // Whether every element and attribute `complex` names occurs in the document.
-static int possible(const marquee_css_complex *complex, const marquee_css_names *names) {
+static int possible(const marquee_css_complex *complex, const marquee_css_index *index) {
     for (int i = 0; i < complex->compound_count; i++) {
         const marquee_css_compound *compound = &complex->compounds[i];
-        if (compound->element != NULL && !set_contains(&names->elements, compound->element)) return 0;
+        if (compound->element != NULL && index_bucket(&index->tags, compound->element) == NULL) return 0;
         for (int t = 0; t < compound->test_count; t++)
-            if (!set_contains(&names->attributes, compound->tests[t].name)) return 0;
+            if (map_find(&index->attributes, compound->tests[t].name, strlen(compound->tests[t].name)) < 0) return 0;
     }
-    if (complex->yields == MARQUEE_CSS_ATTRIBUTE && !set_contains(&names->attributes, complex->attribute)) return 0;
+    if (complex->yields == MARQUEE_CSS_ATTRIBUTE
+        && map_find(&index->attributes, complex->attribute, strlen(complex->attribute)) < 0)
+        return 0;
     return 1;
+}
+
+// The positions that can match `complex`: the elements with the class its last compound asks
+// for, else with its element name; NULL (with *count -1) when any element can.
+static const int *candidates(const marquee_css_complex *complex, const marquee_css_index *index, int *count) {
+    const marquee_css_compound *last = &complex->compounds[complex->compound_count - 1];
+    for (int t = 0; t < last->test_count; t++) {
+        const marquee_css_test *test = &last->tests[t];
+        if (test->operation == MARQUEE_CSS_TOKEN && !test->ignore_case && !index->classes_incomplete
+            && strcmp(test->name, "class") == 0) {
+            const bucket *found = index_bucket(&index->classes, test->value);
+            *count = found == NULL ? 0 : found->count;
+            return found == NULL ? NULL : index->classes.positions + found->offset;
+        }
+    }
+    if (last->element != NULL) {
+        const bucket *found = index_bucket(&index->tags, last->element);
+        *count = found == NULL ? 0 : found->count;
+        return found == NULL ? NULL : index->tags.positions + found->offset;
+    }
+    *count = -1;
+    return NULL;
+}
+
+static int compare_ints(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+// The first index in ascending `positions` whose value is at least `low`.
+static int lower_bound(const int *positions, int count, int low) {
+    int begin = 0, end = count;
+    while (begin < end) {
+        int middle = (begin + end) / 2;
+        if (positions[middle] < low) begin = middle + 1;
+        else end = middle;
+    }
+    return begin;
+}
+
+static int walk(const marquee_css_program *program, xmlNodePtr context, marquee_css_result *result);
+
+// Answers `program` from the index; 1 when it could not (the caller walks instead), 0 or -1.
+static int select_indexed(const marquee_css_program *program, xmlNodePtr context, const marquee_css_index *index,
+                          marquee_css_result *result) {
+    int low = 0, high = index->element_count - 1;
+    if (context->type == XML_ELEMENT_NODE) {
+        ptrdiff_t mark = -(ptrdiff_t)context->content - 1;
+        if (mark < 0 || mark >= index->element_count || index->elements[mark] != context) return 1;
+        low = (int)mark;
+        high = index->subtree_end[mark];
+    }
+    int kinds_present = 0;
+    for (int i = 0; i < program->alternative_count; i++)
+        kinds_present |= 1 << program->alternatives[i].yields;
+    int text_only = kinds_present == (1 << MARQUEE_CSS_TEXT);
+    if ((kinds_present & (1 << MARQUEE_CSS_TEXT)) && !text_only) return 1;
+    // Candidate positions: the union of each alternative's, within the context's subtree.
+    int total = 0, everything = 0;
+    for (int i = 0; i < program->alternative_count && !everything; i++) {
+        int count;
+        candidates(&program->alternatives[i], index, &count);
+        if (count < 0) everything = 1;
+        else total += count;
+    }
+    if (everything || total > high - low + 1) total = high - low + 1, everything = 1;
+    int *positions = NULL, count = 0;
+    if (!everything) {
+        positions = malloc(sizeof(int) * (size_t)(total > 0 ? total : 1));
+        if (positions == NULL) return -1;
+        for (int i = 0; i < program->alternative_count; i++) {
+            int bucket_count;
+            const int *bucket_positions = candidates(&program->alternatives[i], index, &bucket_count);
+            for (int k = lower_bound(bucket_positions, bucket_count, low);
+                 k < bucket_count && bucket_positions[k] <= high; k++)
+                positions[count++] = bucket_positions[k];
+        }
+        if (program->alternative_count > 1) {
+            qsort(positions, (size_t)count, sizeof(int), compare_ints);
+            int unique = 0;
+            for (int k = 0; k < count; k++)
+                if (unique == 0 || positions[unique - 1] != positions[k]) positions[unique++] = positions[k];
+            count = unique;
+        }
+    } else {
+        count = high - low + 1;
+    }
+    int text_until = -1; // subtree end of the last element whose text was given
+    int status = 0;
+    for (int k = 0; k < count; k++) {
+        int position = everything ? low + k : positions[k];
+        xmlNodePtr element = index->elements[position];
+        int kinds = classify(program, element, context);
+        if ((kinds & 1) && push(result, element) != 0) goto failed;
+        if ((kinds & 4) && push_attributes(program, element, context, result) != 0) goto failed;
+        if (kinds & 2) {
+            // Text of nested matches interleaves in document order: leave that to the walk.
+            if (position <= text_until) {
+                status = 1;
+                break;
+            }
+            text_until = index->subtree_end[position];
+            for (xmlNodePtr child = element->children; child != NULL; child = child->next)
+                if ((child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE)
+                    && push(result, child) != 0)
+                    goto failed;
+        }
+    }
+    free(positions);
+    if (status == 1) result->count = 0;
+    return status;
+failed:
+    free(positions);
+    return -1;
 }
 
 // MARK: matching
 
 int marquee_css_select(const marquee_css_program *full_program, void *context_pointer,
-                       const marquee_css_names *names, marquee_css_result *result) {
+                       const marquee_css_index *index, marquee_css_result *result) {
     // Alternatives that cannot match on this page are left out; with none left there is no walk.
     marquee_css_complex kept[16];
     marquee_css_program narrowed = *full_program;
-    if (names != NULL && full_program->alternative_count <= 16) {
+    if (index != NULL && full_program->alternative_count <= 16) {
         int count = 0;
         for (int i = 0; i < full_program->alternative_count; i++)
-            if (possible(&full_program->alternatives[i], names)) kept[count++] = full_program->alternatives[i];
+            if (possible(&full_program->alternatives[i], index)) kept[count++] = full_program->alternatives[i];
         if (count == 0) return 0;
         narrowed.alternatives = kept;
         narrowed.alternative_count = count;
+        int status = select_indexed(&narrowed, context_pointer, index, result);
+        if (status != 1) return status;
     }
-    const marquee_css_program *program = &narrowed;
-    xmlNodePtr context = context_pointer;
+    return walk(&narrowed, context_pointer, result);
+}
+
+// One walk of the context's subtree, testing every element.
+static int walk(const marquee_css_program *program, xmlNodePtr context, marquee_css_result *result) {
     // Whether each open element (by depth below the context) gives its text children.
     int depth_capacity = 64, depth = 0;
     unsigned char *gives_text = malloc((size_t)depth_capacity);

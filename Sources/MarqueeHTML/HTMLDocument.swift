@@ -24,16 +24,24 @@ public final class HTMLDocument {
     /// The region the tree was parsed into (see `marquee_xml_arena.h`); `nil` when libxml2 runs
     /// on its ordinary allocator.
     private let arena: OpaquePointer?
-    /// The element and attribute names in the page, for native CSS (built on first use).
-    private var cssNames: OpaquePointer?
-    private var cssNamesCollected = false
+    /// The index native CSS answers from (see `marquee_css_index`), built on first use.
+    private var cssIndex: OpaquePointer?
+    private var cssIndexBuilt = false
+    /// Whether script/style bodies were cut out for the parse and put back (for tests).
+    private(set) var rawTextWasCut = false
 
     /// Parses `data` as HTML.
     /// - Parameters:
     ///   - data: the bytes as fetched (any encoding, BOM or not).
     ///   - url: the page's URL, kept for relative links and messages.
     ///   - contentType: the HTTP `Content-Type` header, whose `charset` takes part in detection.
-    public init(data: Data, url: String? = nil, contentType: String? = nil) {
+    public convenience init(data: Data, url: String? = nil, contentType: String? = nil) {
+        self.init(data: data, url: url, contentType: contentType, cutRawText: Self.cutsRawText)
+    }
+
+    /// Parses `data`; `cutRawText: false` gives libxml2 the script and style bodies to read itself
+    /// (the tree is the same either way — tests compare the two).
+    init(data: Data, url: String?, contentType: String?, cutRawText: Bool) {
         Self.initialiseLibrary
         self.url = url
         self.byteCount = data.count
@@ -65,6 +73,7 @@ public final class HTMLDocument {
                 | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
                 | HTML_PARSE_NODEFDTD.rawValue)
         let arena = marquee_xml_arena_installed() != 0 ? marquee_xml_arena_create() : nil
+        var wasCut = false
         let parsed = input.withUnsafeBytes { raw -> htmlDocPtr? in
             guard let base = raw.baseAddress, raw.count > 0 else { return nil }
             marquee_xml_silence_thread()
@@ -75,9 +84,16 @@ public final class HTMLDocument {
                 xmlResetLastError()
                 marquee_xml_arena_leave()
             }
-            return htmlReadMemory(
-                base.assumingMemoryBound(to: CChar.self), Int32(clamping: raw.count), url, parserEncoding, options)
+            let source = base.assumingMemoryBound(to: CChar.self)
+            if cutRawText, parserEncoding == nil,
+                let document = Self.parseWithoutRawText(source, raw.count, url, options)
+            {
+                wasCut = true
+                return document
+            }
+            return htmlReadMemory(source, Int32(clamping: raw.count), url, parserEncoding, options)
         }
+        self.rawTextWasCut = wasCut
         if let parsed {
             self.pointer = parsed
             self.arena = arena
@@ -95,7 +111,7 @@ public final class HTMLDocument {
 
     deinit {
         if let xpathContext { xmlXPathFreeContext(xpathContext) }
-        marquee_css_names_free(cssNames)
+        marquee_css_index_free(cssIndex)
         if let arena {
             // Every block of the tree is in the arena (nothing modifies a parsed document), so
             // dropping the arena frees the whole tree at once.
@@ -106,6 +122,27 @@ public final class HTMLDocument {
     }
 
     private static let initialiseLibrary: Void = { xmlInitParser() }()
+
+    /// `MARQUEE_XML_CUT=0` has libxml2 read script and style bodies itself (to compare, or to rule
+    /// the cut out).
+    private static let cutsRawText = ProcessInfo.processInfo.environment["MARQUEE_XML_CUT"] != "0"
+
+    /// Parses UTF-8 `source` with its long script and style bodies cut out, then puts them back
+    /// (see `marquee_rawtext.h`); nil when there was nothing to cut or libxml2 did not read the
+    /// page as the cut assumed, and the caller parses `source` as it is.
+    private static func parseWithoutRawText(
+        _ source: UnsafePointer<CChar>, _ count: Int, _ url: String?, _ options: Int32
+    ) -> htmlDocPtr? {
+        var cut = marquee_rawtext()
+        defer { marquee_rawtext_free(&cut) }
+        guard marquee_rawtext_cut(source, count, &cut) > 0, let html = cut.html,
+            let document = htmlReadMemory(html, Int32(clamping: cut.html_length), url, nil, options)
+        else { return nil }
+        if marquee_rawtext_restore(UnsafeMutableRawPointer(document), &cut) == 0 { return document }
+        // In an arena the discarded tree goes with the document's arena; otherwise free it now.
+        if marquee_xml_arena_installed() == 0 { xmlFreeDoc(document) }
+        return nil
+    }
 
     /// Whether libxml2 (through iconv) has a decoder for `name`. The handler it finds for iconv
     /// encodings is allocated per call, so it is closed again here.
@@ -138,13 +175,13 @@ public final class HTMLDocument {
     /// Runs a CSS query from the document root. See ``Selector/css(_:)``.
     public func css(_ query: String) throws(QueryError) -> SelectorList { try root.css(query) }
 
-    /// The names that occur in the page (see `marquee_css_names`); nil if they could not be collected.
-    var nativeCSSNames: OpaquePointer? {
-        if !cssNamesCollected {
-            cssNamesCollected = true
-            cssNames = marquee_css_names_collect(UnsafeMutableRawPointer(pointer))
+    /// The page's index for native CSS (see `marquee_css_index`); nil if it could not be built.
+    var nativeCSSIndex: OpaquePointer? {
+        if !cssIndexBuilt {
+            cssIndexBuilt = true
+            cssIndex = marquee_css_index_build(UnsafeMutableRawPointer(pointer))
         }
-        return cssNames
+        return cssIndex
     }
 
     /// Evaluates `expression` with `node` as the context node.

@@ -91,12 +91,12 @@ final class NativeCSS: @unchecked Sendable {
     }
 
     /// The matching nodes below (and including) `context`, in document order; `nil` when memory ran out.
-    /// `names` lets it skip the alternatives naming an element or attribute the page lacks.
-    func select(from context: xmlNodePtr, names: OpaquePointer?) -> [xmlNodePtr]? {
+    /// `index` (the document's) lets it look only at candidate elements.
+    func select(from context: xmlNodePtr, index: OpaquePointer?) -> [xmlNodePtr]? {
         var result = marquee_css_result()
         defer { free(result.nodes) }
         let status = withUnsafePointer(to: &program) {
-            marquee_css_select($0, UnsafeMutableRawPointer(context), names, &result)
+            marquee_css_select($0, UnsafeMutableRawPointer(context), index, &result)
         }
         guard status == 0 else { return nil }
         return (0..<Int(result.count)).map { result.nodes[$0]!.assumingMemoryBound(to: xmlNode.self) }

@@ -40,7 +40,7 @@ public struct Selector {
     public func css(_ query: String) throws(QueryError) -> SelectorList {
         let translation = try CSSTranslator.shared.translation(for: query)
         if case .node(let node) = content, let native = translation.native, NativeCSS.canStart(at: node),
-            let nodes = native.select(from: node, names: document.nativeCSSNames)
+            let nodes = native.select(from: node, index: document.nativeCSSIndex)
         {
             return SelectorList(nodes.map { Selector(document: document, content: .node($0)) })
         }

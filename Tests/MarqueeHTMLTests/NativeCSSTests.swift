@@ -54,7 +54,8 @@ private let handMadeSelectors = [
     "[data-item-link]::attr(data-item-link), [data-film-slug]::attr(data-film-slug)",
     "table.infobox.vevent span.bday::text, table.infobox.vevent span.dtstart::text", "li, div", "li.item, .item",
     "li:first-child", "li + li", "li ~ li", "::text", "ul ::text", "p", "div > p", "ul > div > p",
-    "span.rating::attr(class)", "[class*=rated-]", "td span", "tr > td > span",
+    "span.rating::attr(class)", "[class*=rated-]", "td span", "tr > td > span", "div::text", ".item::text",
+    "li::text, div::text", "li.item::attr(class), div::attr(class)",
 ]
 
 @Test func nativeCSSMatchesXPathOnHandMadeMarkup() throws {

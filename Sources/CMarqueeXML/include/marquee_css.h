@@ -64,22 +64,24 @@ typedef struct {
     int capacity;
 } marquee_css_result;
 
-/// The element and attribute names that occur in a document, collected in one walk. Selectors
-/// that name an element or attribute the page does not have cannot match anything there, and
-/// site specs hold many such rules (fallbacks for other layouts): with this set they cost a few
-/// lookups instead of a walk of the tree.
-typedef struct marquee_css_names marquee_css_names;
+/// An index of a document's elements, built in one walk: document order and subtree extents,
+/// the elements of each name and of each class token, and the attribute names that occur. With
+/// it a selector looks only at the elements its last compound's class (or element name) picks,
+/// and a selector naming an element or attribute the page lacks — site specs hold many such
+/// fallbacks for other layouts — costs a few lookups. Building it also writes libxml2's
+/// document-order marks (as `xmlXPathOrderDocElems` does), which XPath's sorting uses.
+typedef struct marquee_css_index marquee_css_index;
 
-/// Collects the names under `document` (a document node); NULL when out of memory. The set points
-/// into the document's nodes: free it before the document.
-marquee_css_names *marquee_css_names_collect(void *document);
+/// Indexes `document` (a document node); NULL when out of memory. The index points into the
+/// document's nodes: free it before the document.
+marquee_css_index *marquee_css_index_build(void *document);
 
-void marquee_css_names_free(marquee_css_names *names);
+void marquee_css_index_free(marquee_css_index *index);
 
 /// Matches `program` against `context` (an element or document node) and its descendants, as
-/// the XPath `descendant-or-self::…` translation would. `names`, when not NULL, must be the set of
-/// the context's document. Returns 0, or -1 when out of memory.
-int marquee_css_select(const marquee_css_program *program, void *context, const marquee_css_names *names,
+/// the XPath `descendant-or-self::…` translation would. `index`, when not NULL, must be the index
+/// of the context's document. Returns 0, or -1 when out of memory.
+int marquee_css_select(const marquee_css_program *program, void *context, const marquee_css_index *index,
                        marquee_css_result *result);
 
 #endif
