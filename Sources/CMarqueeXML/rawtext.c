@@ -205,7 +205,7 @@ static int is_marker(const marquee_rawtext *cut, int index, const char *text) {
 int marquee_rawtext_restore(void *document, const marquee_rawtext *cut) {
     xmlNodePtr root = document, node = root->children;
     int next = 0;
-    while (node != NULL) {
+    while (node != NULL && next < cut->count) {
         if (node->type == XML_ELEMENT_NODE) {
             xmlNodePtr child = node->children;
             if (next < cut->count && child != NULL && child->next == NULL && node->ns == NULL

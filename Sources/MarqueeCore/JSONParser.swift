@@ -212,8 +212,13 @@ private struct Reader {
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
                 position += 1
             }
-            buffer.append(contentsOf: bytes[runStart..<position])
             guard let byte = current else { throw failure("unterminated string", at: start) }
+            if byte == UInt8(ascii: "\""), buffer.isEmpty {
+                // No escapes (most strings): the bytes become the string without a copy in between.
+                position += 1
+                return bytes[runStart..<position - 1].withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+            }
+            buffer.append(contentsOf: bytes[runStart..<position])
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1

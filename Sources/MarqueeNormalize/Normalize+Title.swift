@@ -12,10 +12,12 @@ extension Normalize {
     public static func title(_ raw: String) throws(NormalizeError) -> Title {
         var text = try raw.cleaned(for: "title", footnotes: false)
         var strippedSite = false
+        var lowercased = text.lowercased()
         for (suffix, lowered) in zip(siteSuffixes, loweredSiteSuffixes) {
             // Case-insensitive suffix test without Foundation's NSString search.
-            guard text.utf8.count >= suffix.utf8.count, text.lowercased().hasSuffix(lowered) else { continue }
+            guard text.utf8.count >= suffix.utf8.count, lowercased.hasSuffix(lowered) else { continue }
             text = TextCleanup.clean(String(text.dropLast(suffix.count)))
+            lowercased = text.lowercased()
             strippedSite = true
         }
         if strippedSite, let directed = text.firstMatch(of: directedBy) {

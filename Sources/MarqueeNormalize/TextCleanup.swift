@@ -8,7 +8,13 @@ public enum TextCleanup {
         let entityFree = decodeEntities(raw)
         // ASCII needs no NFC pass and holds no invisible marks: collapse whitespace bytewise.
         if entityFree.utf8.allSatisfy({ $0 < 0x80 }) { return collapseASCIIWhitespace(entityFree) }
-        let decoded = entityFree.precomposedStringWithCanonicalMapping
+        // Text made of Latin letters, general punctuation (curly quotes, dashes, direction marks)
+        // and currency signs is already in NFC: only other text takes Foundation's NFC pass.
+        let alreadyComposed = entityFree.unicodeScalars.allSatisfy { scalar in
+            let value = scalar.value
+            return value < 0x300 || (0x2002...0x206F).contains(value) || (0x20A0...0x20BF).contains(value)
+        }
+        let decoded = alreadyComposed ? entityFree : entityFree.precomposedStringWithCanonicalMapping
         var result = ""
         result.reserveCapacity(decoded.utf8.count)
         var pendingSpace = false

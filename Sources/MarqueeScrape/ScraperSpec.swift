@@ -64,7 +64,8 @@ public struct PatternBox: @unchecked Sendable {
 
     init(_ source: String) throws {
         self.source = source
-        self.regex = try Regex(source)
+        // Matched scalar by scalar, as Python's `re` (and so Parsel) matches code points.
+        self.regex = try Regex(source).matchingSemantics(.unicodeScalar)
     }
 
     /// The named groups of the first match in `text`, or `nil` when it does not match.
