@@ -43,6 +43,21 @@ static int keeps_verbatim(const unsigned char *body, size_t length) {
     return 1;
 }
 
+// The position of the `>` ending the tag whose attributes start at `from` (quoted values may hold
+// `>`), `length` when the page ends first, SIZE_MAX when a quote is never closed.
+static size_t tag_end(const char *html, size_t length, size_t from) {
+    size_t i = from;
+    while (i < length && html[i] != '>') {
+        if (html[i] == '"' || html[i] == '\'') {
+            const char *close = memchr(html + i + 1, html[i], length - i - 1);
+            if (close == NULL) return SIZE_MAX;
+            i = (size_t)(close - html);
+        }
+        i++;
+    }
+    return i;
+}
+
 typedef struct {
     char *bytes;
     size_t length, capacity;
@@ -99,32 +114,16 @@ int marquee_rawtext_cut(const char *html, size_t length, marquee_rawtext *cut) {
         if (name == NULL || after >= length || !(is_space((unsigned char)html[after]) || html[after] == '>' || html[after] == '/')) {
             // Some other tag (or text): step over it, quoted attribute values included.
             if (at + 1 < length && ((html[at + 1] | 0x20) >= 'a' && (html[at + 1] | 0x20) <= 'z')) {
-                size_t i = at + 1;
-                while (i < length && html[i] != '>') {
-                    if (html[i] == '"' || html[i] == '\'') {
-                        const char *close = memchr(html + i + 1, html[i], length - i - 1);
-                        if (close == NULL) goto done;
-                        i = (size_t)(close - html);
-                    }
-                    i++;
-                }
-                at = i;
+                at = tag_end(html, length, at + 1);
+                if (at == SIZE_MAX) break;
             } else {
                 at++;
             }
             continue;
         }
-        // A script or style start tag: find its end, quoted values included.
-        size_t i = after;
-        while (i < length && html[i] != '>') {
-            if (html[i] == '"' || html[i] == '\'') {
-                const char *close = memchr(html + i + 1, html[i], length - i - 1);
-                if (close == NULL) goto done;
-                i = (size_t)(close - html);
-            }
-            i++;
-        }
-        if (i >= length) break;
+        // A script or style start tag.
+        size_t i = tag_end(html, length, after);
+        if (i == SIZE_MAX || i >= length) break;
         // `<script … />`: empty to libxml2 unless the slash ends an unquoted value (`src=a.js/>`);
         // rather than guess, cut nothing from here on.
         if (html[i - 1] == '/') break;
