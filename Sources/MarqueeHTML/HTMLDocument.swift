@@ -113,8 +113,8 @@ public final class HTMLDocument {
         if let xpathContext { xmlXPathFreeContext(xpathContext) }
         marquee_css_index_free(cssIndex)
         if let arena {
-            // Every block of the tree is in the arena (nothing modifies a parsed document), so
-            // dropping the arena frees the whole tree at once.
+            // Every block of the tree is in the arena (nothing allocates into a document after the
+            // parse; the CSS index only writes order marks), so dropping the arena frees it all.
             marquee_xml_arena_destroy(arena)
         } else {
             xmlFreeDoc(pointer)
