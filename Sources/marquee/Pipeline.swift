@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MarqueeCore
 import MarqueeML
 import MarqueePipeline
@@ -37,21 +38,16 @@ struct Pipeline: AsyncParsableCommand {
                     : URL(fileURLWithPath: pipelines ?? EffectiveConfig.currentOrDefaults["pipelines"])
                         .appendingPathComponent("\(name).toml")
                 let spec = try PipelineSpec.load(file)
-                var runner = PipelineRunner(
-                    spec: spec,
-                    environment: .init(
+                let record = try await runPipeline(
+                    spec,
+                    .init(
                         storePath: global.store, features: URL(fileURLWithPath: global.features),
                         scrapers: URL(fileURLWithPath: specs.scrapers),
                         work: URL(
                             fileURLWithPath: work
                                 ?? "\(EffectiveConfig.currentOrDefaults["work"])/pipelines/\(spec.name)"),
                         salt: EffectiveConfig.userSalt),
-                    logger: logger)
-                runner.force = force
-                runner.environment.rate = EffectiveConfig.rate
-                let configured = runner
-                SignalHandling.install()
-                let record = try await configured.run()
+                    force: force, logger: logger)
                 print(RunsFormat.show(record), terminator: "")
             }
         }
@@ -139,18 +135,14 @@ struct Demo: AsyncParsableCommand {
                 URL(fileURLWithPath: EffectiveConfig.currentOrDefaults["pipelines"]).appendingPathComponent("demo.toml")
             )
             try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-            var runner = PipelineRunner(
-                spec: spec,
-                environment: .init(
-                    storePath: global.storeFlag ?? work.appendingPathComponent("marquee.sqlite").path,
+            let store = global.storeFlag ?? work.appendingPathComponent("marquee.sqlite").path
+            let record = try await runPipeline(
+                spec,
+                .init(
+                    storePath: store,
                     features: URL(fileURLWithPath: global.features), scrapers: URL(fileURLWithPath: specs.scrapers),
                     work: work, salt: EffectiveConfig.userSalt ?? "marquee-demo-salt"),
-                logger: logger)
-            runner.force = force
-            runner.environment.rate = EffectiveConfig.rate
-            let configured = runner
-            SignalHandling.install()
-            let record = try await configured.run()
+                force: force, logger: logger)
             print(RunsFormat.show(record))
             if let path = record.steps.first(where: { $0.step == "evaluate" })?.outputs?["summary"]?.stringValue,
                 let data = FileManager.default.contents(atPath: path),
@@ -162,7 +154,20 @@ struct Demo: AsyncParsableCommand {
                 if let report = step.outputs?["report"]?.stringValue { print("report: \(report)") }
                 if let directory = step.outputs?["directory"]?.stringValue { print("export: \(directory)") }
             }
-            print("runs: marquee runs list --store \(runner.environment.storePath)")
+            print("runs: marquee runs list --store \(store)")
         }
     }
+}
+
+/// Runs `spec` as `pipeline run` and `demo` do: the configured request rate, SIGINT/SIGTERM
+/// turned into a stop at the next safe point, and the run's record returned.
+func runPipeline(
+    _ spec: PipelineSpec, _ environment: PipelineRunner.Environment, force: Bool, logger: Logger
+) async throws -> RunRecord {
+    var runner = PipelineRunner(spec: spec, environment: environment, logger: logger)
+    runner.force = force
+    runner.environment.rate = EffectiveConfig.rate
+    let configured = runner
+    SignalHandling.install()
+    return try await configured.run()
 }

@@ -46,13 +46,7 @@ private func treeServer(pages: Int, requests: RequestLog) throws -> LoopbackServ
     var killed = 0
     var outcomes: [String] = []
     for target in targets {
-        let process = Process()
-        process.executableURL = try marqueeBinary()
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
+        let (process, errors) = try startMarquee(arguments)
         while process.isRunning, served() < target { usleep(500) }
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
@@ -213,13 +207,7 @@ private func treeServer(pages: Int, requests: RequestLog) throws -> LoopbackServ
         "--max-depth", "20", "--allow-private",
     ]
     func served() -> Int { requests.counts.withLock { $0.keys.filter { $0.hasPrefix("/p/") }.count } }
-    let process = Process()
-    process.executableURL = try marqueeBinary()
-    process.arguments = arguments
-    let errors = Pipe()
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = errors
-    try process.run()
+    let (process, errors) = try startMarquee(arguments)
     while process.isRunning, served() < 200 { usleep(500) }
     let signalled = process.isRunning
     if signalled { kill(process.processIdentifier, SIGTERM) }

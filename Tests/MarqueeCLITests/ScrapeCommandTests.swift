@@ -178,12 +178,7 @@ private let loopSpec = """
         folder.appendingPathComponent("pages").path, "--out", records.path, "--allow-private", "--ignore-robots",
     ]
     func served() -> Int { counts.withLock { $0.keys.filter { $0.hasPrefix("/p/") }.count } }
-    let process = Process()
-    process.executableURL = try marqueeBinary()
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    let (process, _) = try startMarquee(arguments)
     while process.isRunning, served() < 400 { usleep(500) }
     let killed = process.isRunning
     if killed { kill(process.processIdentifier, SIGKILL) }

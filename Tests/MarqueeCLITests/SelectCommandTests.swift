@@ -27,6 +27,19 @@ func runMarquee(
     return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
 }
 
+/// Starts the built `marquee` binary in the background (stdout discarded) and returns it with the
+/// pipe its stderr goes to; the caller stops or waits for it.
+func startMarquee(_ arguments: [String]) throws -> (process: Process, stderr: Pipe) {
+    let process = Process()
+    process.executableURL = try marqueeBinary()
+    process.arguments = arguments
+    let errors = Pipe()
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = errors
+    try process.run()
+    return (process, errors)
+}
+
 /// The `marquee` executable built beside this test bundle.
 func marqueeBinary() throws -> URL {
     let candidates = [
