@@ -31,8 +31,25 @@ public final class ManualClock: WallClock {
 
 /// UTC timestamps as integer microseconds since 1970, the store's time unit.
 public enum Microseconds {
-    /// `date` in microseconds since 1970-01-01T00:00:00Z (rounded to the nearest microsecond).
-    public static func from(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+    /// The seconds since 1970 that the store accepts: years 0001 to 9999, as ISO 8601 writes
+    /// them. Anything outside is a typing error (a timestamp in milliseconds, a digit too many),
+    /// and its microseconds could overflow 64 bits.
+    public static let secondsRange: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+    /// `seconds` since 1970 in microseconds; `nil` outside ``secondsRange`` (never an overflow).
+    public static func fromSeconds(_ seconds: Int64) -> Int64? {
+        secondsRange.contains(seconds) ? seconds * 1_000_000 : nil
+    }
+
+    /// `date` in microseconds since 1970-01-01T00:00:00Z (rounded to the nearest microsecond),
+    /// clamped to ``secondsRange`` (a `Date` far outside it cannot come from a page or a file
+    /// that passed its checks; clamping keeps the conversion total).
+    public static func from(_ date: Date) -> Int64 {
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite else { return 0 }
+        let clamped = min(max(seconds, Double(secondsRange.lowerBound)), Double(secondsRange.upperBound))
+        return Int64((clamped * 1_000_000).rounded())
+    }
 
     /// The date for microseconds since 1970.
     public static func date(_ microseconds: Int64) -> Date {
@@ -71,10 +88,11 @@ public enum Microseconds {
     }
 
     /// Parses ISO 8601 (`2019-02-05`, `2019-02-05T10:00:00Z`, with fraction or offset) or
-    /// plain integer seconds since 1970; `nil` when it is neither.
+    /// plain integer seconds since 1970; `nil` when it is neither, or when the seconds fall
+    /// outside ``secondsRange``.
     public static func parse(_ text: String) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let seconds = Int64(trimmed) { return seconds * 1_000_000 }
+        if let seconds = Int64(trimmed) { return fromSeconds(seconds) }
         let withTime = trimmed.count == 10 ? trimmed + "T00:00:00Z" : trimmed
         for style in [Date.ISO8601FormatStyle(includingFractionalSeconds: true), Date.ISO8601FormatStyle()] {
             if let date = try? style.parse(withTime) { return from(date) }

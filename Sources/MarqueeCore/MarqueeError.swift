@@ -11,10 +11,18 @@ public struct MarqueeError: Error, CustomStringConvertible, Sendable {
         case usage = 64
         /// Input data was unreadable or invalid: a missing file, a malformed record (exit 65, `EX_DATAERR`).
         case dataError = 65
+        /// An input file does not exist or cannot be opened (exit 66, `EX_NOINPUT`).
+        case noInput = 66
         /// A site or service could not be reached (exit 69, `EX_UNAVAILABLE`).
         case unavailable = 69
         /// A temporary condition, such as a lock held by another run; retry later (exit 75, `EX_TEMPFAIL`).
         case temporary = 75
+        /// An output file or folder cannot be created (exit 73, `EX_CANTCREAT`).
+        case cannotCreate = 73
+        /// Permission denied (exit 77, `EX_NOPERM`).
+        case noPermission = 77
+        /// The configuration is missing or wrong: a setting must be given first (exit 78, `EX_CONFIG`).
+        case configuration = 78
     }
 
     /// The class of failure and exit status.

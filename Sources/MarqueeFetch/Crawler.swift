@@ -198,7 +198,7 @@ public struct Crawler: Sendable {
             item,
             page: Frontier.PageRecord(
                 url: item.url, finalURL: page.finalURL, status: page.status, contentType: contentType,
-                bodySHA256: digest, bodyBytes: page.body.count),
+                bodySHA256: digest, bodyBytes: page.body.count, fetchedAt: page.fetchedAt),
             etag: page.header("ETag"), lastModified: page.header("Last-Modified"), links: found)
         summary.recorded += 1
         summary.queued += found.count

@@ -129,11 +129,16 @@ public final class Frontier: Sendable {
         public var bodySHA256: String
         /// Body size in bytes.
         public var bodyBytes: Int
+        /// When the page was fetched from the site (for a replayed page, when it was recorded):
+        /// the time its facts were true, which `reparse` gives the observations it re-extracts.
+        public var fetchedAt: Date
 
         /// Creates a record.
         public init(
-            url: String, finalURL: String, status: Int, contentType: String?, bodySHA256: String, bodyBytes: Int
+            url: String, finalURL: String, status: Int, contentType: String?, bodySHA256: String, bodyBytes: Int,
+            fetchedAt: Date
         ) {
+            self.fetchedAt = fetchedAt
             self.url = url
             self.finalURL = finalURL
             self.status = status
@@ -160,7 +165,7 @@ public final class Frontier: Sendable {
                         """,
                     arguments: [
                         item.fingerprint, page.url, page.finalURL, page.status, page.contentType, page.bodySHA256,
-                        page.bodyBytes, now,
+                        page.bodyBytes, Microseconds.from(page.fetchedAt),
                     ])
                 try db.execute(
                     sql:
@@ -183,7 +188,8 @@ public final class Frontier: Sendable {
                         PageRecord(
                             url: row["url"], finalURL: row["final_url"], status: row["status"],
                             contentType: row["content_type"], bodySHA256: row["body_sha256"],
-                            bodyBytes: row["body_bytes"])
+                            bodyBytes: row["body_bytes"],
+                            fetchedAt: Microseconds.date(row["fetched_ts_us"]))
                     )
                 }
             }

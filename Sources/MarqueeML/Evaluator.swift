@@ -81,7 +81,7 @@ public enum EvaluationProgress: Sendable {
 /// Cross-validates or holds out, fits, predicts and ranks.
 public enum Evaluator {
     /// Runs `request` on `table`. Deterministic for the seed whatever the parallelism.
-    /// - Throws: ``MarqueeError`` when the split cannot be made.
+    /// - Throws: ``MarqueeError`` when the split cannot be made, or a fold's fit diverges.
     public static func evaluate(
         _ request: EvaluationRequest, on table: RatingTable, datasetVersion: String? = nil,
         progress: (@Sendable (EvaluationProgress) -> Void)? = nil
@@ -89,18 +89,24 @@ public enum Evaluator {
         let started = DispatchTime.now()
         let folds = try request.split.folds(of: table, seed: request.seed)
         let outcomes = Mutex([FoldOutcome?](repeating: nil, count: folds.count))
+        let failure = Mutex<MarqueeError?>(nil)
         let next = Atomic<Int>(0)
         let finished = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(request.parallelism, folds.count)) { _ in
             while true {
                 let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < folds.count else { return }
-                let outcome = run(request, fold: folds[index], table: table)
+                guard index < folds.count, failure.withLock({ $0 == nil }) else { return }
+                let outcome: FoldOutcome
+                do throws(MarqueeError) { outcome = try run(request, fold: folds[index], table: table) } catch {
+                    failure.withLock { $0 = $0 ?? error }
+                    return
+                }
                 outcomes.withLock { $0[index] = outcome }
                 let done = finished.add(1, ordering: .relaxed).newValue
                 progress?(.foldFinished(done, folds.count, rmse: outcome.rmse))
             }
         }
+        if let error = failure.withLock({ $0 }) { throw error }
         return Evaluation(
             request: request, datasetVersion: datasetVersion, ratings: table.count, users: table.userIDs.count,
             films: table.itemIDs.count, parameters: request.parameters.resolved(data: table.ratingRange),
@@ -112,10 +118,10 @@ public enum Evaluator {
     }
 
     /// Fits one fold and measures it.
-    static func run(_ request: EvaluationRequest, fold: Fold, table: RatingTable) -> FoldOutcome {
+    static func run(_ request: EvaluationRequest, fold: Fold, table: RatingTable) throws(MarqueeError) -> FoldOutcome {
         var start = DispatchTime.now()
         let set = TrainingSet(table: table, rows: fold.train)
-        let model = Trainer.fit(request.algorithm, parameters: request.parameters, on: set, seed: request.seed)
+        let model = try Trainer.fit(request.algorithm, parameters: request.parameters, on: set, seed: request.seed)
         let fitSeconds = seconds(since: start)
 
         start = DispatchTime.now()

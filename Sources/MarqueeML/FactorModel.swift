@@ -57,6 +57,21 @@ public struct FactorModel: Sendable {
     /// Table film index → row (−1: unknown). Filled by training; empty for a loaded model.
     public var rowOfTableItem: [Int32] = []
 
+    /// Whether every learned number is finite: a model with an infinite or NaN term predicts
+    /// garbage and must not be written, exported or served.
+    public var isFinite: Bool {
+        globalMean.isFinite && userBias.allSatisfy(\.isFinite) && itemBias.allSatisfy(\.isFinite)
+            && userFactors.allSatisfy(\.isFinite) && itemFactors.allSatisfy(\.isFinite)
+            && (itemRankScore?.allSatisfy(\.isFinite) ?? true)
+    }
+
+    /// Whether every learned number fits a float32, as the model file and ONNX store them.
+    public var fitsFloat32: Bool {
+        let limit = Double(Float.greatestFiniteMagnitude)
+        func fits(_ values: [Double]) -> Bool { values.allSatisfy { abs($0) <= limit } }
+        return fits(userBias) && fits(itemBias) && fits(userFactors) && fits(itemFactors) && fits(itemRankScore ?? [])
+    }
+
     /// Replaces the learned terms (what a fit ends with).
     mutating func setTerms(
         factors: Int, userFactors: [Double], itemFactors: [Double], userBias: [Double], itemBias: [Double]

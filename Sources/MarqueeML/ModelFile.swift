@@ -131,6 +131,11 @@ public enum ModelFile {
     /// Writes `model` to `url` atomically; returns the bytes written.
     @discardableResult
     public static func write(_ model: FactorModel, datasetVersion: String?, to url: URL) throws(MarqueeError) -> Data {
+        guard model.isFinite, model.fitsFloat32 else {
+            throw MarqueeError(
+                .dataError, "the model has infinite, NaN or out-of-range terms and is not written",
+                location: url.path, hint: "train again with a lower lr_all or a higher reg_all")
+        }
         let bytes = encode(model, datasetVersion: datasetVersion)
         do {
             try bytes.write(to: url, options: .atomic)
@@ -183,9 +188,17 @@ public enum ModelFile {
                 if required { throw fail("array \(name) missing") }
                 return nil
             }
-            let start = base + entry.offset
-            guard start + entry.shape.reduce(1, *) * 4 <= bytes.count else { throw fail("array \(name) truncated") }
-            return (entry, start)
+            // Sizes come from the file: checked for sign and overflow before any arithmetic uses them.
+            var count = 1
+            for dimension in entry.shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard dimension >= 0, !overflow, product <= bytes.count else { throw fail("array \(name) truncated") }
+                count = product
+            }
+            guard entry.offset >= 0, entry.offset <= bytes.count, base + entry.offset + count * 4 <= bytes.count else {
+                throw fail("array \(name) truncated")
+            }
+            return (entry, base + entry.offset)
         }
         func floats(_ name: String, required: Bool = true) throws(MarqueeError) -> [Double]? {
             guard let (entry, start) = try array(name, required: required) else { return nil }
@@ -196,6 +209,7 @@ public enum ModelFile {
             return (0..<entry.shape.reduce(1, *)).map { Int32(bitPattern: u32(start + $0 * 4)) }
         }
         guard header.ratingScale.count == 2 else { throw fail("rating_scale needs two values") }
+        guard (0...bytes.count).contains(header.nFactors) else { throw fail("n_factors \(header.nFactors) is out of range") }
         var model = FactorModel(
             algorithm: header.algorithm, parameters: header.params,
             ratingScale: header.ratingScale[0]...max(header.ratingScale[0], header.ratingScale[1]),
@@ -208,6 +222,9 @@ public enum ModelFile {
             noise: nil)
         if let seed = header.noiseSeed, let std = header.noiseStd {
             model.noise = FactorModel.Noise(seed: seed, standardDeviation: std)
+        }
+        guard model.isFinite, header.globalMean.isFinite, header.ratingScale.allSatisfy(\.isFinite) else {
+            throw fail("the model holds infinite or NaN values")
         }
         guard model.userBias.count == header.users.count, model.itemBias.count == header.items.count,
             model.userFactors.count == header.users.count * header.nFactors,

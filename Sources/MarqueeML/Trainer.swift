@@ -1,4 +1,5 @@
 import CMarqueeKernels
+import MarqueeCore
 
 /// Fits every ``Algorithm`` on a ``TrainingSet``. Each fit is deterministic for its seed: the
 /// factor initialisation draws from NumPy's legacy generator in Surprise's order (`pu` then
@@ -9,16 +10,20 @@ public enum Trainer {
     public typealias Progress = @Sendable (Int, Int) -> Void
 
     /// Fits `algorithm` with `parameters` on `set`.
+    /// - Throws: ``MarqueeError`` `.dataError` (exit 65) when the fit diverges — a learning rate
+    ///   too high for the data makes the training error overflow to infinity or NaN. Such a fit
+    ///   stops at that epoch and never becomes a model.
     public static func fit(
         _ algorithm: Algorithm, parameters: Hyperparameters, on set: TrainingSet, seed: UInt32,
         progress: Progress? = nil
-    ) -> FactorModel {
+    ) throws(MarqueeError) -> FactorModel {
         var model = emptyModel(algorithm, parameters: parameters, on: set)
+        var diverged: Int?
         switch algorithm {
         case .baseline: fitBaseline(&model, parameters, set, progress)
-        case .svd: fitSVD(&model, parameters, set, seed, progress)
-        case .svdpp: fitSVDpp(&model, parameters, set, seed, progress)
-        case .hybrid: fitHybrid(&model, parameters, set, seed, progress)
+        case .svd: diverged = fitSVD(&model, parameters, set, seed, progress)
+        case .svdpp: diverged = fitSVDpp(&model, parameters, set, seed, progress)
+        case .hybrid: diverged = fitHybrid(&model, parameters, set, seed, progress)
         case .popularity:
             let damping = parameters.value("damping")
             for item in 0..<set.itemCount {
@@ -29,6 +34,13 @@ public enum Trainer {
             model.itemRankScore = model.itemRatingCount.map(Double.init)
         case .random:
             model.noise = FactorModel.Noise(seed: UInt64(seed), standardDeviation: set.ratingStandardDeviation)
+        }
+        if diverged == nil, !model.isFinite { diverged = parameters.integer("n_epochs") }
+        if let epoch = diverged {
+            throw MarqueeError(
+                .dataError,
+                "training \(algorithm.rawValue) diverged at epoch \(epoch): the training error became infinite or NaN",
+                hint: "lower lr_all (or the lr_* rate of the term that grew), or raise reg_all")
         }
         return model
     }
@@ -107,10 +119,12 @@ public enum Trainer {
     }
 
     /// Surprise's SVD: for each rating in order, update biases then every factor pair.
+    /// Returns the epoch at which the fit diverged, or `nil`.
     static func fitSVD(
         _ model: inout FactorModel, _ parameters: Hyperparameters, _ set: TrainingSet, _ seed: UInt32,
         _ progress: Progress?
-    ) {
+    ) -> Int? {
+        var diverged: Int?
         let factors = parameters.integer("n_factors")
         let epochs = parameters.integer("n_epochs")
         let biased = model.biased
@@ -131,6 +145,7 @@ public enum Trainer {
                                 set.userStart.withUnsafeBufferPointer { userStart in
                                     for epoch in 0..<epochs {
                                         var user = 0
+                                        var squaredError = 0.0
                                         for position in 0..<total {
                                             while position >= userStart[user + 1] { user += 1 }
                                             if position + 2 < total {
@@ -142,6 +157,7 @@ public enum Trainer {
                                             let q = qi.baseAddress! + item * factors
                                             let dot = VectorMath.dot(q, p, factors)
                                             let err = ratings[position] - (mean + bu[user] + bi[item] + dot)
+                                            squaredError += err * err
                                             if biased {
                                                 bu[user] += rates.lrBu * (err - rates.regBu * bu[user])
                                                 bi[item] += rates.lrBi * (err - rates.regBi * bi[item])
@@ -149,6 +165,10 @@ public enum Trainer {
                                             VectorMath.sgdStep(
                                                 p, q, factors, error: err, lrP: rates.lrPu, regP: rates.regPu,
                                                 lrQ: rates.lrQi, regQ: rates.regQi)
+                                        }
+                                        if !squaredError.isFinite {
+                                            diverged = epoch + 1
+                                            break
                                         }
                                         progress?(epoch + 1, epochs)
                                     }
@@ -160,6 +180,7 @@ public enum Trainer {
             }
         }
         model.setTerms(factors: factors, userFactors: pu, itemFactors: qi, userBias: bu, itemBias: bi)
+        return diverged
     }
 
     /// Surprise's SVD++. The implicit factors `y_j` of a user's films change by the same affine map
@@ -169,7 +190,8 @@ public enum Trainer {
     static func fitSVDpp(
         _ model: inout FactorModel, _ parameters: Hyperparameters, _ set: TrainingSet, _ seed: UInt32,
         _ progress: Progress?
-    ) {
+    ) -> Int? {
+        var diverged: Int?
         let factors = parameters.integer("n_factors")
         let epochs = parameters.integer("n_epochs")
         let rates = Rates(parameters)
@@ -186,6 +208,7 @@ public enum Trainer {
         var offset = [Double](repeating: 0, count: factors)  // B: y_j = A·y_j(start) + B
         var implicit = [Double](repeating: 0, count: factors)
         for epoch in 0..<epochs {
+            var squaredError = 0.0
             for user in 0..<set.userCount {
                 let block = set.userStart[user]..<set.userStart[user + 1]
                 let count = Double(block.count)
@@ -207,6 +230,7 @@ public enum Trainer {
                         dot += qi[q + f] * (pu[p + f] + implicit[f])
                     }
                     let err = set.userRatings[position] - (mean + bu[user] + bi[item] + dot)
+                    squaredError += err * err
                     bu[user] += rates.lrBu * (err - rates.regBu * bu[user])
                     bi[item] += rates.lrBi * (err - rates.regBi * bi[item])
                     let decay = 1 - lrY * regY
@@ -224,6 +248,10 @@ public enum Trainer {
                     for f in 0..<factors { yj[base + f] = scale * yj[base + f] + offset[f] }
                 }
             }
+            if !squaredError.isFinite {
+                diverged = epoch + 1
+                break
+            }
             progress?(epoch + 1, epochs)
         }
         // Fold the implicit feedback into the user factors: p'_u = p_u + |I_u|^-½ Σ y_j.
@@ -238,6 +266,7 @@ public enum Trainer {
             }
         }
         model.setTerms(factors: factors, userFactors: pu, itemFactors: qi, userBias: bu, itemBias: bi)
+        return diverged
     }
 
     /// SVD with film terms tied to content: `b_i = b'_i + Σ_k x_ik w_k`, `q_i = q'_i + Σ_k x_ik W_k`.
@@ -247,7 +276,8 @@ public enum Trainer {
     static func fitHybrid(
         _ model: inout FactorModel, _ parameters: Hyperparameters, _ set: TrainingSet, _ seed: UInt32,
         _ progress: Progress?
-    ) {
+    ) -> Int? {
+        var diverged: Int?
         let content = ContentFeatures(table: set.table, minFilms: parameters.integer("min_films"))
         let factors = parameters.integer("n_factors")
         let epochs = parameters.integer("n_epochs")
@@ -276,6 +306,7 @@ public enum Trainer {
                             let e = effective.baseAddress!
                             let old = previous.baseAddress!
                             for epoch in 0..<epochs {
+                                var squaredError = 0.0
                                 for user in 0..<set.userCount {
                                     let p = pu.baseAddress! + user * factors
                                     for position in set.userStart[user]..<set.userStart[user + 1] {
@@ -293,6 +324,7 @@ public enum Trainer {
                                         }
                                         let dot = VectorMath.dot(e, p, factors)
                                         let err = set.userRatings[position] - (mean + bu[user] + bias + dot)
+                                        squaredError += err * err
                                         bu[user] += rates.lrBu * (err - rates.regBu * bu[user])
                                         bi[item] += rates.lrBi * (err - rates.regBi * bi[item])
                                         old.update(from: p, count: factors)
@@ -307,6 +339,10 @@ public enum Trainer {
                                                 step: lrC * err * x, factors)
                                         }
                                     }
+                                }
+                                if !squaredError.isFinite {
+                                    diverged = epoch + 1
+                                    break
                                 }
                                 progress?(epoch + 1, epochs)
                             }
@@ -341,5 +377,6 @@ public enum Trainer {
             qi += terms.factors
         }
         model.setTerms(factors: factors, userFactors: pu, itemFactors: qi, userBias: bu, itemBias: bi)
+        return diverged
     }
 }

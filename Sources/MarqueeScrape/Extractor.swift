@@ -267,6 +267,14 @@ struct Extractor {
                 if let attribute = rule.attribute { return match.attribute(attribute).map(JSONValue.string) }
                 return .string(match.text)
             }
+            if let path = rule.json {
+                raw = raw.flatMap { value -> [JSONValue] in
+                    guard let text = value.stringValue,
+                        let parsed = try? JSONParser(options: .lenient).parse(text).value
+                    else { return [] }
+                    return JSONPath.values(path, in: parsed)
+                }
+            }
         case .jsonld(let path):
             raw = []
             for item in context.jsonldItems(types: page.jsonldTypes) {

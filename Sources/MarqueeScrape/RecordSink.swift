@@ -12,6 +12,9 @@ public struct ScrapeSummary: Sendable, Hashable {
     public var rejects: [String: Int] = [:]
     public var errors: [String: Int] = [:]
     public var stored = 0
+    /// User ratings extracted but not stored, because the run was told to skip them
+    /// (`--no-user-ratings`): counted so nothing is dropped silently.
+    public var skippedUserRatings = 0
 
     public init() {}
 
@@ -26,7 +29,7 @@ public struct ScrapeSummary: Sendable, Hashable {
             records: \(records.values.reduce(0, +)) (\(list(records)))
             rejects: \(rejects.values.reduce(0, +)) (\(list(rejects)))
             errors: \(errors.values.reduce(0, +)) (\(list(errors)))
-            """
+            """ + (skippedUserRatings > 0 ? "\nuser ratings skipped (--no-user-ratings): \(skippedUserRatings)" : "")
     }
 }
 
@@ -43,8 +46,10 @@ public final class RecordSink: Sendable {
     private let salt: String?
 
     /// Records go to `output` (JSON Lines, appended: a resumed scrape adds the pages it had not
-    /// done yet) and/or `store`; `salt` hashes user handles for the store (ratings are not stored
-    /// without it).
+    /// done yet) and/or `store`; `salt` hashes user handles for the store. Without a salt, user
+    /// ratings cannot be stored: they are counted in ``ScrapeSummary/skippedUserRatings``, and
+    /// callers should refuse to start such a run unless skipping was asked for
+    /// (``UserSaltPolicy``).
     public init(output: URL?, store: FeatureStore?, salt: String?) throws(MarqueeError) {
         var handle: FileHandle?
         if let output {
@@ -72,8 +77,11 @@ public final class RecordSink: Sendable {
             }
         }
         let stored = try store?.ingest(observations) ?? 0
+        let skipped =
+            store != nil && (salt ?? "").isEmpty ? extraction.records.count { $0.record is UserRating } : 0
         state.withLock { state in
             state.summary.pages += 1
+            state.summary.skippedUserRatings += skipped
             for record in extraction.records {
                 state.summary.records[type(of: record.record).typeName, default: 0] += 1
             }
@@ -106,6 +114,27 @@ public final class RecordSink: Sendable {
     }
 }
 
+/// Whether a run that writes to the store may start without a user salt: user handles are
+/// stored only as salted hashes, so without a salt user ratings cannot be kept. Rather than drop
+/// them silently, a run refuses (exit 78) unless it was told to skip them.
+public enum UserSaltPolicy {
+    /// Throws a configuration error (exit 78) when `specs` can yield user ratings, they would go
+    /// to a store, no salt is set, and `skipUserRatings` is false.
+    public static func check(
+        specs: [SiteSpec], toStore: Bool, salt: String?, skipUserRatings: Bool
+    ) throws(MarqueeError) {
+        guard toStore, !skipUserRatings, (salt ?? "").isEmpty else { return }
+        let sites = specs.filter { spec in spec.pages.contains { $0.record == .userRating } }.map(\.site)
+        guard !sites.isEmpty else { return }
+        throw MarqueeError(
+            .configuration,
+            "no user salt is configured, so the user ratings of \(sites.joined(separator: ", ")) cannot be stored (handles are kept only as salted hashes)",
+            hint:
+                "set a secret salt with MARQUEE_USER_SALT or user_salt in marquee.toml (marquee config shows it), or pass --no-user-ratings to skip them and count them"
+        )
+    }
+}
+
 extension ScrapedRecord {
     /// The record's `type` (`film`, `user_rating`, …), from ``RecordType``.
     static var typeName: String {
@@ -122,7 +151,7 @@ public enum RecordIngest {
     public static func observations(
         _ record: any ScrapedRecord, fetchedAt: Date, sourceHash: String?, salt: String?
     ) -> [ObservationInput] {
-        let fetched = Int64(fetchedAt.timeIntervalSince1970 * 1_000_000)
+        let fetched = Microseconds.from(fetchedAt)
         switch record {
         case let film as Film:
             guard let key = film.key.flatMap(entityKey) else { return [] }

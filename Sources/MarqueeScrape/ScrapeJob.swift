@@ -29,8 +29,11 @@ public struct ScrapeJob: Sendable {
     public var allowPrivate = false
     /// Polled between fetches; `true` stops at a safe point (default: SIGINT/SIGTERM via ``StopRequest``).
     public var shouldStop: @Sendable () -> Bool = { StopRequest.isRequested }
-    /// Salt for users' handles in the store (`MARQUEE_USER_SALT`); ratings are not stored without it.
+    /// Salt for users' handles in the store (`MARQUEE_USER_SALT`). A run that would store the
+    /// user ratings of a site refuses to start without one (exit 78) unless `skipUserRatings`.
     public var salt: String?
+    /// Skip user ratings and count them instead of storing them (`--no-user-ratings`).
+    public var skipUserRatings = false
 
     /// A job with the required settings; see the properties for the rest.
     public init(site: String, starts: [String], frontier: String, pages: URL) {
@@ -55,6 +58,8 @@ public struct ScrapeJob: Sendable {
                 .usage, "unknown site \"\(site)\"", hint: "sites: \(scrapers.sites.map(\.site).joined(separator: ", "))"
             )
         }
+        let toStore = output == nil && store != nil
+        try UserSaltPolicy.check(specs: [spec], toStore: toStore, salt: salt, skipUserRatings: skipUserRatings)
         let lock = try RunLock.acquire(frontier + ".lock", purpose: "marquee scrape \(site)")
         defer { withExtendedLifetime(lock) {} }
         var fetcher: any PageFetcher
@@ -75,7 +80,7 @@ public struct ScrapeJob: Sendable {
             fetcher = RecordingFetcher(
                 base: fetcher, writer: WARCWriter(directory: warc, maxBytes: 100 << 20), userAgent: userAgent)
         }
-        let sink = try RecordSink(output: output, store: output == nil ? store : nil, salt: salt)
+        let sink = try RecordSink(output: output, store: toStore ? store : nil, salt: skipUserRatings ? nil : salt)
         defer { sink.close() }
         let links = Mutex<[String: [String]]>([:])
         var crawler = Crawler(

@@ -137,6 +137,9 @@ public struct Rule: Sendable, CustomStringConvertible {
     public var map: [String: String]?
     /// Wrap the value: `{}` is replaced by it (`PT{}S` turns seconds into an ISO duration).
     public var template: String?
+    /// Read each value as JSON (leniently, as the page's own script would) and take what this
+    /// dotted path finds in it: `{ css = "script#scoreDetails::text", json = "scoreboard.audienceScore.ratingCount" }`.
+    public var json: String? = nil
     /// Yield `true` when the query matches anything, `false` when it does not.
     public var present: Bool
     /// Evaluate from the page root, even inside an item.

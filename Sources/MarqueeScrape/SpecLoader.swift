@@ -327,7 +327,7 @@ private struct Reader {
     }
 
     static let sourceKeys = ["css", "xpath", "jsonld", "next_data", "meta", "url", "value"]
-    static let modifierKeys = ["attr", "split", "re", "map", "template", "present", "scope"]
+    static let modifierKeys = ["attr", "json", "split", "re", "map", "template", "present", "scope"]
 
     func rule(_ table: TOMLTable, _ place: Place, key: String?) throws(MarqueeError) -> Rule {
         try allow(Self.sourceKeys + Self.modifierKeys, in: table, place, what: "a rule", at: key)
@@ -397,6 +397,10 @@ private struct Reader {
         if let scope, scope != "page", scope != "item" {
             throw fail("scope must be \"page\" or \"item\"", place, key: key)
         }
+        let json = try string("json", in: table, place, required: false)
+        if json != nil, !(sourceKey == "css" || sourceKey == "xpath") {
+            throw fail("json = \"…\" reads JSON out of elements: it needs a css or xpath source", place, key: key)
+        }
         let present = table["present"]?.bool ?? false
         if present, !(sourceKey == "css" || sourceKey == "xpath") {
             throw fail("present = true needs a css or xpath source", place, key: key)
@@ -404,7 +408,7 @@ private struct Reader {
         return Rule(
             source: source, attribute: try string("attr", in: table, place, required: false),
             split: try string("split", in: table, place, required: false), regex: regex, map: map, template: template,
-            present: present, pageScope: scope == "page", text: Self.describe(table))
+            json: json, present: present, pageScope: scope == "page", text: Self.describe(table))
     }
 
     /// The rule as the spec wrote it, keys in a fixed order: `{ css = "h1 ::text", re = "…" }`.

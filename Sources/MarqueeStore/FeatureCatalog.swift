@@ -130,15 +130,26 @@ public struct FeatureCatalog: Sendable {
     /// `0`, `3600s`, `90m`, `12h`, `30d`, `52w` → seconds.
     static func parseTTL(_ text: String) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let seconds = Int64(trimmed) { return seconds >= 0 ? seconds : nil }
-        guard let unit = trimmed.last, let number = Int64(trimmed.dropLast()), number >= 0 else { return nil }
-        switch unit {
-        case "s": return number
-        case "m": return number * 60
-        case "h": return number * 3_600
-        case "d": return number * 86_400
-        case "w": return number * 604_800
-        default: return nil
+        let number: Int64
+        let unit: Int64
+        if let seconds = Int64(trimmed) {
+            (number, unit) = (seconds, 1)
+        } else {
+            guard let last = trimmed.last, let value = Int64(trimmed.dropLast()) else { return nil }
+            switch last {
+            case "s": unit = 1
+            case "m": unit = 60
+            case "h": unit = 3_600
+            case "d": unit = 86_400
+            case "w": unit = 604_800
+            default: return nil
+            }
+            number = value
         }
+        // A TTL longer than the calendar the store accepts is a typing error, not "forever" (write 0).
+        let (seconds, overflow) = number.multipliedReportingOverflow(by: unit)
+        let longest = Microseconds.secondsRange.upperBound - Microseconds.secondsRange.lowerBound
+        guard number >= 0, !overflow, seconds <= longest else { return nil }
+        return seconds
     }
 }

@@ -44,6 +44,10 @@ public struct RunRecord: Sendable, Hashable {
     /// Versions and the like (Marquee version, git commit), as JSON.
     public var detail: JSONValue?
     public var steps: [RunStep]
+    /// Why a `failed` (or `interrupted`) run ended: the error as the command line printed it.
+    public var error: String?
+    /// The exit status the run ended with, when it did not end `ok`.
+    public var exitCode: Int?
 }
 
 extension FeatureStore {
@@ -111,6 +115,24 @@ extension FeatureStore {
         }
     }
 
+    /// Records why run `id` ended early: its error and exit status, and `failed` as its status
+    /// unless it already ended otherwise (`interrupted`).
+    public func failRun(id: String, error: String, exitCode: Int) throws(MarqueeError) {
+        do {
+            try writer.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE runs SET status = CASE WHEN status IN ('running', 'failed') THEN 'failed' ELSE status END,
+                            ended_ts_us = COALESCE(ended_ts_us, ?), error = ?, exit_code = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [nowMicroseconds, error, exitCode, id])
+            }
+        } catch {
+            throw .database(error, "ending the run")
+        }
+    }
+
     /// The latest successful execution of `step` with inputs `inputHash` (what the step cache reuses).
     public func cachedStep(_ step: String, inputHash: String) throws(MarqueeError) -> RunStep? {
         do {
@@ -163,7 +185,7 @@ extension FeatureStore {
         return RunRecord(
             id: id, pipeline: row["pipeline"], status: row["status"], started: row["started_ts_us"],
             ended: row["ended_ts_us"], detail: detail.flatMap { try? JSONParser().parse($0).value },
-            steps: steps.map(step))
+            steps: steps.map(step), error: row["error"], exitCode: row["exit_code"])
     }
 
     private static func step(_ row: Row) -> RunStep {

@@ -115,15 +115,16 @@ extension FeatureStore {
                     guard let value = Double(row.fields[2]), (0...5).contains(value) else {
                         throw Self.malformed(ratings, row, "rating \"\(row.fields[2])\" is not a number from 0 to 5")
                     }
-                    guard let seconds = Int64(row.fields[3]) else {
+                    guard let at = Int64(row.fields[3]).flatMap(Microseconds.fromSeconds) else {
                         throw Self.malformed(
-                            ratings, row, "timestamp \"\(row.fields[3])\" is not whole seconds since 1970")
+                            ratings, row,
+                            "timestamp \"\(row.fields[3])\" is not whole seconds since 1970 between years 1 and 9999")
                     }
                     guard let film = films[movie] else {
                         throw Self.malformed(ratings, row, "movieId \(movie) is not in movies.csv")
                     }
                     if try observe(
-                        try user(userID), "rating", object: film, value, at: seconds * 1_000_000, hash: ratings.sha256)
+                        try user(userID), "rating", object: film, value, at: at, hash: ratings.sha256)
                     {
                         summary.ratings += 1
                     }
@@ -131,15 +132,16 @@ extension FeatureStore {
                 for row in tags?.rows ?? [] {
                     let userID = try Self.field(row, 0, tags!, integer: true)
                     let movie = try Self.field(row, 1, tags!, integer: true)
-                    guard let seconds = Int64(row.fields[3]) else {
+                    guard let at = Int64(row.fields[3]).flatMap(Microseconds.fromSeconds) else {
                         throw Self.malformed(
-                            tags!, row, "timestamp \"\(row.fields[3])\" is not whole seconds since 1970")
+                            tags!, row,
+                            "timestamp \"\(row.fields[3])\" is not whole seconds since 1970 between years 1 and 9999")
                     }
                     guard let film = films[movie] else {
                         throw Self.malformed(tags!, row, "movieId \(movie) is not in movies.csv")
                     }
                     if try observe(
-                        try user(userID), "tag", object: film, row.fields[2], at: seconds * 1_000_000,
+                        try user(userID), "tag", object: film, row.fields[2], at: at,
                         hash: tags!.sha256)
                     {
                         summary.tags += 1

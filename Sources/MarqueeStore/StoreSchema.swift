@@ -128,6 +128,13 @@ enum StoreSchema {
                     CREATE INDEX run_steps_by_input ON run_steps(step, input_hash, status);
                     """)
         }
+        migrator.registerMigration("v3: run errors") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE runs ADD COLUMN error TEXT;
+                    ALTER TABLE runs ADD COLUMN exit_code INTEGER;
+                    """)
+        }
         return migrator
     }
 }

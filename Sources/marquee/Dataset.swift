@@ -24,7 +24,7 @@ struct Dataset: AsyncParsableCommand {
 
         func validate() throws {
             if let asOf, Microseconds.parse(asOf) == nil {
-                throw ValidationError("--as-of \(asOf) is not ISO 8601 or seconds since 1970")
+                throw ValidationError("--as-of \(asOf) is not ISO 8601 or seconds since 1970 within years 1 to 9999")
             }
         }
 

@@ -71,6 +71,9 @@ struct Runs: AsyncParsableCommand {
                 for run in runs {
                     let steps = run.steps.map { "\($0.step):\($0.status)" }.joined(separator: " ")
                     print("\(run.id)  \(run.pipeline)  \(run.status)  \(RunsFormat.time(run.started))  \(steps)")
+                    if let error = run.error {
+                        print("    error (exit \(run.exitCode.map(String.init) ?? "?")): \(error)")
+                    }
                 }
             }
         }
@@ -102,6 +105,7 @@ enum RunsFormat {
     static func show(_ record: RunRecord) -> String {
         var out = "run \(record.id)  pipeline \(record.pipeline)  \(record.status)  started \(time(record.started))\n"
         if let detail = record.detail { out += "versions: \(detail.serialized())\n" }
+        if let error = record.error { out += "error (exit \(record.exitCode.map(String.init) ?? "?")): \(error)\n" }
         for step in record.steps {
             let seconds = step.ended.map { String(format: "%.2f s", Double($0 - step.started) / 1e6) } ?? "-"
             out +=

@@ -14,8 +14,13 @@ struct Scrape: AsyncParsableCommand {
             pages the spec can read. Politeness (rate, concurrency) comes from the spec. The crawl \
             is resumable like `marquee crawl` (same --frontier and --pages); a killed run re-parses \
             at most the pages that were in flight. With --replay nothing touches the network.
+            Event times are the pages' fetch times (a replayed page's recorded time) or the dates \
+            the pages state (a diary's rating date), so scraping or re-parsing the same page again \
+            adds nothing. User handles are stored as salted hashes: without a user salt \
+            (MARQUEE_USER_SALT) a scrape of a site with user ratings exits 78 unless \
+            --no-user-ratings is given.
             Exit status: 0, 64 for bad usage, 65 for a bad spec or unreadable replay, 69 when \
-            every page failed to fetch.
+            every page failed to fetch, 78 when a user salt is needed.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -35,6 +40,8 @@ struct Scrape: AsyncParsableCommand {
         Double?
     @Flag(help: "Do not read robots.txt (only for your own servers).") var ignoreRobots = false
     @Flag(help: "Allow loopback and private-network addresses.") var allowPrivate = false
+    @Flag(help: "Skip user ratings (counted in the summary) instead of requiring a user salt to store them.")
+    var noUserRatings = false
 
     func validate() throws {
         if starts.isEmpty { throw ValidationError("give at least one --start URL") }
@@ -55,6 +62,7 @@ struct Scrape: AsyncParsableCommand {
             job.ignoreRobots = ignoreRobots
             job.allowPrivate = allowPrivate
             job.salt = EffectiveConfig.userSalt
+            job.skipUserRatings = noUserRatings
             let scrapers = try specs.load()
             let store = out == nil ? try global.openStore() : nil
             let configured = job
@@ -83,7 +91,13 @@ struct Scrape: AsyncParsableCommand {
 /// `marquee reparse`: extract again from stored pages with the current specs (no refetch).
 struct Reparse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Re-extract records from the pages a crawl or scrape stored, with the current specs (no refetch).")
+        abstract: "Re-extract records from the pages a crawl or scrape stored, with the current specs (no refetch).",
+        discussion: """
+            Each record keeps its page's fetch time as its event time, so a reparse of unchanged \
+            pages with unchanged specs stores nothing new, and a value a changed spec reads \
+            differently is added at the time the page was fetched. Exit status: 0, 65 for a bad \
+            spec or a missing frontier, 78 when a user salt is needed (see marquee scrape).
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var specs: ScraperOptions
@@ -93,6 +107,8 @@ struct Reparse: AsyncParsableCommand {
     @Option(help: "Write records as JSON Lines to this file instead of the store.") var out: String?
     @Option(help: "Pages extracted at once (default: one per core); records are written in page order either way.")
     var jobs = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "Skip user ratings (counted in the summary) instead of requiring a user salt to store them.")
+    var noUserRatings = false
 
     func run() async throws {
         let logger = global.makeLogger("marquee.reparse")
@@ -102,13 +118,18 @@ struct Reparse: AsyncParsableCommand {
                 throw MarqueeError(.dataError, "no frontier at \(frontier)", hint: "run marquee scrape first")
             }
             let store = PageStore(root: URL(fileURLWithPath: pages))
-            let sink = try RecordSink(
-                output: out.map { URL(fileURLWithPath: $0) }, store: out == nil ? try global.openStore() : nil,
-                salt: EffectiveConfig.userSalt)
-            defer { sink.close() }
             let records = try Frontier(path: frontier).pages().map(\.1).filter { record in
                 site == nil || !scrapers.candidates(for: record.finalURL, site: site).isEmpty
             }
+            let sites = Set(records.flatMap { scrapers.candidates(for: $0.finalURL, site: site).map(\.site.site) })
+            let salt = EffectiveConfig.userSalt
+            try UserSaltPolicy.check(
+                specs: scrapers.sites.filter { sites.contains($0.site) }, toStore: out == nil, salt: salt,
+                skipUserRatings: noUserRatings)
+            let sink = try RecordSink(
+                output: out.map { URL(fileURLWithPath: $0) }, store: out == nil ? try global.openStore() : nil,
+                salt: noUserRatings ? nil : salt)
+            defer { sink.close() }
             try scrapers.extractAll(records.count, jobs: jobs) { [site] index throws(MarqueeError) in
                 let record = records[index]
                 return PageInput(
@@ -117,7 +138,8 @@ struct Reparse: AsyncParsableCommand {
             } deliver: { index, result in
                 switch result {
                 case .success(let extraction):
-                    try sink.accept(extraction, fetchedAt: Date(), sourceHash: records[index].bodySHA256)
+                    try sink.accept(
+                        extraction, fetchedAt: records[index].fetchedAt, sourceHash: records[index].bodySHA256)
                 case .failure(let error):
                     sink.count(error: "unrecognised", unrecognised: true)
                     logger.warning("\(error)", metadata: ["url": "\(records[index].finalURL)"])

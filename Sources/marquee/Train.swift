@@ -19,10 +19,11 @@ struct Train: AsyncParsableCommand {
         _ = global.makeLogger("marquee.train")
         try await reportingErrors {
             let parameters = try Hyperparameters(algorithm, settings: params)
+            try OutputLocation.check(URL(fileURLWithPath: out), what: "the model")
             let (table, version) = try global.loadRatings(dataset)
             let started = Date()
             let set = TrainingSet(table: table, rows: Array(0..<table.count))
-            let model = Trainer.fit(algorithm, parameters: parameters, on: set, seed: seed) { epoch, epochs in
+            let model = try Trainer.fit(algorithm, parameters: parameters, on: set, seed: seed) { epoch, epochs in
                 TerminalProgress.line("\(algorithm.rawValue): epoch \(epoch)/\(epochs)")
             }
             TerminalProgress.line("")

@@ -12,6 +12,8 @@ private func pipelineFolder() throws -> URL {
     return folder
 }
 
+private let salted = ["MARQUEE_USER_SALT": "test-salt"]
+
 private func statuses(_ output: String) -> [String: String] {
     var result: [String: String] = [:]
     for line in output.split(whereSeparator: \.isNewline) {
@@ -30,7 +32,7 @@ private func statuses(_ output: String) -> [String: String] {
         "pipeline", "run", "demo", "--store", folder.appendingPathComponent("store.sqlite").path, "--features",
         folder.appendingPathComponent("features").path, "--work", folder.appendingPathComponent("work").path,
     ]
-    let first = try runMarquee(arguments)
+    let first = try runMarquee(arguments, environment: salted)
     #expect(first.status == 0, "\(first.stderr)")
     let steps = ["scrape:letterboxd", "ingest", "dataset", "train", "evaluate", "export"]
     #expect(statuses(first.stdout) == Dictionary(uniqueKeysWithValues: steps.map { ($0, "ok") }), "\(first.stdout)")
@@ -40,7 +42,7 @@ private func statuses(_ output: String) -> [String: String] {
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(artefact).path), "\(artefact)")
     }
 
-    let second = try runMarquee(arguments)
+    let second = try runMarquee(arguments, environment: salted)
     #expect(second.status == 0, "\(second.stderr)")
     #expect(
         statuses(second.stdout) == Dictionary(uniqueKeysWithValues: steps.map { ($0, "cached") }), "\(second.stdout)")
@@ -50,7 +52,7 @@ private func statuses(_ output: String) -> [String: String] {
     let text = try String(contentsOf: spec, encoding: .utf8)
     try text.replacingOccurrences(of: #", "film_facts.genres""#, with: "").write(
         to: spec, atomically: true, encoding: .utf8)
-    let third = try runMarquee(arguments)
+    let third = try runMarquee(arguments, environment: salted)
     #expect(third.status == 0, "\(third.stderr)")
     #expect(
         statuses(third.stdout)
@@ -81,4 +83,51 @@ private func statuses(_ output: String) -> [String: String] {
     #expect(refused.status == 75)
     #expect(refused.stderr.contains("another run holds the lock"))
     #expect(refused.stderr.split(whereSeparator: \.isNewline).count == 1)
+}
+
+/// A pipeline's scrape state lives beside the store it writes: a run against a second store
+/// crawls (replays) again and that store holds its own scraped observations.
+@Test func twoStoresEachHoldTheirOwnScrapedObservations() throws {
+    let folder = try pipelineFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var counts: [String] = []
+    for name in ["a", "b"] {
+        let store = folder.appendingPathComponent("\(name).sqlite").path
+        let run = try runMarquee(
+            [
+                "pipeline", "run", "demo", "--store", store, "--features", folder.appendingPathComponent("features").path,
+                "--work", folder.appendingPathComponent("work").path,
+            ], environment: salted)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(name).scrape").path))
+        let query = try runMarquee([
+            "query", "--store", store, "--format", "csv", "SELECT COUNT(*) FROM observations WHERE source = 'letterboxd'",
+        ])
+        counts.append(String(query.stdout.split(whereSeparator: \.isNewline).last ?? ""))
+    }
+    #expect(counts[0] == counts[1] && Int(counts[0]) ?? 0 > 0, "\(counts)")
+}
+
+/// A run that fails is recorded as `failed` with its error and exit status — also when it fails
+/// before any step starts — and `runs list` shows it.
+@Test func aFailedRunIsRecordedAsFailedWithItsError() throws {
+    let folder = try pipelineFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = folder.appendingPathComponent("store.sqlite").path
+    let pipeline = folder.appendingPathComponent("broken.toml")
+    let demo = try String(
+        contentsOf: SharedData.repositoryRoot.appendingPathComponent("pipelines/demo.toml"), encoding: .utf8)
+    try demo.replacingOccurrences(of: #"name = "ratings""#, with: #"name = "no_such_dataset""#)
+        .replacingOccurrences(of: #"name = "demo""#, with: #"name = "broken""#)
+        .write(to: pipeline, atomically: true, encoding: .utf8)
+    let run = try runMarquee(
+        [
+            "pipeline", "run", pipeline.path, "--store", store, "--features",
+            folder.appendingPathComponent("features").path, "--work", folder.appendingPathComponent("work").path,
+        ], environment: salted)
+    #expect(run.status != 0)
+    let list = try runMarquee(["runs", "list", "--store", store])
+    let lines = list.stdout.split(whereSeparator: \.isNewline)
+    #expect(lines.first?.contains("  broken  failed  ") == true, "\(list.stdout)")
+    #expect(lines.count == 2 && lines[1].contains("error (exit \(run.status)):") && lines[1].contains("no_such_dataset"), "\(list.stdout)")
 }

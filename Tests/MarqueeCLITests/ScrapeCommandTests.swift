@@ -196,3 +196,69 @@ private let loopSpec = """
     #expect(ids.count == pages, "every page's record is in the appended file")
     #expect(lines.count - pages <= 16, "duplicates only for pages in flight at the kill")
 }
+
+/// Scrape a replayed crawl into a store, then reparse it twice: nothing is added and every
+/// event time stays the page's recorded fetch time (2026-11-20T12:00:00Z in the fixtures' meta)
+/// or the date the page states (a diary's rating dates), never the time of the reparse.
+@Test func reparseKeepsEventTimesAndAddsNothing() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-times-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = folder.appendingPathComponent("store.sqlite").path
+    let state = [
+        "--frontier", folder.appendingPathComponent("f.sqlite").path, "--pages", folder.appendingPathComponent("p").path,
+    ]
+    let salt = ["MARQUEE_USER_SALT": "test-salt"]
+    let scrape = try runMarquee(
+        [
+            "scrape", "letterboxd", "--start", "https://letterboxd.com/marqueedemo/films/diary/", "--replay",
+            "fixtures/letterboxd", "--store", store,
+        ] + state, environment: salt)
+    #expect(scrape.status == 0, "\(scrape.stderr)")
+    func observations() throws -> [String] {
+        try runMarquee(
+            [
+                "query", "--store", store, "--format", "csv",
+                "SELECT entity_id, feature, object_id, value, event_ts_us FROM observations ORDER BY 1, 2, 3, 5, 4",
+            ], environment: salt
+        ).stdout.split(whereSeparator: \.isNewline).dropFirst().map(String.init)
+    }
+    let before = try observations()
+    #expect(before.count > 10)
+    let fetched = "1795176000000000"  // 2026-11-20T12:00:00Z
+    let scores = before.filter { $0.contains(",letterboxd_rating,") }
+    #expect(!scores.isEmpty && scores.allSatisfy { $0.hasSuffix(",\(fetched)") }, "\(scores)")
+    let ratings = before.filter { $0.contains(",rating,") }
+    #expect(!ratings.isEmpty && ratings.allSatisfy { !$0.hasSuffix(",\(fetched)") }, "rated on the diary's dates")
+    for _ in 0..<2 {
+        let reparse = try runMarquee(["reparse", "--store", store] + state, environment: salt)
+        #expect(reparse.status == 0, "\(reparse.stderr)")
+        #expect(reparse.stdout.contains("0 observations stored"), "\(reparse.stdout)")
+        #expect(try observations() == before)
+    }
+}
+
+@Test func scrapingUserRatingsIntoAStoreWithoutASaltExits78UnlessTheyAreSkipped() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-salt-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let arguments = [
+        "scrape", "letterboxd", "--start", "https://letterboxd.com/marqueedemo/films/diary/", "--replay",
+        "fixtures/letterboxd", "--store", folder.appendingPathComponent("s.sqlite").path, "--frontier",
+        folder.appendingPathComponent("f.sqlite").path, "--pages", folder.appendingPathComponent("p").path,
+    ]
+    let refused = try runMarquee(arguments, environment: [:])
+    #expect(refused.status == 78, "\(refused.stdout) \(refused.stderr)")
+    #expect(refused.stderr.contains("MARQUEE_USER_SALT") && refused.stderr.contains("--no-user-ratings"))
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("f.sqlite").path), "nothing ran")
+    let skipped = try runMarquee(arguments + ["--no-user-ratings"], environment: [:])
+    #expect(skipped.status == 0, "\(skipped.stderr)")
+    #expect(skipped.stdout.contains("user ratings skipped (--no-user-ratings): 4"), "\(skipped.stdout)")
+    // JSON Lines output keeps handles as the page shows them: no salt needed.
+    let jsonl = try runMarquee(
+        Array(arguments.prefix(6)) + [
+            "--out", folder.appendingPathComponent("r.jsonl").path, "--frontier",
+            folder.appendingPathComponent("g.sqlite").path, "--pages", folder.appendingPathComponent("q").path,
+        ], environment: [:])
+    #expect(jsonl.status == 0, "\(jsonl.stderr)")
+}

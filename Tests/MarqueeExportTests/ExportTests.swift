@@ -26,7 +26,7 @@ func fixtureModel(_ algorithm: Algorithm = .svd, settings: [String] = ["n_factor
     let table = try RatingTable.load(
         csv: SharedData.fixtures.appendingPathComponent("movielens-mini/ratings.csv"))
     let set = TrainingSet(table: table, rows: Array(0..<table.count))
-    let model = Trainer.fit(
+    let model = try Trainer.fit(
         algorithm, parameters: try Hyperparameters(algorithm, settings: settings), on: set, seed: 0)
     let bytes = ModelFile.encode(model, datasetVersion: "test")
     return (try ModelFile.decode(bytes, source: "fixture"), bytes)
@@ -156,7 +156,7 @@ struct OnnxRuntimeTests {
     @Test(.enabled(if: SharedData.movieLensSmall != nil, "needs ../shared/movielens/ml-latest-small"))
     func movieLensSVDExportMatchesOnThreeThousandPairs() throws {
         let table = try RatingTable.load(csv: SharedData.movieLensSmall!.appendingPathComponent("ratings.csv"))
-        let model = Trainer.fit(
+        let model = try Trainer.fit(
             .svd, parameters: try Hyperparameters(.svd, settings: ["n_epochs=5"]),
             on: TrainingSet(table: table, rows: Array(0..<table.count)), seed: 0)
         let bytes = ModelFile.encode(model, datasetVersion: nil)

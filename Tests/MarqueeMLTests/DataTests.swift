@@ -119,7 +119,7 @@ import Testing
     @Test func modelFileRoundTripsAndRejectsDamage() throws {
         let table = try RatingTable.parse(csv: Data(Self.csv.utf8), source: "t.csv")
         let set = TrainingSet(table: table, rows: Array(0..<table.count))
-        let model = Trainer.fit(
+        let model = try Trainer.fit(
             .svd, parameters: try Hyperparameters(.svd, settings: ["n_factors=6"]), on: set, seed: 4)
         let bytes = ModelFile.encode(model, datasetVersion: "abc")
         #expect(Array(bytes.prefix(8)) == ModelFile.magic)

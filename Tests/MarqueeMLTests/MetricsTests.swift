@@ -69,7 +69,7 @@ import Testing
     @Test func topKBreaksTiesByRowAndHandlesShortCatalogues() throws {
         let table = RatingTable(users: ["u", "u", "v"], items: ["a", "b", "c"], ratings: [3, 3, 3])
         let set = TrainingSet(table: table, rows: [0, 1, 2])
-        let model = Trainer.fit(.baseline, parameters: try Hyperparameters(.baseline), on: set, seed: 0)
+        let model = try Trainer.fit(.baseline, parameters: try Hyperparameters(.baseline), on: set, seed: 0)
         // Every film has the same bias (all ratings equal the mean), so every score ties.
         let ranked = model.topK(user: 1, k: 10)
         #expect(ranked.map(\.item) == [0, 1, 2])

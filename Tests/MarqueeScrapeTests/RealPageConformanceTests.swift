@@ -125,6 +125,51 @@ let conformance: [PageFacts] = [
             0:
                 #"{"title":"The Shawshank Redemption","year":1994,"runtime_minutes":142,"directors":["Frank Darabont"],"genres":["crime","drama"],"rating":{"value":9.3,"scale":10,"count":1145629}}"#
         ]),
+    // IMDb title pages, 2014–2022 layouts: the 2014 header layout, 2015–2016 microdata (no
+    // JSON-LD), 2018 microdata with JSON-LD, the early-2022 React layout. Genres are the full
+    // list of the "Genres:" block, which is longer than the header's three on some pages.
+    PageFacts(
+        file: "imdb/title_tt2294629_frozen_2014.html", kind: "title", count: 1,
+        facts: [
+            0:
+                #"{"title":"Frozen","year":2013,"runtime_minutes":102,"directors":["Chris Buck","Jennifer Lee"],"genres":["animation","adventure","comedy","family","fantasy","musical"],"rating":{"value":7.8,"scale":10,"count":272030},"imdb_id":"tt2294629","format":"feature"}"#
+        ]),
+    PageFacts(
+        file: "imdb/title_tt1839596_rockstar_2015.html", kind: "title", count: 1,
+        facts: [
+            0:
+                #"{"title":"Rockstar","year":2011,"runtime_minutes":159,"directors":["Imtiaz Ali"],"genres":["music","musical"],"rating":{"value":7.6,"scale":10,"count":22677},"imdb_id":"tt1839596"}"#
+        ]),
+    PageFacts(
+        file: "imdb/title_tt0047034_godzilla-1954_2016.html", kind: "title", count: 1,
+        facts: [
+            0:
+                #"{"title":"Godzilla","original_title":"Gojira","year":1954,"runtime_minutes":96,"directors":["Ishirô Honda"],"genres":["drama","horror","science-fiction","thriller"],"rating":{"value":7.5,"scale":10,"count":18177}}"#
+        ]),
+    PageFacts(
+        file: "imdb/title_tt1397497_carny_tv-movie_2016.html", kind: "title", count: 1,
+        facts: [
+            0:
+                #"{"title":"Carny","format":"tv_movie","year":2009,"runtime_minutes":88,"directors":["Sheldon Wilson"],"genres":["fantasy","horror","science-fiction","thriller"],"rating":{"value":4.4,"scale":10,"count":1036}}"#
+        ]),
+    PageFacts(
+        file: "imdb/title_tt2316801_beauty-and-the-beast-2014_2016.html", kind: "title", count: 1,
+        facts: [
+            0:
+                #"{"title":"Beauty and the Beast","original_title":"La belle et la bête","year":2014,"runtime_minutes":112,"directors":["Christophe Gans"],"genres":["fantasy","romance"],"rating":{"value":6.4,"scale":10,"count":13131}}"#
+        ]),
+    PageFacts(
+        file: "imdb/title_tt1392190_mad-max-fury-road_2018.html", kind: "title", count: 1,
+        facts: [
+            0:
+                #"{"title":"Mad Max: Fury Road","year":2015,"runtime_minutes":120,"directors":["George Miller"],"genres":["action","adventure","science-fiction","thriller"],"rating":{"value":8.1,"scale":10,"count":728416},"imdb_id":"tt1392190"}"#
+        ]),
+    PageFacts(
+        file: "imdb/title_tt0387564_saw_2022-03.html", kind: "title", count: 1,
+        facts: [
+            0:
+                #"{"title":"Saw","year":2004,"runtime_minutes":103,"directors":["James Wan"],"genres":["horror","mystery","thriller"],"rating":{"value":7.6,"scale":10,"count":407526},"format":"feature"}"#
+        ]),
     PageFacts(
         file: "imdb/chart_top250_ariejan.html", kind: "chart", count: 250,
         facts: [
@@ -274,6 +319,15 @@ let conformance: [PageFacts] = [
         facts: [
             0:
                 #"{"title":"The Shawshank Redemption","year":1994,"tomatometer":{"value":90,"scale":100,"count":71},"audience_score":{"value":98,"scale":100,"count":885688}}"#
+        ]),
+    // The score-board-deprecated layout (2023–24): scores in the element's attributes, the
+    // audience count shown banded ("250,000+ Ratings"); the exact count is in the page's
+    // scoreDetails JSON, which is what the page's own script reads.
+    PageFacts(
+        file: "rottentomatoes/m_harry_potter_and_the_deathly_hallows_part_2_2024.html", kind: "movie", count: 1,
+        facts: [
+            0:
+                #"{"title":"Harry Potter and the Deathly Hallows: Part 2","year":2011,"runtime_minutes":131,"directors":["David Yates"],"genres":["fantasy","adventure"],"tomatometer":{"value":96,"scale":100,"count":333},"audience_score":{"value":89,"scale":100,"count":393712}}"#
         ]),
     // Wikipedia.
     PageFacts(
