@@ -35,7 +35,8 @@ let package = Package(
         .target(
             name: "MarqueeCore",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+                "CZlib", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // libxml2 helpers in C: the arena allocator documents are parsed into, native CSS matching.
@@ -58,7 +59,7 @@ let package = Package(
         .target(
             name: "MarqueeFetch",
             dependencies: [
-                "CCurl", "CZlib", "MarqueeCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "CCurl", "MarqueeCore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -129,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarqueeScrapeTests",
-            dependencies: ["MarqueeScrape", "MarqueeCore", "MarqueeTestKit"]
+            dependencies: ["MarqueeScrape", "MarqueeCore", "MarqueeStore", "MarqueeTestKit"]
         ),
         .testTarget(
             name: "MarqueeCoreTests",
@@ -173,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarqueeCLITests",
-            dependencies: ["marquee", "MarqueeTestKit", "MarqueeFetch"]
+            dependencies: ["marquee", "MarqueeTestKit", "MarqueeFetch", "MarqueeStore"]
         ),
     ],
     swiftLanguageModes: [.v6]

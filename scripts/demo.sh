@@ -73,10 +73,12 @@ step export "$work/svd.mqm" --format seldon-v2 --out "$work/deploy" --verify
 echo
 echo "Report: $work/report.html (open it in a browser). On real data: marquee import movielens ../shared/movielens/ml-latest-small"
 echo
-echo "All of it as one pipeline (pipelines/demo.toml): replayed scrape → MovieLens sample → dataset →"
-echo "train → evaluate → export, each step cached by its inputs, the run recorded in the store:"
+echo "All of it as one pipeline on real-sized data (pipelines/demo.toml): replayed Letterboxd and IMDb"
+echo "scrapes + MovieLens ml-latest-small (100,836 ratings, bundled in data/) → ratings_enriched (scraped"
+echo "credits and scores joined point in time) → SVD and the hybrid on the same folds (cold films too)"
+echo "→ ONNX export, each step cached by its inputs, the run recorded in the store:"
 rm -rf out/pipelines/demo
 step demo
 echo
 echo "Again: every step's inputs are unchanged, so every step is reused:"
-step demo | head -9
+step demo | head -11

@@ -2,7 +2,9 @@
 /// `|`-separated or low-cardinality text columns become one indicator per value (weighted
 /// 1/√values, so a film with five genres is not louder than one with one), numeric columns
 /// become one indicator per quintile. Free text (a column with a distinct value for most films,
-/// like titles) is skipped.
+/// like titles) is skipped. A film with no value in a column that other films have gets that
+/// column's `missing` indicator instead (weighted so a film's missing indicators together weigh
+/// one): "not known" is a feature of its own, never a zero.
 public struct ContentFeatures: Sendable {
     /// Feature names (`genres=drama`, `year∈[1986,1995]`).
     public var names: [String]
@@ -25,12 +27,20 @@ public struct ContentFeatures: Sendable {
         let filmCount = table.itemIDs.count
         var perFilm = [[(Int32, Double)]](repeating: [], count: filmCount)
         var names: [String] = []
+        var missing = [[Int32]](repeating: [], count: filmCount)
         for column in table.itemAttributes.keys.sorted() {
             let values = table.itemAttributes[column]!
             let present = values.filter { !$0.isEmpty }
             guard !present.isEmpty else { continue }
             let numbers = present.compactMap(Double.init)
+            func markMissing() {
+                guard present.count < values.count else { return }
+                let id = Int32(names.count)
+                names.append("\(column)=missing")
+                for film in 0..<filmCount where values[film].isEmpty { missing[film].append(id) }
+            }
             if numbers.count * 10 >= present.count * 9 {
+                markMissing()
                 // Numeric: quintile indicators.
                 let sorted = numbers.sorted()
                 var edges: [Double] = []
@@ -58,6 +68,7 @@ public struct ContentFeatures: Sendable {
             for tokens in tokenLists { for token in Set(tokens) { filmsPerToken[token, default: 0] += 1 } }
             let isList = values.contains { $0.contains("|") }
             guard isList || filmsPerToken.count * 2 <= present.count else { continue }  // free text
+            markMissing()
             var ids: [String: Int32] = [:]
             for token in filmsPerToken.keys.sorted() where filmsPerToken[token]! >= minFilms {
                 ids[token] = Int32(names.count)
@@ -69,6 +80,10 @@ public struct ContentFeatures: Sendable {
                 let weight = 1 / Double(kept.count).squareRoot()
                 perFilm[film] += kept.map { ($0, weight) }
             }
+        }
+        for film in 0..<filmCount where !missing[film].isEmpty {
+            let weight = 1 / Double(missing[film].count).squareRoot()
+            perFilm[film] += missing[film].map { ($0, weight) }
         }
         self.names = names
         start = [0]

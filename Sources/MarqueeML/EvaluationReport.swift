@@ -67,11 +67,16 @@ public enum EvaluationReport {
             "RMSE of test ratings grouped by how many training ratings the film had (0 = never seen in training).",
             popularityChart(folds))
         body += parameterTable(summary)
-        return """
+        return page(title: "Marquee: \(summary.algorithm) on \(datasetName)", body: body)
+    }
+
+    /// A self-contained page around `body`.
+    static func page(title: String, body: String) -> String {
+        """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Marquee: \(escape(summary.algorithm)) on \(escape(datasetName))</title>
+            <title>\(escape(title))</title>
             <style>
             body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2433;margin:0;background:#f6f7f9}
             main{max-width:980px;margin:0 auto;padding:28px 24px 48px}
@@ -168,28 +173,38 @@ public enum EvaluationReport {
             yLabel: "% of test ratings")
     }
 
-    static func popularityChart(_ folds: [FoldOutcome]) -> String {
-        let buckets: [(String, ClosedRange<Int32>)] = [
-            ("0", 0...0), ("1–4", 1...4), ("5–19", 5...19), ("20–49", 20...49), ("50–99", 50...99),
-            ("100+", 100...Int32.max),
-        ]
-        var squared = [Double](repeating: 0, count: buckets.count)
-        var counts = [Int](repeating: 0, count: buckets.count)
+    /// Film-popularity groups: how many training ratings the film had (0 = never seen in training).
+    static let popularityBuckets: [(label: String, range: ClosedRange<Int32>)] = [
+        ("0", 0...0), ("1–4", 1...4), ("5–19", 5...19), ("20–49", 20...49), ("50–99", 50...99),
+        ("100+", 100...Int32.max),
+    ]
+
+    /// Per popularity group: test ratings and RMSE (`nil` for an empty group).
+    public static func errorByPopularity(_ folds: [FoldOutcome]) -> [(label: String, count: Int, rmse: Double?)] {
+        var squared = [Double](repeating: 0, count: popularityBuckets.count)
+        var counts = [Int](repeating: 0, count: popularityBuckets.count)
         for fold in folds {
             for index in fold.actual.indices {
-                guard let bucket = buckets.firstIndex(where: { $0.1.contains(fold.itemTrainingCount[index]) }) else {
-                    continue
-                }
+                guard let bucket = popularityBuckets.firstIndex(where: { $0.range.contains(fold.itemTrainingCount[index]) })
+                else { continue }
                 let error = fold.actual[index] - fold.predicted[index]
                 squared[bucket] += error * error
                 counts[bucket] += 1
             }
         }
-        let kept = buckets.indices.filter { counts[$0] > 0 }
+        return popularityBuckets.indices.map { bucket in
+            (
+                popularityBuckets[bucket].label, counts[bucket],
+                counts[bucket] > 0 ? (squared[bucket] / Double(counts[bucket])).squareRoot() : nil
+            )
+        }
+    }
+
+    static func popularityChart(_ folds: [FoldOutcome]) -> String {
+        let groups = errorByPopularity(folds).filter { $0.count > 0 }
         return barChart(
-            groups: kept.map { "\(buckets[$0].0) (n=\(counts[$0]))" },
-            series: [("RMSE", kept.map { (squared[$0] / Double(counts[$0])).squareRoot() })], format: "%.3f",
-            yLabel: "RMSE")
+            groups: groups.map { "\($0.label) (n=\($0.count))" }, series: [("RMSE", groups.map { $0.rmse! })],
+            format: "%.3f", yLabel: "RMSE")
     }
 
     /// Grouped vertical bars with a y axis from 0, value labels and a legend.

@@ -31,6 +31,9 @@ public struct PipelineSpec: Sendable {
     /// Folds of the evaluation (0: skip the step).
     public var folds: Int
     public var k: Int
+    /// Algorithms evaluated beside ``algorithm`` on the same folds (`[evaluate] compare`), each
+    /// with the `[train]` parameters it takes; the run writes a comparison report.
+    public var compare: [Algorithm]
     /// Export format (`nil`: skip the step).
     public var export: ExportFormat?
     /// Where the file came from.
@@ -59,6 +62,21 @@ public struct PipelineSpec: Sendable {
                 throw fail("unknown key \"\(key)\" in \(what) (allowed: \(keys.joined(separator: ", ")))", key)
             }
         }
+        /// A whole number within `range`, or `fallback` when the key is absent; any other type is an error.
+        func int(_ key: String, in table: TOMLTable, _ range: ClosedRange<Int>) throws(MarqueeError) -> Int? {
+            guard let value = table[key] else { return nil }
+            guard let number = value.int else { throw fail("\(key) must be a whole number, not \(value)", key) }
+            guard range.contains(number) else {
+                throw fail("\(key) = \(number) is out of range (\(range.lowerBound)…\(range.upperBound))", key)
+            }
+            return number
+        }
+        /// A string, or `nil` when the key is absent; any other type is an error.
+        func string(_ key: String, in table: TOMLTable) throws(MarqueeError) -> String? {
+            guard let value = table[key] else { return nil }
+            guard let text = value.string else { throw fail("\(key) must be a string, not \(value)", key) }
+            return text
+        }
         func section(_ name: String) throws(MarqueeError) -> TOMLTable? {
             guard let value = table[name] else { return nil }
             guard let section = value.table else { throw fail("[\(name)] must be a table", "[\(name)]") }
@@ -78,14 +96,15 @@ public struct PipelineSpec: Sendable {
                 guard !starts.isEmpty else { throw fail("[[scrape]] needs \"start\" URLs", "start") }
                 scrapes.append(
                     Scrape(
-                        site: site, starts: starts, replay: entry["replay"]?.string, depth: entry["depth"]?.int ?? 2,
-                        maxPages: entry["max_pages"]?.int))
+                        site: site, starts: starts, replay: try string("replay", in: entry),
+                        depth: try int("depth", in: entry, 0...100) ?? 2,
+                        maxPages: try int("max_pages", in: entry, 1...Int(Int32.max))))
             }
         }
         var movieLens: String?
         if let ingest = try section("ingest") {
             try allow(["movielens"], ingest, "[ingest]")
-            movieLens = ingest["movielens"]?.string
+            movieLens = try string("movielens", in: ingest)
         }
         guard let dataset = try section("dataset"), let datasetName = dataset["name"]?.string else {
             throw fail("missing [dataset] with name = \"<spec in features/datasets>\"", "[dataset]")
@@ -114,11 +133,24 @@ public struct PipelineSpec: Sendable {
         _ = try Hyperparameters(algorithm, settings: parameters)
         var folds = 0
         var k = 10
+        var compare: [Algorithm] = []
         if let evaluate = try section("evaluate") {
-            try allow(["cv", "k"], evaluate, "[evaluate]")
-            folds = evaluate["cv"]?.int ?? 5
-            k = evaluate["k"]?.int ?? 10
-            guard folds >= 2 else { throw fail("cv must be at least 2", "cv") }
+            try allow(["cv", "k", "compare"], evaluate, "[evaluate]")
+            folds = try int("cv", in: evaluate, 2...100) ?? 5
+            k = try int("k", in: evaluate, 1...10_000) ?? 10
+            if let value = evaluate["compare"] {
+                guard let names = value.array?.compactMap(\.string), names.count == value.array?.count else {
+                    throw fail("compare must be a list of algorithm names", "compare")
+                }
+                for name in names {
+                    guard let other = Algorithm(rawValue: name) else {
+                        throw fail(
+                            "unknown algorithm \"\(name)\" in compare (\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")))",
+                            "compare")
+                    }
+                    compare.append(other)
+                }
+            }
         }
         var export: ExportFormat?
         if let section = try section("export") {
@@ -133,7 +165,7 @@ public struct PipelineSpec: Sendable {
         }
         return PipelineSpec(
             name: name, scrape: scrapes, movieLens: movieLens, dataset: datasetName, algorithm: algorithm,
-            parameters: parameters, seed: UInt32(train["seed"]?.int ?? 0), folds: folds, k: k, export: export,
-            file: path)
+            parameters: parameters, seed: UInt32(try int("seed", in: train, 0...Int(UInt32.max)) ?? 0), folds: folds,
+            k: k, compare: compare, export: export, file: path)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MarqueeCore
+import MarqueeNormalize
 import MarqueeStore
 import Synchronization
 
@@ -162,30 +163,41 @@ public enum RecordIngest {
             if let slug = film.rtSlug { aliases.append(EntityKey("rt", slug)) }
             if let title = film.wikipediaTitle { aliases.append(EntityKey("wikipedia", title)) }
             aliases.removeAll { $0 == key }
-            var values: [(String, DatabaseValue)] = [("title", film.title.databaseValue)]
-            if let year = film.year { values.append(("year", year.databaseValue)) }
-            if let genres = film.genres, !genres.isEmpty {
-                values.append(("genres", genres.joined(separator: "|").databaseValue))
+            // Facts a film does not change (title, year, credits, budget) are timeless, as
+            // MovieLens's are (event time 0), so they join to ratings made before the page was
+            // fetched; the site's scores and counts change and are dated by the fetch.
+            var facts: [(String, DatabaseValue)] = [("title", film.title.databaseValue)]
+            func list(_ name: String, _ values: [String]?, first: Int = .max) {
+                guard let values, !values.isEmpty else { return }
+                facts.append((name, values.prefix(first).joined(separator: "|").databaseValue))
             }
-            if let runtime = film.runtimeMinutes { values.append(("runtime_minutes", runtime.databaseValue)) }
-            if let directors = film.directors, !directors.isEmpty {
-                values.append(("directors", directors.joined(separator: "|").databaseValue))
+            if let year = film.year { facts.append(("year", year.databaseValue)) }
+            list("genres", film.genres)
+            if let runtime = film.runtimeMinutes { facts.append(("runtime_minutes", runtime.databaseValue)) }
+            list("directors", film.directors)
+            list("cast", film.cast, first: 5)
+            list("countries", film.countries)
+            list("languages", film.languages)
+            if let format = film.format { facts.append(("format", format.databaseValue)) }
+            if let date = film.releaseDate { facts.append(("release_date", date.databaseValue)) }
+            if let budget = film.budget.flatMap(usd) { facts.append(("budget_usd", budget.databaseValue)) }
+            var scores: [(String, DatabaseValue)] = []
+            if let rating = film.rating, rating.scale > 0 {
+                scores.append(("\(film.site)_rating", (rating.value / rating.scale).databaseValue))
+                scores.append(("\(film.site)_rating_value", rating.value.databaseValue))
+                if let count = rating.count { scores.append(("\(film.site)_rating_count", count.databaseValue)) }
             }
-            if let format = film.format { values.append(("format", format.databaseValue)) }
-            if let rating = film.rating {
-                values.append(("\(film.site)_rating", (rating.value / rating.scale).databaseValue))
-                if let count = rating.count { values.append(("\(film.site)_rating_count", count.databaseValue)) }
+            for (name, score) in [("tomatometer", film.tomatometer), ("audience_score", film.audienceScore)] {
+                guard let score else { continue }
+                scores.append((name, score.value.databaseValue))
+                if let count = score.count { scores.append(("\(name)_count", count.databaseValue)) }
             }
-            if let meter = film.tomatometer { values.append(("tomatometer", meter.value.databaseValue)) }
-            if let score = film.audienceScore { values.append(("audience_score", score.value.databaseValue)) }
-            // Facts a film does not change (title, year, directors…) are timeless, as MovieLens's
-            // are (event time 0), so they join to ratings made before the page was fetched; the
-            // site's scores change and are dated by the fetch.
-            return values.map { feature, value in
-                let changes = feature.hasPrefix(film.site) || feature == "tomatometer" || feature == "audience_score"
-                return ObservationInput(
-                    kind: .film, entity: key, alsoKnownAs: aliases, feature: feature, value: value,
-                    eventTimestamp: changes ? fetched : 0, source: film.site, sourceHash: sourceHash)
+            if let gross = film.boxOffice.flatMap(usd) { scores.append(("worldwide_gross_usd", gross.databaseValue)) }
+            return facts.map { ($0, $1, Int64(0)) }.map(observation) + scores.map { ($0, $1, fetched) }.map(observation)
+            func observation(_ item: (feature: String, value: DatabaseValue, event: Int64)) -> ObservationInput {
+                ObservationInput(
+                    kind: .film, entity: key, alsoKnownAs: aliases, feature: item.feature, value: item.value,
+                    eventTimestamp: item.event, source: film.site, sourceHash: sourceHash)
             }
         case let rating as UserRating:
             guard let salt, !salt.isEmpty, let value = rating.rating,
@@ -200,17 +212,39 @@ public enum RecordIngest {
                     source: rating.site, sourceHash: sourceHash)
             ]
         case let box as BoxOffice:
-            guard let id = box.imdbID, box.releaseID == nil, let worldwide = box.worldwide else { return [] }
-            return [
+            // A title's totals (not one release's market): grosses grow while a film runs, so
+            // they are dated by the fetch; the budget is a fact of the production.
+            guard let id = box.imdbID, box.releaseID == nil else { return [] }
+            var values: [(String, Double, Int64)] = []
+            for (name, money) in [
+                ("domestic_gross_usd", box.domestic), ("international_gross_usd", box.international),
+                ("worldwide_gross_usd", box.worldwide), ("opening_gross_usd", box.opening),
+            ] {
+                if let amount = money.flatMap(usd) { values.append((name, amount, fetched)) }
+            }
+            if let budget = box.budget.flatMap(usd) { values.append(("budget_usd", budget, 0)) }
+            if let date = box.releaseDate {
+                return values.map(observation) + [
+                    ObservationInput(
+                        kind: .film, entity: EntityKey("imdb", id), feature: "release_date", value: date.databaseValue,
+                        eventTimestamp: 0, source: box.site, sourceHash: sourceHash)
+                ]
+            }
+            return values.map(observation)
+            func observation(_ item: (String, Double, Int64)) -> ObservationInput {
                 ObservationInput(
-                    kind: .film, entity: EntityKey("imdb", id), feature: "worldwide_gross_usd",
-                    value: NSDecimalNumber(decimal: worldwide.amount).doubleValue.databaseValue,
-                    eventTimestamp: fetched,
-                    source: box.site, sourceHash: sourceHash)
-            ]
+                    kind: .film, entity: EntityKey("imdb", id), feature: item.0, value: item.1.databaseValue,
+                    eventTimestamp: item.2, source: box.site, sourceHash: sourceHash)
+            }
         default:
             return []
         }
+    }
+
+    /// A US-dollar amount as a number; other currencies are not converted (no rate is known for
+    /// the page's date), so they give no `_usd` feature.
+    private static func usd(_ money: Money) -> Double? {
+        money.currency == "USD" ? NSDecimalNumber(decimal: money.amount).doubleValue : nil
     }
 
     private static func entityKey(_ text: String) -> EntityKey? {

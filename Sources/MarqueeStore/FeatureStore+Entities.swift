@@ -8,19 +8,38 @@ extension FeatureStore {
     /// Call inside a write transaction. A new entity is named by its most preferred key that is
     /// still free. A key held by another entity is left with it (a merge is a later, explicit
     /// step), so two MovieLens films that share an IMDb id stay two films.
-    static func resolveEntity(_ db: Database, kind: EntityKind, keys: [EntityKey], matchOn: Int? = nil, now: Int64)
-        throws -> Int64
-    {
+    static func resolveEntity(
+        _ db: Database, kind: EntityKind, keys: [EntityKey], matchOn: Int? = nil, adoptingUnclaimedBy owner: String? = nil,
+        now: Int64
+    ) throws -> Int64 {
         precondition(!keys.isEmpty, "an entity needs at least one key")
-        var found: Int64?
-        for key in keys.prefix(matchOn ?? keys.count) {
-            if let id = try Int64.fetchOne(
+        func lookup(_ key: EntityKey) throws -> Int64? {
+            try Int64.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT entity_id FROM entity_keys WHERE kind = ? AND namespace = ? AND value = ?"),
                 arguments: [kind.rawValue, key.namespace, key.value])
-            {
+        }
+        var found: Int64?
+        for key in keys.prefix(matchOn ?? keys.count) {
+            if let id = try lookup(key) {
                 found = id
                 break
+            }
+        }
+        // The other keys may name an entity a scrape created first (a film page with its IMDb
+        // id, before MovieLens was imported): that one is adopted — unless `owner`'s namespace
+        // already claims it (two MovieLens films sharing an IMDb id stay two films).
+        if found == nil, let owner {
+            for key in keys.dropFirst(matchOn ?? keys.count) {
+                guard let id = try lookup(key) else { continue }
+                let claimed = try Bool.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT EXISTS (SELECT 1 FROM entity_keys WHERE entity_id = ? AND namespace = ?)"),
+                    arguments: [id, owner])!
+                if !claimed {
+                    found = id
+                    break
+                }
             }
         }
         let id: Int64

@@ -36,11 +36,11 @@ extension FeatureStore {
         -> MovieLensImportSummary
     {
         let movies = try Self.readCSV(
-            directory.appendingPathComponent("movies.csv"), header: ["movieId", "title", "genres"])
+            Self.csv("movies", in: directory), header: ["movieId", "title", "genres"])
         let ratings = try Self.readCSV(
-            directory.appendingPathComponent("ratings.csv"), header: ["userId", "movieId", "rating", "timestamp"])
-        let linksURL = directory.appendingPathComponent("links.csv")
-        let tagsURL = directory.appendingPathComponent("tags.csv")
+            Self.csv("ratings", in: directory), header: ["userId", "movieId", "rating", "timestamp"])
+        let linksURL = Self.csv("links", in: directory)
+        let tagsURL = Self.csv("tags", in: directory)
         let links =
             FileManager.default.fileExists(atPath: linksURL.path)
             ? try Self.readCSV(linksURL, header: ["movieId", "imdbId", "tmdbId"]) : nil
@@ -86,7 +86,8 @@ extension FeatureStore {
                 for row in movies.rows {
                     let movie = try Self.field(row, 0, movies, integer: true)
                     let id = try Self.resolveEntity(
-                        db, kind: .film, keys: linked[movie] ?? [EntityKey("movielens", movie)], matchOn: 1, now: now)
+                        db, kind: .film, keys: linked[movie] ?? [EntityKey("movielens", movie)], matchOn: 1,
+                        adoptingUnclaimedBy: "movielens", now: now)
                     films[movie] = id
                     let title = try? Normalize.title(row.fields[1])
                     let genres = (try? Normalize.genres(row.fields[2]))?.genres.map(\.rawValue) ?? []
@@ -100,7 +101,8 @@ extension FeatureStore {
                     try Self.upsertOnline(db, entity: id, features: facts.map(\.0))
                 }
                 for (movie, keys) in linked where films[movie] == nil {
-                    films[movie] = try Self.resolveEntity(db, kind: .film, keys: keys, matchOn: 1, now: now)
+                    films[movie] = try Self.resolveEntity(
+                        db, kind: .film, keys: keys, matchOn: 1, adoptingUnclaimedBy: "movielens", now: now)
                 }
                 var users: [String: Int64] = [:]
                 func user(_ id: String) throws -> Int64 {
@@ -170,14 +172,29 @@ extension FeatureStore {
         var sha256: String
     }
 
+    /// `NAME.csv` in `directory`, or `NAME.csv.gz` when only that exists.
+    static func csv(_ name: String, in directory: URL) -> URL {
+        let plain = directory.appendingPathComponent("\(name).csv")
+        let compressed = directory.appendingPathComponent("\(name).csv.gz")
+        return !FileManager.default.fileExists(atPath: plain.path)
+            && FileManager.default.fileExists(atPath: compressed.path) ? compressed : plain
+    }
+
+    /// Reads a CSV file (gzip-compressed when its name ends in `.gz`); the hash is of the CSV
+    /// text, so the same data compressed or not imports as the same source.
     static func readCSV(_ url: URL, header expected: [String]) throws(MarqueeError) -> CSVFile {
-        let data: Data
+        var data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
             throw MarqueeError(
-                .dataError, "cannot read \(url.lastPathComponent)", location: url.path,
+                .noInput, "cannot read \(url.lastPathComponent)", location: url.path,
                 hint: "is this a MovieLens folder (ml-latest-small layout)?")
+        }
+        if url.pathExtension == "gz" {
+            do { data = try Gzip.decompress(data) } catch {
+                throw MarqueeError(.dataError, "not a readable gzip file: \(error.message)", location: url.path)
+            }
         }
         var rows = Array(CSVReader(data: data))
         guard let header = rows.first, header.fields.prefix(expected.count).elementsEqual(expected) else {

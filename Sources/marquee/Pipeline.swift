@@ -123,8 +123,11 @@ struct Demo: AsyncParsableCommand {
         abstract:
             "Run the whole pipeline offline on bundled fixtures: scrape (replayed) → dataset → train → evaluate → export.",
         discussion: """
-            Uses pipelines/demo.toml, a store at <work>/pipelines/demo/marquee.sqlite and artefacts beside it \
-            (work from marquee config, default out). A second run reuses every step (--force reruns them).
+            Uses pipelines/demo.toml — MovieLens ml-latest-small (bundled in data/) and replayed \
+            Letterboxd and IMDb pages → ratings_enriched → SVD and the hybrid on the same folds → ONNX — \
+            a store at <work>/pipelines/demo/marquee.sqlite and artefacts beside it (work from marquee \
+            config, default out). A second run reuses every step (--force reruns them). Without a \
+            configured user salt, the demo's own store uses a public demo salt.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -154,8 +157,22 @@ struct Demo: AsyncParsableCommand {
             {
                 print(EvaluationTable.render(summary), terminator: "")
             }
+            if case .array(let compared)? = record.steps.first(where: { $0.step == "evaluate" })?.outputs?["compared"] {
+                print(
+                    "\nsame folds, cold films = at most \(EvaluationReport.coldThreshold) training ratings:")
+                for entry in compared {
+                    let cold = entry["cold_rmse"]?.doubleValue.map { String(format: "%.4f", $0) } ?? "—"
+                    print(
+                        String(
+                            format: "  %@ RMSE %.4f  MAE %.4f  cold-film RMSE %@ (n=%d)",
+                            (entry["algorithm"]?.stringValue ?? "?").padding(toLength: 8, withPad: " ", startingAt: 0),
+                            entry["rmse"]?.doubleValue ?? .nan,
+                            entry["mae"]?.doubleValue ?? .nan, cold, Int(entry["cold_ratings"]?.doubleValue ?? 0)))
+                }
+            }
             for step in record.steps {
                 if let report = step.outputs?["report"]?.stringValue { print("report: \(report)") }
+                if let report = step.outputs?["comparison"]?.stringValue { print("comparison: \(report)") }
                 if let directory = step.outputs?["directory"]?.stringValue { print("export: \(directory)") }
             }
             print("runs: marquee runs list --store \(store)")

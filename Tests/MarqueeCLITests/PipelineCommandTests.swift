@@ -1,5 +1,6 @@
 import Foundation
 import MarqueeCore
+import MarqueeStore
 import MarqueeTestKit
 import Testing
 
@@ -29,7 +30,7 @@ private func statuses(_ output: String) -> [String: String] {
     let folder = try pipelineFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let arguments = [
-        "pipeline", "run", "demo", "--store", folder.appendingPathComponent("store.sqlite").path, "--features",
+        "pipeline", "run", "mini", "--pipelines", "fixtures/pipelines", "--store", folder.appendingPathComponent("store.sqlite").path, "--features",
         folder.appendingPathComponent("features").path, "--work", folder.appendingPathComponent("work").path,
     ]
     let first = try runMarquee(arguments, environment: salted)
@@ -37,7 +38,7 @@ private func statuses(_ output: String) -> [String: String] {
     let steps = ["scrape:letterboxd", "ingest", "dataset", "train", "evaluate", "export"]
     #expect(statuses(first.stdout) == Dictionary(uniqueKeysWithValues: steps.map { ($0, "ok") }), "\(first.stdout)")
     for artefact in [
-        "work/report.html", "work/evaluation.json", "work/export/onnx/model.onnx", "work/models/demo-svd.mqm",
+        "work/report.html", "work/evaluation.json", "work/export/onnx/model.onnx", "work/models/mini-svd.mqm",
     ] {
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(artefact).path), "\(artefact)")
     }
@@ -74,9 +75,9 @@ private func statuses(_ output: String) -> [String: String] {
     let folder = try pipelineFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let store = folder.appendingPathComponent("store.sqlite").path
-    let held = try RunLock.acquire(store + ".lock", purpose: "marquee pipeline run demo")
+    let held = try RunLock.acquire(store + ".lock", purpose: "marquee pipeline run mini")
     let refused = try runMarquee([
-        "pipeline", "run", "demo", "--store", store, "--features", folder.appendingPathComponent("features").path,
+        "pipeline", "run", "mini", "--pipelines", "fixtures/pipelines", "--store", store, "--features", folder.appendingPathComponent("features").path,
         "--work", folder.appendingPathComponent("work").path,
     ])
     withExtendedLifetime(held) {}
@@ -95,7 +96,7 @@ private func statuses(_ output: String) -> [String: String] {
         let store = folder.appendingPathComponent("\(name).sqlite").path
         let run = try runMarquee(
             [
-                "pipeline", "run", "demo", "--store", store, "--features", folder.appendingPathComponent("features").path,
+                "pipeline", "run", "mini", "--pipelines", "fixtures/pipelines", "--store", store, "--features", folder.appendingPathComponent("features").path,
                 "--work", folder.appendingPathComponent("work").path,
             ], environment: salted)
         #expect(run.status == 0, "\(run.stderr)")
@@ -116,9 +117,9 @@ private func statuses(_ output: String) -> [String: String] {
     let store = folder.appendingPathComponent("store.sqlite").path
     let pipeline = folder.appendingPathComponent("broken.toml")
     let demo = try String(
-        contentsOf: SharedData.repositoryRoot.appendingPathComponent("pipelines/demo.toml"), encoding: .utf8)
+        contentsOf: SharedData.repositoryRoot.appendingPathComponent("fixtures/pipelines/mini.toml"), encoding: .utf8)
     try demo.replacingOccurrences(of: #"name = "ratings""#, with: #"name = "no_such_dataset""#)
-        .replacingOccurrences(of: #"name = "demo""#, with: #"name = "broken""#)
+        .replacingOccurrences(of: #"name = "mini""#, with: #"name = "broken""#)
         .write(to: pipeline, atomically: true, encoding: .utf8)
     let run = try runMarquee(
         [
@@ -130,4 +131,33 @@ private func statuses(_ output: String) -> [String: String] {
     let lines = list.stdout.split(whereSeparator: \.isNewline)
     #expect(lines.first?.contains("  broken  failed  ") == true, "\(list.stdout)")
     #expect(lines.count == 2 && lines[1].contains("error (exit \(run.status)):") && lines[1].contains("no_such_dataset"), "\(list.stdout)")
+}
+
+/// `marquee demo` on the bundled real-sized data, offline and without any configuration: all of
+/// MovieLens ml-latest-small, scraped credits joined to the films they describe, SVD and the
+/// hybrid compared on the same folds (cold films too), an ONNX export.
+@Test func theDemoRunsTheWholeChainOnRealSizedData() throws {
+    let folder = try pipelineFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let demo = try runMarquee(["demo"], environment: ["MARQUEE_WORK": folder.path])
+    #expect(demo.status == 0, "\(demo.stderr)")
+    // 9,742 films, of which the 80 scraped first already existed (adopted, not new).
+    #expect(demo.stdout.contains(#"{"ratings":100836,"films":9662,"users":610}"#), "\(demo.stdout)")
+    #expect(demo.stdout.contains("scrape:imdb          ok"))
+    let cold = demo.stdout.split(whereSeparator: \.isNewline).filter { $0.contains("cold-film RMSE") }
+    #expect(cold.count == 2 && cold[0].contains("svd") && cold[1].contains("hybrid"), "\(demo.stdout)")
+    let work = folder.appendingPathComponent("pipelines/demo")
+    let comparison = try String(contentsOf: work.appendingPathComponent("comparison.html"), encoding: .utf8)
+    #expect(comparison.contains("svd vs hybrid") && comparison.contains("Cold-film RMSE"))
+    #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("export/onnx/model.onnx").path))
+    // Fargo (imdb:tt0116282, MovieLens 608): its scraped credits are in every one of its rating rows.
+    let rows = CSVReader(data: try Data(contentsOf: work.appendingPathComponent("datasets/ratings_enriched.csv")))
+        .map(\.fields)
+    let header = rows[0]
+    let film = try #require(header.firstIndex(of: "film"))
+    let directors = try #require(header.firstIndex(of: "directors"))
+    let fargo = rows.dropFirst().filter { $0[film] == "imdb:tt0116282" }
+    #expect(fargo.count == 181)
+    #expect(fargo.allSatisfy { $0[directors] == "Joel Coen|Ethan Coen" })
+    #expect(rows.dropFirst().filter { !$0[directors].isEmpty }.count > 2_000)
 }

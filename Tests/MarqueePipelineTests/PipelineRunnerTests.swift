@@ -14,14 +14,14 @@ private func environment(_ folder: URL) -> PipelineRunner.Environment {
         work: folder.appendingPathComponent("work"), salt: "test-salt")
 }
 
-private func demoSpec() throws -> PipelineSpec {
-    try PipelineSpec.load(SharedData.repositoryRoot.appendingPathComponent("pipelines/demo.toml"))
+private func miniSpec() throws -> PipelineSpec {
+    try PipelineSpec.load(SharedData.repositoryRoot.appendingPathComponent("fixtures/pipelines/mini.toml"))
 }
 
 @Test func aCancelledRunStopsAtASafePointAndIsRecordedAsInterrupted() async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-runner-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
-    var runner = PipelineRunner(spec: try demoSpec(), environment: environment(folder), logger: Logger(label: "test"))
+    var runner = PipelineRunner(spec: try miniSpec(), environment: environment(folder), logger: Logger(label: "test"))
     runner.shouldStop = { true }  // as after SIGTERM, before the first step
     let stopped = runner
     do {
@@ -62,8 +62,8 @@ private func demoSpec() throws -> PipelineSpec {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let store = try FeatureStore(path: folder.appendingPathComponent("store.sqlite").path)
-    try store.beginRun(id: "20260101T000000Z-dead00", pipeline: "demo", detail: .null)  // as kill -9 leaves it
-    let runner = PipelineRunner(spec: try demoSpec(), environment: environment(folder), logger: Logger(label: "test"))
+    try store.beginRun(id: "20260101T000000Z-dead00", pipeline: "mini", detail: .null)  // as kill -9 leaves it
+    let runner = PipelineRunner(spec: try miniSpec(), environment: environment(folder), logger: Logger(label: "test"))
     let record = try await runner.run()
     #expect(record.status == "ok")
     #expect(try store.run("20260101T000000Z-dead00")?.status == "abandoned")

@@ -1,6 +1,5 @@
 import CZlib
 import Foundation
-import MarqueeCore
 
 /// gzip (RFC 1952) compression and decompression with zlib, one member at a time.
 public enum Gzip {
