@@ -1,3 +1,4 @@
+import CCurl
 import Foundation
 import MarqueeCore
 
@@ -205,18 +206,13 @@ public struct Crawler: Sendable {
         return "recorded"
     }
 
-    /// Loopback, private-network, link-local and unspecified addresses (IPv4 and IPv6) and `localhost`.
+    /// Whether `host` is `localhost` or a numeric address (in any spelling a resolver accepts:
+    /// `127.1`, `2130706433`, `[::ffff:127.0.0.1]`) that is loopback, private, link-local or
+    /// otherwise not public. A name is not private by itself — `fc2.com` is a public site — and
+    /// what it resolves to is checked when the connection opens (``HTTPClientConfiguration/allowPrivateAddresses``).
     public static func isPrivate(host: String) -> Bool {
         let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         if host == "localhost" || host.hasSuffix(".localhost") { return true }
-        let octets = host.split(separator: ".").compactMap { UInt8($0) }
-        if octets.count == 4 {
-            switch (octets[0], octets[1]) {
-            case (127, _), (10, _), (0, _), (192, 168), (169, 254): return true
-            case (172, 16...31): return true
-            default: return false
-            }
-        }
-        return host == "::1" || host == "::" || host.hasPrefix("fc") || host.hasPrefix("fd") || host.hasPrefix("fe80:")
+        return marquee_literal_is_private(host) != 0
     }
 }

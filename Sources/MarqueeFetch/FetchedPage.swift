@@ -78,6 +78,9 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case redirectLoop = "redirect-loop"
         /// Not an http or https URL.
         case disallowedScheme = "disallowed-scheme"
+        /// The address connected to is loopback, private or otherwise not public, and the
+        /// fetcher was not allowed such addresses.
+        case privateAddress = "private-address"
         /// The site's robots.txt does not allow this URL for this crawler (never fetched).
         case robotsDisallowed = "robots-disallowed"
         /// The connection broke: reset, closed early, truncated body, protocol error.

@@ -18,6 +18,15 @@ public struct HTTPClientConfiguration: Sendable {
     public var maxBodyBytes = 20 << 20
     /// Extra request headers (`Accept-Language`, conditional-GET headers).
     public var headers: [(name: String, value: String)] = []
+    /// Connect to loopback, private-network, link-local and other non-public addresses. When
+    /// `false`, the address libcurl is about to connect to is checked — after DNS, on every
+    /// redirect hop — and a private one fails the fetch with ``FetchError/Kind/privateAddress``.
+    /// (Through a proxy only the proxy's address is seen.) Crawls turn this off unless told
+    /// `--allow-private`; a plain client, like curl, allows them.
+    public var allowPrivateAddresses = true
+    /// Names pinned to addresses, `HOST:PORT:ADDRESS` as curl's `--resolve` takes them (a
+    /// staging host, or a test pointing a public-looking name at a local server).
+    public var resolve: [String] = []
 
     /// Defaults: 10 s connect, 30 s total, 10 redirects, 20 MiB bodies.
     public init() {}
@@ -101,8 +110,16 @@ public struct HTTPClient: PageFetcher {
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
         defer { curl_slist_free_all(headerList) }
+        var resolveList: UnsafeMutablePointer<curl_slist>?
+        for entry in configuration.resolve { resolveList = curl_slist_append(resolveList, entry) }
+        defer { curl_slist_free_all(resolveList) }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let guardState = UnsafeMutablePointer<marquee_socket_guard>.allocate(capacity: 1)
+        guardState.initialize(to: marquee_socket_guard())
+        guardState.pointee.allow_private = configuration.allowPrivateAddresses ? 1 : 0
+        defer { guardState.deallocate() }
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { buffer in
+            marquee_curl_guard_sockets(handle, guardState)
             marquee_curl_set_string(handle, CURLOPT_URL, url)
             marquee_curl_set_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
             marquee_curl_set_string(handle, CURLOPT_USERAGENT, configuration.userAgent)
@@ -115,12 +132,21 @@ public struct HTTPClient: PageFetcher {
             marquee_curl_set_long(handle, CURLOPT_TIMEOUT_MS, Int(configuration.totalTimeout * 1000))
             marquee_curl_set_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxBodyBytes))
             marquee_curl_set_slist(handle, CURLOPT_HTTPHEADER, headerList)
+            marquee_curl_set_slist(handle, CURLOPT_RESOLVE, resolveList)
             marquee_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
             marquee_curl_set_callback(handle, CURLOPT_WRITEFUNCTION, Transfer.write)
             marquee_curl_set_pointer(handle, CURLOPT_WRITEDATA, context)
             marquee_curl_set_callback(handle, CURLOPT_HEADERFUNCTION, Transfer.header)
             marquee_curl_set_pointer(handle, CURLOPT_HEADERDATA, context)
             return curl_easy_perform(handle)
+        }
+        if guardState.pointee.blocked != 0 {
+            let address = withUnsafeBytes(of: guardState.pointee.blocked_address) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            throw FetchError(
+                kind: .privateAddress, url: url,
+                message: "\(URL(string: url)?.host ?? url) connects to \(address), a loopback or private address (pass --allow-private to fetch it)")
         }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)

@@ -30,7 +30,8 @@ public struct RetryPolicy: Sendable, Hashable {
     public static func isRetryable(_ kind: FetchError.Kind) -> Bool {
         switch kind {
         case .dns, .connect, .timeout, .transport: true
-        case .tls, .tooLarge, .tooManyRedirects, .redirectLoop, .disallowedScheme, .robotsDisallowed, .notRecorded:
+        case .tls, .tooLarge, .tooManyRedirects, .redirectLoop, .disallowedScheme, .privateAddress, .robotsDisallowed,
+            .notRecorded:
             false
         }
     }

@@ -68,6 +68,7 @@ public struct ScrapeJob: Sendable {
         } else {
             var configuration = HTTPClientConfiguration()
             configuration.userAgent = userAgent
+            configuration.allowPrivateAddresses = allowPrivate
             let client = HTTPClient(configuration: configuration)
             fetcher = PoliteFetcher(
                 base: client, robots: ignoreRobots ? nil : RobotsCache(fetcher: client, agent: userAgent),

@@ -36,7 +36,13 @@ struct Crawl: AsyncParsableCommand {
     var userAgent: String { userAgentFlag ?? EffectiveConfig.userAgent }
     @Option(help: "Attempts per URL, first included.") var maxAttempts = 4
     @Flag(help: "Do not read robots.txt (only for your own servers).") var ignoreRobots = false
-    @Flag(help: "Allow loopback and private-network addresses.") var allowPrivate = false
+    @Flag(
+        help:
+            "Allow loopback and private-network addresses (checked on the address connected to, after DNS and on every redirect)."
+    )
+    var allowPrivate = false
+    @Option(help: "Pin a name to an address, HOST:PORT:ADDRESS as curl's --resolve (repeatable).") var resolve:
+        [String] = []
     @Option(
         help:
             "Re-queue pages fetched more than this many seconds ago; they are asked for conditionally (ETag/Last-Modified), and a 304 costs nothing."
@@ -54,6 +60,8 @@ struct Crawl: AsyncParsableCommand {
         try await reportingErrors {
             var configuration = HTTPClientConfiguration()
             configuration.userAgent = userAgent
+            configuration.allowPrivateAddresses = allowPrivate
+            configuration.resolve = resolve
             let client = HTTPClient(configuration: configuration)
             let limiter = HostLimiter(
                 defaults: HostLimiter.Limits(requestsPerSecond: rate, concurrency: hostConcurrency))

@@ -226,3 +226,35 @@ private func treeServer(pages: Int, requests: RequestLog) throws -> LoopbackServ
     #expect(fetches.values.allSatisfy { $0 == 1 }, "a page was fetched twice after a graceful stop")
     #expect(try Frontier(path: folder.appendingPathComponent("crawl.sqlite").path).pageCount() == pages)
 }
+
+/// The three loopback spellings a string match missed are refused as seeds; a public-looking
+/// name that resolves to loopback gets past the seed check but not past the connection; with
+/// `--allow-private` the same crawl fetches.
+@Test func crawlRefusesLoopbackInEverySpellingAndBehindANameUnlessAllowed() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-guard-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let server = try LoopbackServer { _ in .response(200, headers: [("Content-Type", "text/html")], body: Data("<p>hi</p>".utf8)) }
+    defer { server.stop() }
+    for (index, spelling) in ["2130706433", "127.1", "[::ffff:127.0.0.1]"].enumerated() {
+        let refused = try runMarquee([
+            "crawl", "http://\(spelling):\(server.port)/", "--frontier", folder.appendingPathComponent("s\(index).sqlite").path,
+        ])
+        #expect(refused.status == 64, "\(spelling): \(refused.stderr)")
+        #expect(refused.stderr.contains("loopback or private"), "\(spelling)")
+    }
+    func crawl(_ name: String, _ extra: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try runMarquee(
+            [
+                "crawl", "http://films.example.com:\(server.port)/", "--resolve",
+                "films.example.com:\(server.port):127.0.0.1", "--ignore-robots", "--rate", "0", "--max-attempts", "1",
+                "--frontier", folder.appendingPathComponent("\(name).sqlite").path, "--pages",
+                folder.appendingPathComponent("\(name)-pages").path,
+            ] + extra)
+    }
+    let blocked = try crawl("named", [])
+    #expect(blocked.stdout.contains("0 pages recorded"), "\(blocked.stdout) \(blocked.stderr)")
+    let status = try runMarquee(["crawl-status", "--frontier", folder.appendingPathComponent("named.sqlite").path])
+    #expect(status.stdout.contains("failed private-address: 1"), "\(status.stdout)")
+    let allowed = try crawl("allowed", ["--allow-private"])
+    #expect(allowed.stdout.contains("1 pages recorded"), "\(allowed.stdout) \(allowed.stderr)")
+}

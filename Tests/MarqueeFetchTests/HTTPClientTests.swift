@@ -130,3 +130,39 @@ private func client(_ configure: (inout HTTPClientConfiguration) -> Void = { _ i
         #expect(error.kind == .disallowedScheme)
     }
 }
+
+/// The private-address guard checks the address libcurl connects to, not the URL's spelling: a
+/// public-looking name that resolves to loopback is refused before any byte is sent.
+@Test func theGuardRefusesANameThatResolvesToLoopback() async throws {
+    let server = try makeServer()
+    defer { server.stop() }
+    let port = try #require(URL(string: server.base)?.port)
+    let guarded = client {
+        $0.allowPrivateAddresses = false
+        $0.resolve = ["films.example.com:\(port):127.0.0.1"]
+    }
+    await #expect {
+        _ = try await guarded.fetch("http://films.example.com:\(port)/page")
+    } throws: { error in
+        let error = error as? FetchError
+        return error?.kind == .privateAddress && error?.message.contains("127.0.0.1") == true
+    }
+    for spelling in ["http://127.1:\(port)/page", "http://2130706433:\(port)/page", "http://[::ffff:127.0.0.1]:\(port)/page"] {
+        await #expect(throws: FetchError.self, "\(spelling)") { _ = try await guarded.fetch(spelling) }
+    }
+    // Allowed, the same name fetches the page.
+    let open = client { $0.resolve = ["films.example.com:\(port):127.0.0.1"] }
+    #expect(try await open.fetch("http://films.example.com:\(port)/page").status == 200)
+}
+
+@Test(arguments: [
+    ("127.0.0.1", true), ("127.1", true), ("2130706433", true), ("0x7f000001", true), ("[::1]", true),
+    ("::ffff:127.0.0.1", true), ("[::ffff:10.0.0.1]", true), ("10.1.2.3", true), ("172.20.0.1", true),
+    ("192.168.1.1", true), ("169.254.169.254", true), ("100.64.0.1", true), ("fd00::1", true), ("fe80::1", true),
+    ("localhost", true), ("app.localhost", true),
+    ("fc2.com", false), ("fdic.gov", false), ("fe80.example", false), ("example.com", false), ("8.8.8.8", false),
+    ("172.32.0.1", false), ("2606:4700::1111", false),
+])
+func privateHostLiterals(_ host: String, _ expected: Bool) {
+    #expect(Crawler.isPrivate(host: host) == expected, "\(host)")
+}
