@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "MarqueeStoreTests",
             dependencies: [
-                "MarqueeStore", "MarqueeTestKit",
+                "MarqueeStore", "MarqueeTestKit", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -103,28 +103,19 @@ public struct ParityCheck: Sendable {
 
     static func runProcess(_ executable: String, _ arguments: [String]) throws(MarqueeError) -> (Int32, String, String)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let result: ChildProcess.Output
         do {
-            try process.run()
+            result = try ChildProcess.run(executable, arguments)
         } catch {
             throw MarqueeError(
                 .unavailable, "cannot run \(executable): \(error.localizedDescription)",
                 hint: "install Python 3 with onnxruntime, or pass --python PATH")
         }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if process.terminationStatus == 127 {
+        if result.status == 127 {
             throw MarqueeError(.unavailable, "no Python at \(executable)", hint: "pass --python PATH")
         }
         return (
-            process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self)
+            result.status, String(decoding: result.stdout, as: UTF8.self), String(decoding: result.stderr, as: UTF8.self)
         )
     }
 

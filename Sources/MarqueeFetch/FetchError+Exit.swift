@@ -9,7 +9,7 @@ extension FetchError {
         switch kind {
         case .dns, .connect, .timeout, .tls, .transport: code = .unavailable
         case .tooLarge, .tooManyRedirects, .redirectLoop, .robotsDisallowed, .notRecorded: code = .dataError
-        case .disallowedScheme, .privateAddress: code = .usage
+        case .disallowedScheme, .invalidURL, .privateAddress: code = .usage
         }
         return MarqueeError(code, "\(kind.rawValue): \(message)", location: url)
     }

@@ -78,6 +78,8 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case redirectLoop = "redirect-loop"
         /// Not an http or https URL.
         case disallowedScheme = "disallowed-scheme"
+        /// The text is not an absolute URL with a host.
+        case invalidURL = "invalid-url"
         /// The address connected to is loopback, private or otherwise not public, and the
         /// fetcher was not allowed such addresses.
         case privateAddress = "private-address"

@@ -96,8 +96,14 @@ public struct HTTPClient: PageFetcher {
     private static func perform(_ url: String, _ configuration: HTTPClientConfiguration) throws(FetchError)
         -> Transfer.Hop
     {
-        guard let lower = URL(string: url)?.scheme?.lowercased(), lower == "http" || lower == "https" else {
-            throw FetchError(kind: .disallowedScheme, url: url, message: "only http and https are fetched")
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), parsed.host?.isEmpty == false
+        else {
+            throw FetchError(
+                kind: .invalidURL, url: url,
+                message: "not an absolute URL: give one such as https://www.imdb.com/title/tt0133093/")
+        }
+        guard scheme == "http" || scheme == "https" else {
+            throw FetchError(kind: .disallowedScheme, url: url, message: "only http and https are fetched, not \(scheme)")
         }
         guard let handle = HandlePool.shared.take() ?? curl_easy_init() else {
             throw FetchError(kind: .transport, url: url, message: "libcurl could not create a handle")

@@ -30,7 +30,7 @@ public struct RetryPolicy: Sendable, Hashable {
     public static func isRetryable(_ kind: FetchError.Kind) -> Bool {
         switch kind {
         case .dns, .connect, .timeout, .transport: true
-        case .tls, .tooLarge, .tooManyRedirects, .redirectLoop, .disallowedScheme, .privateAddress, .robotsDisallowed,
+        case .tls, .tooLarge, .tooManyRedirects, .redirectLoop, .disallowedScheme, .invalidURL, .privateAddress, .robotsDisallowed,
             .notRecorded:
             false
         }

@@ -58,17 +58,14 @@ public struct SelectRequest: Sendable {
     }
 
     /// Reads, parses and queries the page.
-    /// - Throws: ``MarqueeError`` `.dataError` (exit 65) when the file cannot be read,
-    ///   `.usage` (exit 64) when the query does not compile.
+    /// - Throws: ``MarqueeError`` `.noInput` (exit 66) for a missing file or a folder,
+    ///   `.noPermission` (77) for an unreadable one, `.usage` (64) when the query does not compile.
     public func run(logger: Logger) throws(MarqueeError) -> Report {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-            let reason = (error as NSError).localizedFailureReason ?? "\(error.localizedDescription)"
-            throw MarqueeError(
-                .dataError, "cannot read the page: \(reason)", location: file,
-                hint: "check the path; save a page with your browser or `curl -o page.html URL`")
+        var data: Data
+        do { data = try InputFile.read(file, what: "the page") } catch {
+            var error = error
+            if error.message.hasSuffix("does not exist") { error.hint = "check the path; save a page with your browser or `curl -o page.html URL`" }
+            throw error
         }
         let started = ContinuousClock.now
         let document = HTMLDocument(data: data, url: url, contentType: contentType)

@@ -147,15 +147,10 @@ public enum ModelFile {
 
     /// Reads a model file.
     /// - Throws: ``MarqueeError`` `.dataError` saying what is wrong with the file (not a model, a
-    ///   newer format, truncated arrays), `.failure` when it cannot be read.
+    ///   newer format, truncated arrays), `.noInput` (66) when it is missing, `.noPermission` (77)
+    ///   when it cannot be read.
     public static func read(_ url: URL) throws(MarqueeError) -> Loaded {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw MarqueeError(.failure, "cannot read \(url.path): \(error.localizedDescription)")
-        }
-        return try decode(data, source: url.path)
+        try decode(try InputFile.read(url.path, what: "the model file"), source: url.path)
     }
 
     /// Decodes a model file's bytes; `source` names them in errors.

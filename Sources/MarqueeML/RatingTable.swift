@@ -67,15 +67,9 @@ public struct RatingTable: Sendable {
     /// Reads a dataset file (`marquee dataset build` CSV, or any CSV with user, film/item and
     /// rating columns — MovieLens' `ratings.csv` works as is).
     /// - Throws: ``MarqueeError`` `.dataError` naming the file, line and column of the first bad
-    ///   value; `.failure` when the file cannot be read.
+    ///   value; `.noInput` (66) when the file is missing, `.noPermission` (77) when unreadable.
     public static func load(csv url: URL) throws(MarqueeError) -> RatingTable {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw MarqueeError(.failure, "cannot read \(url.path): \(error.localizedDescription)")
-        }
-        return try parse(csv: data, source: url.path)
+        try parse(csv: try InputFile.read(url.path, what: "the ratings file"), source: url.path)
     }
 
     /// Parses CSV bytes; `source` names them in error messages.

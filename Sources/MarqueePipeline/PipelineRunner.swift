@@ -86,7 +86,7 @@ public struct PipelineRunner: Sendable {
             detail: .object(
                 JSONObject([
                     ("marquee", .string(MarqueeVersion.current)),
-                    ("git_commit", Self.gitCommit().map(JSONValue.string) ?? .null),
+                    ("git_commit", MarqueeVersion.gitCommit.map(JSONValue.string) ?? .null),
                     ("pipeline_file", .string(spec.file)), ("force", .bool(force)),
                 ])))
         // Whatever ends the run early — a step's error, or one before any step (a bad parameter,
@@ -431,19 +431,4 @@ public struct PipelineRunner: Sendable {
         return true
     }
 
-    /// The repository's commit, when running inside a git checkout.
-    static func gitCommit() -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "rev-parse", "--short=12", "HEAD"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = Pipe()
-        guard (try? process.run()) != nil else { return nil }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : text
-    }
 }

@@ -28,10 +28,33 @@ public final class FeatureStore: Sendable {
             writer = try DatabasePool(path: path, configuration: configuration)
             try StoreSchema.migrator.migrate(writer)
         } catch {
-            throw MarqueeError(
-                .dataError, "cannot open the feature store: \(error)", location: path,
-                hint: "check the path, or remove the file to start a new store", underlying: error)
+            throw Self.openError(error, path: path)
         }
+    }
+
+    /// Why a store file could not be opened, in words that lead to the fix — never advice that
+    /// loses data.
+    static func openError(_ error: any Error, path: String) -> MarqueeError {
+        let code = (error as? DatabaseError)?.resultCode
+        if code == .SQLITE_READONLY || code == .SQLITE_PERM || code == .SQLITE_CANTOPEN
+            && !FileManager.default.isWritableFile(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        {
+            return MarqueeError(
+                .noPermission,
+                "the feature store or its folder is not writable (SQLite needs to write the store and its -wal and -shm files beside it)",
+                location: path, hint: "run as a user who may write there, or copy the store to a writable folder",
+                underlying: error)
+        }
+        if code == .SQLITE_NOTADB || code == .SQLITE_CORRUPT {
+            return MarqueeError(
+                .dataError, "this file is not a readable Marquee feature store (\(code!))", location: path,
+                hint: "check --store; PRAGMA integrity_check through sqlite3 tells whether the file is damaged",
+                underlying: error)
+        }
+        if let error = error as? MarqueeError { return error }
+        return MarqueeError(
+            .dataError, "cannot open the feature store: \(error)", location: path, hint: "check the path (--store)",
+            underlying: error)
     }
 
     /// A fresh store in memory, for tests and one-off runs.

@@ -30,7 +30,7 @@ public enum ReadOnlyQuery {
     public static func run(_ sql: String, storePath: String) throws(MarqueeError) -> QueryResult {
         guard FileManager.default.fileExists(atPath: storePath) else {
             throw MarqueeError(
-                .dataError, "no store here", location: storePath, hint: "import data first, or pass --store PATH")
+                .noInput, "no feature store here", location: storePath, hint: "import data first, or pass --store PATH")
         }
         let queue: DatabaseQueue
         do {
@@ -38,7 +38,7 @@ public enum ReadOnlyQuery {
             configuration.readonly = true
             queue = try DatabaseQueue(path: storePath, configuration: configuration)
         } catch {
-            throw MarqueeError(.dataError, "cannot open the store read-only: \(error)", location: storePath)
+            throw FeatureStore.openError(error, path: storePath)
         }
         do {
             return try queue.read { db in

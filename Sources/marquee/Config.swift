@@ -55,12 +55,14 @@ struct EffectiveConfig: Sendable {
                 let location = line.map { "\(path):\($0)" } ?? path
                 guard keys.contains(where: { $0.name == name }) else {
                     throw MarqueeError(
-                        .dataError, "unknown key \"\(name)\"", location: location,
+                        .configuration, "unknown key \"\(name)\"", location: location,
                         hint: "keys: \(keys.map(\.name).joined(separator: ", "))")
                 }
                 let raw = table[name]!
-                guard let value = raw.string ?? raw.int.map(String.init) else {
-                    throw MarqueeError(.dataError, "\"\(name)\" must be a string", location: location)
+                guard let value = raw.string ?? raw.int.map(String.init) ?? raw.double.map({ "\($0)" }) else {
+                    throw MarqueeError(
+                        .configuration, "\"\(name)\" must be a string or a number, not \(raw)", location: location,
+                        hint: name == "rate" ? "rate = 0.5 (requests per second per host)" : "\(name) = \"…\"")
                 }
                 values[name] = Value(value: value, source: location)
             }
@@ -73,11 +75,11 @@ struct EffectiveConfig: Sendable {
         }
         if let rate = values["rate"], !rate.value.isEmpty, !((Double(rate.value) ?? -1) > 0) {
             throw MarqueeError(
-                .dataError, "rate must be a positive number, not \"\(rate.value)\"", location: rate.source)
+                .configuration, "rate must be a positive number, not \"\(rate.value)\"", location: rate.source)
         }
         if let format = values["log_format"]?.value, !["auto", "human", "json"].contains(format) {
             throw MarqueeError(
-                .dataError, "log_format must be auto, human or json, not \"\(format)\"",
+                .configuration, "log_format must be auto, human or json, not \"\(format)\"",
                 location: values["log_format"]?.source)
         }
         return EffectiveConfig(values: values)

@@ -54,7 +54,7 @@ struct Dataset: AsyncParsableCommand {
         func run() async throws {
             _ = global.makeLogger("marquee.dataset")
             try await reportingErrors {
-                let versions = try global.openStore().datasetVersions()
+                let versions = try global.openExistingStore().datasetVersions()
                 if versions.isEmpty { print("no dataset versions yet: marquee dataset build NAME") }
                 for version in versions {
                     print(
@@ -74,7 +74,7 @@ struct Dataset: AsyncParsableCommand {
         func run() async throws {
             _ = global.makeLogger("marquee.dataset")
             try await reportingErrors {
-                guard let version = try global.openStore().datasetVersion(id) else {
+                guard let version = try global.openExistingStore().datasetVersion(id) else {
                     throw MarqueeError(
                         .dataError, "no dataset version \"\(id)\"", hint: "marquee dataset list shows them")
                 }
@@ -95,7 +95,7 @@ struct Dataset: AsyncParsableCommand {
         func run() async throws {
             _ = global.makeLogger("marquee.dataset")
             try await reportingErrors {
-                let version = try global.openStore().rebuildDataset(
+                let version = try global.openExistingStore().rebuildDataset(
                     id, catalog: try global.loadCatalog(), output: URL(fileURLWithPath: out))
                 print("rebuilt \(version.name) version \(version.id): \(version.rowCount) rows → \(out)")
                 print("sha256 \(version.contentSHA256) (identical)")

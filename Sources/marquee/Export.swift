@@ -42,12 +42,7 @@ struct Export: AsyncParsableCommand {
         _ = global.makeLogger("marquee.export")
         try await reportingErrors {
             let url = URL(fileURLWithPath: model)
-            let bytes: Data
-            do {
-                bytes = try Data(contentsOf: url)
-            } catch {
-                throw MarqueeError(.failure, "cannot read \(model): \(error.localizedDescription)")
-            }
+            let bytes = try InputFile.read(url.path, what: "the model file")
             let loaded = try ModelFile.decode(bytes, source: model)
             var metricsValue: JSONValue?
             if let metrics {

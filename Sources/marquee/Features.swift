@@ -44,7 +44,7 @@ struct Features: AsyncParsableCommand {
                 guard let definition = try global.loadCatalog().views[view] else {
                     throw MarqueeError(.dataError, "no feature view \"\(view)\"", hint: "marquee features list")
                 }
-                for status in try global.openStore().status(of: definition) {
+                for status in try global.openExistingStore().status(of: definition) {
                     let latest = status.latestEvent.map(Microseconds.iso) ?? "never"
                     let created = status.latestCreated.map(Microseconds.iso) ?? "never"
                     print(

@@ -47,12 +47,7 @@ struct Parse: AsyncParsableCommand {
         let logger = global.makeLogger("marquee.parse")
         try await reportingErrors {
             let scrapers = try specs.load()
-            let data: Data
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: file))
-            } catch {
-                throw MarqueeError(.dataError, "cannot read the page", location: file, hint: "check the path")
-            }
+            let data = try InputFile.read(file, what: "the page")
             let extraction = try scrapers.extract(
                 data: data, url: url, site: site, contentType: contentType, links: false)
             FileHandle.standardOutput.write(Data(extraction.jsonLines().utf8))

@@ -66,7 +66,7 @@ struct Runs: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let runs = try global.openStore().runs(limit: limit)
+                let runs = try global.openExistingStore().runs(limit: limit)
                 if runs.isEmpty { print("no runs recorded in \(global.store)") }
                 for run in runs {
                     let steps = run.steps.map { "\($0.step):\($0.status)" }.joined(separator: " ")
@@ -87,7 +87,7 @@ struct Runs: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                guard let record = try global.openStore().run(id) else {
+                guard let record = try global.openExistingStore().run(id) else {
                     throw MarqueeError(
                         .dataError, "no run \(id) (or the prefix is not unique)", hint: "marquee runs list")
                 }

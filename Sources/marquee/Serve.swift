@@ -23,6 +23,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The model's name in URLs (default marquee-ALGORITHM).") var name: String?
     @Option(help: "Largest request body in bytes.") var maxBody = 1 << 20
 
+    func validate() throws {
+        guard (0...65_535).contains(port) else {
+            throw ValidationError("--port \(port) is not a TCP port (0–65535; 0 picks a free one)")
+        }
+        guard maxBody > 0 else { throw ValidationError("--max-body must be a positive number of bytes") }
+    }
+
     func run() async throws {
         let logger = global.makeLogger("marquee.serve")
         try await reportingErrors {
@@ -38,8 +45,18 @@ struct Serve: AsyncParsableCommand {
                         Data("serving \(modelName) on http://\(host):\(bound)/v2/models/\(modelName)\n".utf8))
                 }
             } catch {
+                // NIO's errors name system calls and descriptors; say what it means instead.
+                let text = "\(error)"
+                let reason =
+                    text.contains("Address already in use") || text.contains("EADDRINUSE")
+                    ? "port \(port) is already in use"
+                    : text.contains("Permission denied") || text.contains("EACCES")
+                        ? "permission denied for port \(port) (ports below 1024 need privileges)"
+                        : text.contains("Cannot assign requested address") || text.contains("EADDRNOTAVAIL")
+                            ? "\(host) is not an address of this machine" : "the socket could not be opened"
                 throw MarqueeError(
-                    .unavailable, "cannot serve on \(host):\(port): \(error)", hint: "is the port in use? try --port 0")
+                    .unavailable, "cannot serve on \(host):\(port): \(reason)",
+                    hint: "choose another --port (0 picks a free one) or --host")
             }
             print("stopped")
         }

@@ -10,11 +10,11 @@ extension GlobalOptions {
     /// The ratings `--dataset` names: a CSV file path, a dataset spec (built now) or a recorded
     /// version id (rebuilt byte for byte), with the version id (`file:<sha256 prefix>` for a file).
     func loadRatings(_ reference: String) throws(MarqueeError) -> (table: RatingTable, version: String) {
-        if reference.hasSuffix(".csv"), FileManager.default.fileExists(atPath: reference) {
-            let url = URL(fileURLWithPath: reference)
-            let table = try RatingTable.load(csv: url)
-            let digest = (try? Data(contentsOf: url)).map { Hashing.sha256($0) } ?? ""
-            return (table, "file:" + digest.prefix(16))
+        // A path (a CSV file, or anything with a folder in it) is a file, never a spec name.
+        if reference.hasSuffix(".csv") || reference.contains("/") {
+            let data = try InputFile.read(reference, what: "the ratings file")
+            let table = try RatingTable.parse(csv: data, source: reference)
+            return (table, "file:" + Hashing.sha256(data).prefix(16))
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "marquee-dataset-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")

@@ -43,12 +43,19 @@ private func temporaryFolder() throws -> URL {
     try "store = \"x\"\nstroe = \"y\"\n".write(
         to: folder.appendingPathComponent("marquee.toml"), atomically: true, encoding: .utf8)
     let result = try marquee(["config"], in: folder)
-    #expect(result.status == 65)
+    #expect(result.status == 78)
     #expect(result.stderr.contains("marquee.toml:2: unknown key \"stroe\""), "\(result.stderr)")
     let rate = try marquee(
         ["config"], in: folder, environment: ["MARQUEE_CONFIG": "/nonexistent", "MARQUEE_RATE": "fast"])
-    #expect(rate.status == 65)
+    #expect(rate.status == 78)
     #expect(rate.stderr.contains("rate must be a positive number"), "\(rate.stderr)")
+    // A number where a number belongs is fine; a list is not, and says where.
+    try "rate = 0.2\n".write(to: folder.appendingPathComponent("marquee.toml"), atomically: true, encoding: .utf8)
+    let number = try marquee(["config"], in: folder)
+    #expect(number.status == 0 && number.stdout.contains("rate         = 0.2"), "\(number.stdout) \(number.stderr)")
+    try "rate = [1]\n".write(to: folder.appendingPathComponent("marquee.toml"), atomically: true, encoding: .utf8)
+    let list = try marquee(["config"], in: folder)
+    #expect(list.status == 78 && list.stderr.contains("marquee.toml:1"), "\(list.stderr)")
 }
 
 @Test func jsonLogLinesParseAndNeverHoldTheSalt() throws {

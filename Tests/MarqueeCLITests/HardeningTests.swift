@@ -66,3 +66,60 @@ private func scratch() throws -> URL {
     #expect(result.stderr.contains("does not exist") && result.stderr.contains("mkdir -p"))
     #expect(!result.stderr.contains("epoch"), "no fit ran")
 }
+
+/// Commands that only read a store never create one: a mistyped `--store` is an error (66)
+/// naming the path, and no empty file is left behind.
+@Test(arguments: [
+    ["dataset", "list"], ["runs", "list"], ["runs", "show", "x"], ["features", "describe", "film_facts"],
+    ["query", "SELECT 1"],
+])
+func readingCommandsDoNotCreateAStore(_ command: [String]) throws {
+    let folder = try scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = folder.appendingPathComponent("typo.sqlite").path
+    let result = try runMarquee(command + ["--store", store])
+    #expect(result.status == 66, "\(command): \(result.stderr)")
+    #expect(result.stderr.contains("typo.sqlite"))
+    #expect(!FileManager.default.fileExists(atPath: store), "\(command) created the store")
+}
+
+/// Missing inputs exit 66 everywhere, with the path and no Foundation internals; a folder where a
+/// file belongs says so; a URL that is not one is a usage error that says what a URL looks like.
+@Test func missingFilesFoldersAndNonURLsGetOneVocabulary() throws {
+    let folder = try scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let missing = folder.appendingPathComponent("nope").path
+    for command in [
+        ["select", missing, "--css", "a"], ["parse", missing], ["recommend", missing, "--user", "1"],
+        ["export", missing, "--format", "onnx", "--out", folder.appendingPathComponent("x").path],
+        ["evaluate", "--dataset", missing + ".csv", "--algorithm", "svd"],
+    ] {
+        let result = try runMarquee(command)
+        #expect(result.status == 66, "\(command): \(result.stderr)")
+        #expect(result.stderr.contains(missing) && !result.stderr.contains("NSCocoaErrorDomain"), "\(result.stderr)")
+    }
+    let directory = try runMarquee(["select", folder.path, "--css", "a"])
+    #expect(directory.status == 66 && directory.stderr.contains("is a folder"), "\(directory.stderr)")
+    #expect(!directory.stderr.contains("NSCocoaErrorDomain"))
+    let url = try runMarquee(["fetch", "not a url"])
+    #expect(url.status == 64 && url.stderr.contains("not an absolute URL"), "\(url.stderr)")
+}
+
+/// `serve` on a port that is taken says so (69) in words, not NIO's `bind(descriptor:…)`; a
+/// port that is not one is a usage error before anything starts.
+@Test func serveSaysWhenItsPortIsTakenOrImpossible() throws {
+    let folder = try scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let model = folder.appendingPathComponent("m.mqm").path
+    let trained = try runMarquee([
+        "train", "--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "baseline", "--out", model,
+    ])
+    #expect(trained.status == 0, "\(trained.stderr)")
+    let taken = try LoopbackServer { _ in .response(200) }
+    defer { taken.stop() }
+    let busy = try runMarquee(["serve", model, "--port", "\(taken.port)"])
+    #expect(busy.status == 69, "\(busy.stderr)")
+    #expect(busy.stderr.contains("port \(taken.port) is already in use") && !busy.stderr.contains("descriptor"))
+    let impossible = try runMarquee(["serve", model, "--port", "99999"])
+    #expect(impossible.status == 64 && impossible.stderr.contains("not a TCP port"), "\(impossible.stderr)")
+}

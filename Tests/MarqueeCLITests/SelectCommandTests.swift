@@ -86,10 +86,10 @@ private let demoPage = "fixtures/demo/film.html"
     #expect(result.stdout.isEmpty)
 }
 
-@Test func missingFileExitsWithDataError() throws {
+@Test func missingFileExitsWithNoInput() throws {
     let result = try runMarquee(["select", "fixtures/no-such-page.html", "--css", "h1"])
-    #expect(result.status == 65)
-    #expect(result.stderr.hasPrefix("marquee: error: fixtures/no-such-page.html: cannot read the page"))
+    #expect(result.status == 66)
+    #expect(result.stderr.hasPrefix("marquee: error: fixtures/no-such-page.html: the page does not exist"))
     #expect(result.stderr.split(separator: "\n").count == 1)
 }
 

@@ -44,7 +44,7 @@ private func scratchStore() -> String {
     #expect(write.status == 64)
     #expect(write.stderr.contains("refused"))
     let missing = try runMarquee(["query", "SELECT 1", "--store", "/nonexistent/store.sqlite"])
-    #expect(missing.status == 65)
+    #expect(missing.status == 66)
 }
 
 @Test func malformedImportExits65WithFileAndLine() throws {

@@ -71,3 +71,13 @@ func verbosityMapsToLevels(count: Int, level: Logger.Level) {
     #expect(Microseconds.parse("2019-02-05") == 1_549_324_800_000_000)
     #expect(Microseconds.parse("964982703") == 964_982_703_000_000)
 }
+
+/// A child that writes far more than a pipe holds to standard error before it writes its
+/// answer must not deadlock the parent (the onnxruntime parity check runs such children).
+@Test func aChildFloodingStandardErrorDoesNotDeadlock() throws {
+    let result = try ChildProcess.run(
+        "python3", ["-c", "import sys; sys.stderr.write('x' * 300000); sys.stderr.flush(); print('done')"])
+    #expect(result.status == 0)
+    #expect(result.stderr.count == 300_000)
+    #expect(String(decoding: result.stdout, as: UTF8.self) == "done\n")
+}

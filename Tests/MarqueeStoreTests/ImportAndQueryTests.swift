@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MarqueeCore
 import MarqueeTestKit
 import Testing
@@ -130,4 +131,17 @@ func queryRefusesAnythingButReading(sql: String) throws {
     #expect(
         Hashing.hmacSHA256(key: "Jefe", message: "what do ya want for nothing?")
             == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+}
+
+/// A store that cannot be written (a read-only folder: SQLite's -wal and -shm cannot be made)
+/// is a permission error with a safe fix — never "remove the file".
+@Test func aReadOnlyStoreIsAPermissionErrorNeverAdviceToDeleteIt() {
+    let readOnly = FeatureStore.openError(
+        DatabaseError(resultCode: .SQLITE_READONLY, message: "attempt to write a readonly database"),
+        path: "/srv/store.sqlite")
+    #expect(readOnly.code == .noPermission)
+    #expect(!readOnly.description.contains("remove"))
+    let notADatabase = FeatureStore.openError(
+        DatabaseError(resultCode: .SQLITE_NOTADB, message: "file is not a database"), path: "/tmp/x.sqlite")
+    #expect(notADatabase.code == .dataError && !notADatabase.description.contains("remove"))
 }
