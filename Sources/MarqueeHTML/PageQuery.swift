@@ -6,13 +6,14 @@ public enum PageQuery: Sendable, Hashable {
     case css(String)
     /// An XPath 1.0 expression.
     case xpath(String)
-    /// The page's JSON-LD blocks.
+    /// The page's JSON-LD items, as search engines and extruct read them: top-level arrays and
+    /// `@graph` flattened into their objects, `null`/`false` blocks dropped, in page order.
     case jsonld
 
     /// What a query produced: one JSON value per result, plus the JSON-LD blocks that failed.
     public struct Output: Sendable {
         /// CSS/XPath: `.string` per match (``Selector/get()``, or ``Selector/text`` when asked);
-        /// JSON-LD: one value per block that parsed.
+        /// JSON-LD: one value per item (``JSONLD/flatten``) of the blocks that parsed.
         public var values: [JSONValue]
         /// JSON-LD blocks that could not be parsed, with their errors.
         public var failedBlocks: [JSONLDBlock]
@@ -31,7 +32,8 @@ public enum PageQuery: Sendable, Hashable {
             return Output(values: matches.map { .string(text ? $0.text : $0.get()) }, failedBlocks: [])
         case .jsonld:
             let blocks = JSONLD.blocks(in: document)
-            return Output(values: blocks.compactMap(\.value), failedBlocks: blocks.filter { $0.value == nil })
+            return Output(
+                values: blocks.compactMap(\.value).flatMap(JSONLD.flatten), failedBlocks: blocks.filter { $0.value == nil })
         }
     }
 }

@@ -23,7 +23,7 @@ struct Select: AsyncParsableCommand {
     @Option(help: "An XPath 1.0 expression.")
     var xpath: String?
 
-    @Flag(help: "Print the page's JSON-LD blocks.")
+    @Flag(help: "Print the page's JSON-LD items (arrays and @graph flattened, null blocks dropped), in page order.")
     var jsonld = false
 
     @Flag(help: "Print every match, not only the first.")

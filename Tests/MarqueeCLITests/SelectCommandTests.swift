@@ -142,3 +142,21 @@ func acceptanceOnTheRealLetterboxdPage() throws {
     #expect(bad.status == 64)
     #expect(bad.stderr.contains("regex query"))
 }
+
+/// `select --jsonld --all --json` prints the page's items in page order, as JSON-LD consumers
+/// read them: a comment before the JSON skipped, arrays and `@graph` flattened, `null` dropped.
+@Test func selectJSONLDPrintsItemsInPageOrder() throws {
+    let page = FileManager.default.temporaryDirectory.appendingPathComponent("ld-\(UUID().uuidString).html")
+    defer { try? FileManager.default.removeItem(at: page) }
+    let scripts = [
+        #"<!-- made by a CMS --> {"@type":"Movie","name":"A"}"#, #"[{"@type":"Movie","name":"B"},{"name":"C"}]"#,
+        "null", #"{"@graph":[{"@type":"Person","name":"D"}]}"#,
+    ]
+    try ("<html><head>" + scripts.map { #"<script type="application/ld+json">\#($0)</script>"# }.joined()
+        + "</head></html>").write(to: page, atomically: true, encoding: .utf8)
+    let result = try runMarquee(["select", page.path, "--jsonld", "--all", "--json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+        result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            == #"[{"@type":"Movie","name":"A"},{"@type":"Movie","name":"B"},{"name":"C"},{"@type":"Person","name":"D"}]"#)
+}
