@@ -80,7 +80,7 @@ public struct PipelineRunner: Sendable {
         // We hold the lock, so a run still marked running died without ending (kill -9).
         let abandoned = try store.abandonStaleRuns(pipeline: spec.name)
         if abandoned > 0 { logger.warning("marked \(abandoned) earlier run(s) that never ended as abandoned") }
-        let runID = Self.newRunID()
+        let runID = RunID.make()
         try store.beginRun(
             id: runID, pipeline: spec.name,
             detail: .object(
@@ -190,6 +190,9 @@ public struct PipelineRunner: Sendable {
                     job.shouldStop = shouldStop
                     let scrapers = try ScraperSet.load(directory: environment.scrapers)
                     let result = try await job.run(scrapers: scrapers, store: store, logger: logger)
+                    if let review = result.review { logger.info("\(review.report())", metadata: ["step": "scrape:\(scrape.site)"]) }
+                    // Layout drift fails the step (exit 65), so cron reports it the day it happens.
+                    if let error = result.review?.error { throw error }
                     let summary = JSONValue.object(
                         JSONObject([
                             ("pages", .number(Double(result.crawl.recorded))),
@@ -395,15 +398,6 @@ public struct PipelineRunner: Sendable {
     }
 
     // MARK: helpers
-
-    /// A sortable, unique run id: `20261125T204501Z-1a2b3c`.
-    static func newRunID() -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: Date()) + "-" + UUID().uuidString.prefix(6).lowercased()
-    }
 
     /// SHA-256 over every file below `folder` (relative path and bytes), in path order.
     static func folderHash(_ folder: URL) throws(MarqueeError) -> String {

@@ -16,6 +16,8 @@ public struct ScrapeSummary: Sendable, Hashable {
     /// User ratings extracted but not stored, because the run was told to skip them
     /// (`--no-user-ratings`): counted so nothing is dropped silently.
     public var skippedUserRatings = 0
+    /// Field fill rates per site, page kind and field (when the sink was given the specs).
+    public var coverage = CoverageReport()
 
     public init() {}
 
@@ -45,13 +47,15 @@ public final class RecordSink: Sendable {
     private let state: Mutex<State>
     private let store: FeatureStore?
     private let salt: String?
+    private let scrapers: ScraperSet?
 
     /// Records go to `output` (JSON Lines, appended: a resumed scrape adds the pages it had not
     /// done yet) and/or `store`; `salt` hashes user handles for the store. Without a salt, user
     /// ratings cannot be stored: they are counted in ``ScrapeSummary/skippedUserRatings``, and
     /// callers should refuse to start such a run unless skipping was asked for
     /// (``UserSaltPolicy``).
-    public init(output: URL?, store: FeatureStore?, salt: String?) throws(MarqueeError) {
+    /// With `scrapers`, each page's field coverage is counted for the drift monitors.
+    public init(output: URL?, store: FeatureStore?, salt: String?, scrapers: ScraperSet? = nil) throws(MarqueeError) {
         var handle: FileHandle?
         if let output {
             if !FileManager.default.fileExists(atPath: output.path) {
@@ -65,6 +69,7 @@ public final class RecordSink: Sendable {
         state = Mutex(State(output: handle))
         self.store = store
         self.salt = salt
+        self.scrapers = scrapers
     }
 
     /// Takes one page's extraction.
@@ -80,9 +85,11 @@ public final class RecordSink: Sendable {
         let stored = try store?.ingest(observations) ?? 0
         let skipped =
             store != nil && (salt ?? "").isEmpty ? extraction.records.count { $0.record is UserRating } : 0
+        let spec = scrapers?.site(extraction.site)?.pages.first { $0.kind == extraction.kind }
         state.withLock { state in
             state.summary.pages += 1
             state.summary.skippedUserRatings += skipped
+            if let spec { state.summary.coverage.add(extraction, spec: spec) }
             for record in extraction.records {
                 state.summary.records[type(of: record.record).typeName, default: 0] += 1
             }

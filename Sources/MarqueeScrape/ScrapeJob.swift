@@ -49,6 +49,8 @@ public struct ScrapeJob: Sendable {
         public var records: ScrapeSummary
         /// The task was cancelled and the crawl stopped at a safe point.
         public var interrupted = false
+        /// The drift monitors' verdict (`nil` for an interrupted run).
+        public var review: CoverageReview?
     }
 
     /// Runs the job. Holds the frontier's lock throughout: an overlapping run fails with exit 75.
@@ -58,6 +60,7 @@ public struct ScrapeJob: Sendable {
                 .usage, "unknown site \"\(site)\"", hint: "sites: \(scrapers.sites.map(\.site).joined(separator: ", "))"
             )
         }
+        let started = Microseconds.from(Date())
         let toStore = output == nil && store != nil
         try UserSaltPolicy.check(specs: [spec], toStore: toStore, salt: salt, skipUserRatings: skipUserRatings)
         let lock = try RunLock.acquire(frontier + ".lock", purpose: "marquee scrape \(site)")
@@ -81,7 +84,8 @@ public struct ScrapeJob: Sendable {
             fetcher = RecordingFetcher(
                 base: fetcher, writer: WARCWriter(directory: warc, maxBytes: 100 << 20), userAgent: userAgent)
         }
-        let sink = try RecordSink(output: output, store: toStore ? store : nil, salt: skipUserRatings ? nil : salt)
+        let sink = try RecordSink(
+            output: output, store: toStore ? store : nil, salt: skipUserRatings ? nil : salt, scrapers: scrapers)
         defer { sink.close() }
         let links = Mutex<[String: [String]]>([:])
         var crawler = Crawler(
@@ -111,6 +115,14 @@ public struct ScrapeJob: Sendable {
             if outcome.hasPrefix("failed: ") { sink.count(error: String(outcome.dropFirst(8))) }
             logger.info("\(outcome)", metadata: ["url": "\(url)"])
         }
-        return Result(crawl: crawl, records: sink.summary, interrupted: shouldStop())
+        let summary = sink.summary
+        let interrupted = shouldStop()
+        let review =
+            interrupted
+            ? nil
+            : try CoverageMonitor.review(
+                summary.coverage, scrapers: scrapers, store: toStore ? store : nil, command: "scrape \(site)",
+                pages: summary.pages, records: summary.records.values.reduce(0, +), started: started)
+        return Result(crawl: crawl, records: summary, interrupted: interrupted, review: review)
     }
 }

@@ -82,6 +82,10 @@ public struct PatternBox: @unchecked Sendable {
 /// One field: ordered rules (the first that yields a usable value wins), a normaliser, and
 /// whether it is required.
 public struct FieldSpec: Sendable {
+    /// Coverage below which a run alarms: `min_coverage`, else 0.9 for a required field (a
+    /// required field that goes missing turns pages into rejects), else none.
+    public var expectedCoverage: Double? { minCoverage ?? (required ? 0.9 : nil) }
+
     /// The record field it fills; `a.b` fills member `b` of object field `a` (`rating.count`).
     public var name: String
     /// The rules, in order.
@@ -94,6 +98,10 @@ public struct FieldSpec: Sendable {
     public var list: Bool
     /// Scale of bare rating numbers, for the `rating` normaliser.
     public var scale: Double?
+    /// The share of records (of this page kind, in one run) that must have the field, below
+    /// which the run raises a drift alarm (`min_coverage` in the spec; `nil`: see
+    /// ``expectedCoverage``).
+    public var minCoverage: Double? = nil
     /// `file:line` where the field is declared.
     public var location: String
 }

@@ -288,7 +288,9 @@ private struct Reader {
     }
 
     func field(_ name: String, _ table: TOMLTable, _ place: Place) throws(MarqueeError) -> FieldSpec {
-        try allow(["rules", "normalise", "required", "list", "scale"], in: table, place, what: "field \"\(name)\"")
+        try allow(
+            ["rules", "normalise", "required", "list", "scale", "min_coverage"], in: table, place,
+            what: "field \"\(name)\"")
         let rules = try self.rules(table["rules"], place, key: "rules")
         guard !rules.isEmpty else { throw fail("field \"\(name)\" has no rules", place, key: nil) }
         let normaliser = try string("normalise", in: table, place, required: false)
@@ -305,9 +307,16 @@ private struct Reader {
             }
             scale = number
         }
+        var minCoverage: Double?
+        if let value = table["min_coverage"] {
+            guard let share = value.double ?? value.int.map(Double.init), (0...1).contains(share) else {
+                throw fail("\"min_coverage\" must be a share from 0 to 1 (0.95 = 95 %)", place, key: "min_coverage")
+            }
+            minCoverage = share
+        }
         return FieldSpec(
             name: name, rules: rules, normaliser: normaliser, required: table["required"]?.bool ?? false,
-            list: table["list"]?.bool ?? false, scale: scale,
+            list: table["list"]?.bool ?? false, scale: scale, minCoverage: minCoverage,
             location: lines.location(page: place.page, header: place.header, key: nil))
     }
 

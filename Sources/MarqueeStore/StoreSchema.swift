@@ -135,6 +135,32 @@ enum StoreSchema {
                     ALTER TABLE runs ADD COLUMN exit_code INTEGER;
                     """)
         }
+        migrator.registerMigration("v4: scrape monitors") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE scrape_runs (
+                        id TEXT PRIMARY KEY,
+                        command TEXT NOT NULL,
+                        started_ts_us INTEGER NOT NULL,
+                        pages INTEGER NOT NULL,
+                        records INTEGER NOT NULL,
+                        alarms INTEGER NOT NULL
+                    );
+                    CREATE TABLE scrape_coverage (
+                        run_id TEXT NOT NULL REFERENCES scrape_runs(id),
+                        site TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        field TEXT NOT NULL,
+                        records INTEGER NOT NULL,
+                        filled INTEGER NOT NULL,
+                        threshold REAL,
+                        previous_rate REAL,
+                        alarm TEXT,
+                        PRIMARY KEY (run_id, site, kind, field)
+                    );
+                    CREATE INDEX scrape_coverage_by_kind ON scrape_coverage(site, kind);
+                    """)
+        }
         return migrator
     }
 }

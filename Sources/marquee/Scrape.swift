@@ -19,8 +19,12 @@ struct Scrape: AsyncParsableCommand {
             adds nothing. User handles are stored as salted hashes: without a user salt \
             (MARQUEE_USER_SALT) a scrape of a site with user ratings exits 78 unless \
             --no-user-ratings is given.
-            Exit status: 0, 64 for bad usage, 65 for a bad spec or unreadable replay, 69 when \
-            every page failed to fetch, 78 when a user salt is needed.
+            Drift monitors: each field's fill rate is compared with its spec's min_coverage (0.9 for \
+            required fields) and with the previous recorded run of its page kind (a drop of more \
+            than 20 points over 10+ records); alarms are printed, recorded with the run (marquee \
+            monitor report) and make the command exit 65.
+            Exit status: 0, 64 for bad usage, 65 for a bad spec, unreadable replay or a drift alarm, \
+            69 when every page failed to fetch, 78 when a user salt is needed.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -76,6 +80,7 @@ struct Scrape: AsyncParsableCommand {
             print(
                 out.map { "records written to \($0)" }
                     ?? "\(result.records.stored) observations stored in \(global.store)")
+            if let review = result.review { print(review.report()) }
             if result.interrupted {
                 throw MarqueeError(
                     .temporary, "interrupted; what was fetched is recorded",
@@ -84,6 +89,7 @@ struct Scrape: AsyncParsableCommand {
             if crawl.recorded == 0, crawl.failed > 0 {
                 throw MarqueeError(.unavailable, "every page failed to fetch", hint: "see the log lines above")
             }
+            if let error = result.review?.error { throw error }
         }
     }
 }
@@ -95,8 +101,9 @@ struct Reparse: AsyncParsableCommand {
         discussion: """
             Each record keeps its page's fetch time as its event time, so a reparse of unchanged \
             pages with unchanged specs stores nothing new, and a value a changed spec reads \
-            differently is added at the time the page was fetched. Exit status: 0, 65 for a bad \
-            spec or a missing frontier, 78 when a user salt is needed (see marquee scrape).
+            differently is added at the time the page was fetched. The drift monitors run as in \
+            marquee scrape. Exit status: 0, 65 for a bad spec, a missing frontier or a drift alarm, \
+            78 when a user salt is needed (see marquee scrape).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -117,7 +124,7 @@ struct Reparse: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: frontier) else {
                 throw MarqueeError(.dataError, "no frontier at \(frontier)", hint: "run marquee scrape first")
             }
-            let store = PageStore(root: URL(fileURLWithPath: pages))
+            let pageStore = PageStore(root: URL(fileURLWithPath: pages))
             let records = try Frontier(path: frontier).pages().map(\.1).filter { record in
                 site == nil || !scrapers.candidates(for: record.finalURL, site: site).isEmpty
             }
@@ -126,14 +133,16 @@ struct Reparse: AsyncParsableCommand {
             try UserSaltPolicy.check(
                 specs: scrapers.sites.filter { sites.contains($0.site) }, toStore: out == nil, salt: salt,
                 skipUserRatings: noUserRatings)
+            let started = Microseconds.from(Date())
+            let store = out == nil ? try global.openStore() : nil
             let sink = try RecordSink(
-                output: out.map { URL(fileURLWithPath: $0) }, store: out == nil ? try global.openStore() : nil,
-                salt: noUserRatings ? nil : salt)
+                output: out.map { URL(fileURLWithPath: $0) }, store: store, salt: noUserRatings ? nil : salt,
+                scrapers: scrapers)
             defer { sink.close() }
             try scrapers.extractAll(records.count, jobs: jobs) { [site] index throws(MarqueeError) in
                 let record = records[index]
                 return PageInput(
-                    data: try store.get(record.bodySHA256), url: record.finalURL, site: site,
+                    data: try pageStore.get(record.bodySHA256), url: record.finalURL, site: site,
                     contentType: record.contentType)
             } deliver: { index, result in
                 switch result {
@@ -145,10 +154,16 @@ struct Reparse: AsyncParsableCommand {
                     logger.warning("\(error)", metadata: ["url": "\(records[index].finalURL)"])
                 }
             }
-            print(sink.summary.report())
+            let summary = sink.summary
+            print(summary.report())
             print(
                 out.map { "records written to \($0)" }
-                    ?? "\(sink.summary.stored) observations stored in \(global.store)")
+                    ?? "\(summary.stored) observations stored in \(global.store)")
+            let review = try CoverageMonitor.review(
+                summary.coverage, scrapers: scrapers, store: store, command: "reparse",
+                pages: summary.pages, records: summary.records.values.reduce(0, +), started: started)
+            print(review.report())
+            if let error = review.error { throw error }
         }
     }
 }

@@ -262,3 +262,50 @@ private let loopSpec = """
         ], environment: [:])
     #expect(jsonl.status == 0, "\(jsonl.stderr)")
 }
+
+/// Drift monitors: a clean scrape exits 0 and records its coverage; a spec change that breaks
+/// the directors rules of Letterboxd film pages (threshold 90 %) makes `reparse` exit 65 naming
+/// the field, its fill rate and the threshold; `monitor report` shows the previous run beside it.
+@Test func aBrokenSelectorMakesReparseAlarmWithFieldRateAndThreshold() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-drift-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let specs = folder.appendingPathComponent("scrapers")
+    try FileManager.default.copyItem(at: SharedData.repositoryRoot.appendingPathComponent("scrapers"), to: specs)
+    let letterboxd = specs.appendingPathComponent("letterboxd.toml")
+    let text = try String(contentsOf: letterboxd, encoding: .utf8)
+    let field = "[page.fields.directors]\nrules = [\n"
+    #expect(text.contains(field))
+    try text.replacingOccurrences(of: field, with: "[page.fields.directors]\nmin_coverage = 0.9\nrules = [\n")
+        .write(to: letterboxd, atomically: true, encoding: .utf8)
+    let store = folder.appendingPathComponent("s.sqlite").path
+    let state = [
+        "--frontier", folder.appendingPathComponent("f.sqlite").path, "--pages", folder.appendingPathComponent("p").path,
+        "--store", store, "--scrapers", specs.path,
+    ]
+    let salt = ["MARQUEE_USER_SALT": "test-salt"]
+    let clean = try runMarquee(
+        ["scrape", "letterboxd", "--start", "https://letterboxd.com/marqueedemo/films/diary/", "--replay",
+         "fixtures/letterboxd"] + state, environment: salt)
+    #expect(clean.status == 0, "\(clean.stdout) \(clean.stderr)")
+    #expect(clean.stdout.contains("no alarm"))
+
+    // The layout "changed": every directors rule now misses.
+    let broken = try String(contentsOf: letterboxd, encoding: .utf8)
+        .replacingOccurrences(of: #"{ jsonld = "director.name" }"#, with: #"{ jsonld = "directorz.name" }"#)
+        .replacingOccurrences(of: "a.contributor span::text", with: "a.nobody span::text")
+        .replacingOccurrences(of: "a[href*='/director/'] span::text", with: "a[href*='/nobody/'] span::text")
+    try broken.write(to: letterboxd, atomically: true, encoding: .utf8)
+    let reparse = try runMarquee(["reparse"] + state, environment: salt)
+    #expect(reparse.status == 65, "\(reparse.stdout) \(reparse.stderr)")
+    let expected = "letterboxd film directors: filled on 0 % of records, below its threshold 90 %"
+    #expect(reparse.stdout.contains("ALARM " + expected), "\(reparse.stdout)")
+    #expect(reparse.stderr.contains("layout drift") && reparse.stderr.contains(expected), "\(reparse.stderr)")
+
+    let report = try runMarquee(["monitor", "report", "--store", store])
+    let line = report.stdout.split(whereSeparator: \.isNewline).first { $0.contains("film ") && $0.contains("directors") }
+    #expect(line?.contains("0.0%") == true && line?.contains("90.0%") == true && line?.contains("100.0%") == true
+        && line?.hasSuffix("ALARM") == true, "\(report.stdout)")
+    let json = try runMarquee(["monitor", "report", "--store", store, "--format", "json"])
+    #expect(json.stdout.contains(#""command" : "reparse""#), "\(json.stdout)")
+}
