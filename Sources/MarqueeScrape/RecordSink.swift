@@ -218,6 +218,19 @@ public enum RecordIngest {
                     feature: "rating", object: (.film, film), value: value.value.databaseValue, eventTimestamp: event,
                     source: rating.site, sourceHash: sourceHash)
             ]
+        case let summary as RatingSummary:
+            // Scores change: dated by the fetch, on the film the slug names (a film page's alias).
+            guard let slug = summary.filmSlug, let rating = summary.rating, rating.scale > 0 else { return [] }
+            var values: [(String, DatabaseValue)] = [
+                ("\(summary.site)_rating", (rating.value / rating.scale).databaseValue),
+                ("\(summary.site)_rating_value", rating.value.databaseValue),
+            ]
+            if let count = rating.count { values.append(("\(summary.site)_rating_count", count.databaseValue)) }
+            return values.map { feature, value in
+                ObservationInput(
+                    kind: .film, entity: EntityKey(summary.site, slug), feature: feature, value: value,
+                    eventTimestamp: fetched, source: summary.site, sourceHash: sourceHash)
+            }
         case let box as BoxOffice:
             // A title's totals (not one release's market): grosses grow while a film runs, so
             // they are dated by the fetch; the budget is a fact of the production.

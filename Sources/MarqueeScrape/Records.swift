@@ -30,6 +30,7 @@ public enum RecordType: String, Sendable, Hashable, CaseIterable, Codable {
     case searchResult = "search_result"
     case user
     case list
+    case ratingSummary = "rating_summary"
 
     /// The record's JSON field names a spec may fill (the rest — `type`, `site`, `source_url`,
     /// `key` — Marquee fills itself).
@@ -45,6 +46,7 @@ public enum RecordType: String, Sendable, Hashable, CaseIterable, Codable {
             case .searchResult: SearchResult.CodingKeys.allCases.map(\.rawValue)
             case .user: User.CodingKeys.allCases.map(\.rawValue)
             case .list: FilmList.CodingKeys.allCases.map(\.rawValue)
+            case .ratingSummary: RatingSummary.CodingKeys.allCases.map(\.rawValue)
             }
         return all.filter { !Self.automatic.contains($0) }
     }
@@ -63,6 +65,7 @@ public enum RecordType: String, Sendable, Hashable, CaseIterable, Codable {
         case .searchResult: SearchResult.self
         case .user: User.self
         case .list: FilmList.self
+        case .ratingSummary: RatingSummary.self
         }
     }
 }
@@ -475,6 +478,42 @@ public struct FilmList: ScrapedRecord, Hashable {
     }
 
     public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] { [] }
+}
+
+/// What a site's audience gives a film, from a page that shows only that (Letterboxd's
+/// `/csi/film/SLUG/rating-histogram/` fragment, which film pages load for their ratings): the
+/// average with its count, the histogram of ratings by step, the fans.
+public struct RatingSummary: ScrapedRecord, Hashable {
+    public var type = "rating_summary"
+    public var site: String
+    public var sourceURL: String
+    public var filmSlug: String?
+    public var filmSiteID: String?
+    /// The weighted average on the site's scale, with the number of ratings.
+    public var rating: ShownRating?
+    /// Ratings per step of the scale, lowest first (Letterboxd: ½★ … ★★★★★, ten bars).
+    public var histogram: [Int]?
+    /// Members who have the film among their favourites.
+    public var fans: Int?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, site
+        case sourceURL = "source_url"
+        case filmSlug = "film_slug"
+        case filmSiteID = "film_site_id"
+        case rating, histogram, fans
+    }
+
+    public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] {
+        var problems = Check.rating(rating, "rating")
+        if filmSlug == nil, filmSiteID == nil {
+            problems.append(("film_slug", "missing: neither film_slug nor film_site_id", ""))
+        }
+        if let histogram, histogram.contains(where: { $0 < 0 }) {
+            problems.append(("histogram", "out-of-range: negative count", "\(histogram)"))
+        }
+        return problems.map { (field: $0.0, reason: $0.1, value: $0.2) }
+    }
 }
 
 /// A page (or one item of it) that was recognised but could not give a valid record: a required

@@ -53,10 +53,12 @@ import Testing
     let first = try runMarquee(
         common + ["--frontier", folder.appendingPathComponent("a.sqlite").path, "--out", jsonl.path])
     #expect(first.status == 0, "\(first.stderr)")
-    #expect(first.stdout.contains("records: 8 (film 4, user_rating 4)"), "\(first.stdout)")
+    #expect(first.stdout.contains("records: 9 (film 4, rating_summary 1, user_rating 4)"), "\(first.stdout)")
     #expect(first.stdout.contains("rejects: 0"))
     let lines = try String(contentsOf: jsonl, encoding: .utf8).split(whereSeparator: \.isNewline)
-    #expect(lines.count == 8)
+    #expect(lines.count == 9)
+    // The Thing's film page links its ratings fragment, which the scrape followed.
+    #expect(lines.contains { $0.contains(#""type":"rating_summary""#) && $0.contains(#""count":890959"#) })
     // Diary page 2 came from the pagination link, the films from the diary's film links.
     #expect(lines.contains { $0.contains(#""source_url":"https://letterboxd.com/marqueedemo/films/diary/page/2/""#) })
     #expect(lines.contains { $0.contains(#""key":"imdb:tt0083658""#) })

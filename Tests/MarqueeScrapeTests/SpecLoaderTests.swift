@@ -91,8 +91,8 @@ func badSpecsFailWithFileAndLine(_ original: String, _ replacement: String, _ me
     #expect(
         kinds["letterboxd"]
             == [
-                "film", "diary", "films", "reviews", "watchlist", "list", "lists", "following", "profile", "browse",
-                "person",
+                "film", "film_ratings", "diary", "films", "reviews", "watchlist", "list", "lists", "following",
+                "profile", "browse", "person",
             ])
     #expect(kinds["rottentomatoes"] == ["movie"])
     #expect(kinds["wikipedia"] == ["film", "person"])
@@ -166,4 +166,32 @@ private func extract(_ html: String, url: String = "https://demo.example/film/x/
     } throws: { error in
         (error as? MarqueeError)?.message.contains("no site spec lists host elsewhere.example") == true
     }
+}
+
+/// Every URL form Letterboxd serves a member's pages at routes to its page kind — with or
+/// without `www.`, with `/page/N/`, sort suffixes and query strings.
+@Test(arguments: [
+    ("https://letterboxd.com/USER/diary/", "diary"), ("https://letterboxd.com/USER/films/diary/", "diary"),
+    ("https://www.letterboxd.com/USER/diary/page/3/", "diary"),
+    ("https://letterboxd.com/USER/films/diary/for/2024/06/", "diary"),
+    ("https://letterboxd.com/USER/films/diary/by/added/page/2/", "diary"),
+    ("https://letterboxd.com/USER/films/", "films"), ("https://letterboxd.com/USER/films/ratings/", "films"),
+    ("https://letterboxd.com/USER/films/ratings/by/entry-rating/page/2/", "films"),
+    ("https://letterboxd.com/USER/films/by/date/size/large/", "films"),
+    ("https://letterboxd.com/USER/films/decade/1990s/genre/horror/", "films"),
+    ("https://letterboxd.com/USER/likes/films/", "films"), ("https://letterboxd.com/USER/likes/films/page/4/", "films"),
+    ("https://letterboxd.com/USER/films/reviews/", "reviews"), ("https://letterboxd.com/USER/reviews/page/2/", "reviews"),
+    ("https://letterboxd.com/USER/films/reviews/by/activity/", "reviews"),
+    ("https://letterboxd.com/USER/watchlist/", "watchlist"),
+    ("https://www.letterboxd.com/USER/watchlist/by/popular/page/2/?esiAllowFilters=true", "watchlist"),
+    ("https://letterboxd.com/USER/list/best-of-2024/", "list"),
+    ("https://letterboxd.com/USER/list/best-of-2024/detail/by/rating/page/2/", "list"),
+    ("https://letterboxd.com/USER/list/best-of-2024/size/small/decade/1980s/", "list"),
+    ("https://letterboxd.com/USER/lists/", "lists"), ("https://letterboxd.com/USER/likes/lists/", "lists"),
+    ("https://letterboxd.com/USER/", "profile"), ("https://letterboxd.com/film/the-thing/", "film"),
+    ("https://letterboxd.com/csi/film/the-thing/rating-histogram/", "film_ratings"),
+])
+func letterboxdURLFormsRoute(_ url: String, _ kind: String) throws {
+    let scrapers = try ScraperSet.load(directory: SharedData.repositoryRoot.appendingPathComponent("scrapers"))
+    #expect(scrapers.candidates(for: url, site: "letterboxd").map(\.page.kind).first == kind, "\(url)")
 }
