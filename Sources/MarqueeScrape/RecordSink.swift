@@ -81,6 +81,7 @@ public final class RecordSink: Sendable {
                 observations += RecordIngest.observations(
                     record.record, fetchedAt: fetchedAt, sourceHash: sourceHash, salt: salt)
             }
+            observations += RecordIngest.originalRelease(extraction.records.compactMap { $0.record as? Release })
         }
         let stored = try store?.ingest(observations) ?? 0
         let skipped =
@@ -258,6 +259,22 @@ public enum RecordIngest {
             }
         default:
             return []
+        }
+    }
+
+    /// A release-dates page's earliest release, as the film's timeless `release_date` (and
+    /// `release_country`); nothing when the page listed no dated release.
+    public static func originalRelease(_ releases: [Release]) -> [ObservationInput] {
+        guard let first = releases.filter({ $0.releaseDate != nil && $0.filmSiteID != nil })
+            .min(by: { $0.releaseDate! < $1.releaseDate! }),
+            let id = first.filmSiteID, let date = first.releaseDate
+        else { return [] }
+        var values: [(String, DatabaseValue)] = [("release_date", date.databaseValue)]
+        if let country = first.country { values.append(("release_country", country.databaseValue)) }
+        return values.map { feature, value in
+            ObservationInput(
+                kind: .film, entity: EntityKey(first.site, id), feature: feature, value: value, eventTimestamp: 0,
+                source: first.site)
         }
     }
 

@@ -31,6 +31,7 @@ public enum RecordType: String, Sendable, Hashable, CaseIterable, Codable {
     case user
     case list
     case ratingSummary = "rating_summary"
+    case release
 
     /// The record's JSON field names a spec may fill (the rest — `type`, `site`, `source_url`,
     /// `key` — Marquee fills itself).
@@ -47,6 +48,7 @@ public enum RecordType: String, Sendable, Hashable, CaseIterable, Codable {
             case .user: User.CodingKeys.allCases.map(\.rawValue)
             case .list: FilmList.CodingKeys.allCases.map(\.rawValue)
             case .ratingSummary: RatingSummary.CodingKeys.allCases.map(\.rawValue)
+            case .release: Release.CodingKeys.allCases.map(\.rawValue)
             }
         return all.filter { !Self.automatic.contains($0) }
     }
@@ -66,6 +68,7 @@ public enum RecordType: String, Sendable, Hashable, CaseIterable, Codable {
         case .user: User.self
         case .list: FilmList.self
         case .ratingSummary: RatingSummary.self
+        case .release: Release.self
         }
     }
 }
@@ -513,6 +516,42 @@ public struct RatingSummary: ScrapedRecord, Hashable {
             problems.append(("histogram", "out-of-range: negative count", "\(histogram)"))
         }
         return problems.map { (field: $0.0, reason: $0.1, value: $0.2) }
+    }
+}
+
+/// One release of a film as a release-dates page lists it: where, when, and how (festival,
+/// premiere, limited, DVD…). The earliest is the film's original release.
+public struct Release: ScrapedRecord, Hashable {
+    public var type = "release"
+    public var site: String
+    public var sourceURL: String
+    public var filmSiteID: String?
+    public var filmTitle: String?
+    public var filmYear: Int?
+    /// The country or region, as the page names it.
+    public var country: String?
+    /// ISO 8601, as precise as the page (`2009-10-05`, `2009-10`, `2009`).
+    public var releaseDate: String?
+    /// What the page says about this release, one entry per parenthesis (`Tokyo`, `premiere`).
+    public var attributes: [String]?
+    /// 1-based row on the page (the page lists releases by date).
+    public var position: Int?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, site
+        case sourceURL = "source_url"
+        case filmSiteID = "film_site_id"
+        case filmTitle = "film_title"
+        case filmYear = "film_year"
+        case country
+        case releaseDate = "release_date"
+        case attributes, position
+    }
+
+    public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] {
+        (Check.year(filmYear, "film_year", currentYear: currentYear) + Check.position(position)).map {
+            (field: $0.0, reason: $0.1, value: $0.2)
+        }
     }
 }
 

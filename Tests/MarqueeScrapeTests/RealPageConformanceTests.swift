@@ -195,12 +195,21 @@ let conformance: [PageFacts] = [
             0:
                 #"{"film_site_id":"tt0095016","publication":"ReelViews","author":"James Berardinelli","rating":{"value":100,"scale":100}}"#
         ]),
+    // Release info: every row of "Release Dates (64)", with its attributes; the first is the original release.
     PageFacts(
-        file: "imdb/releaseinfo_tt0375568_astro-boy_2022.html", kind: "release_info", count: 1,
-        facts: [0: #"{"title":"Astro Boy","year":2009,"imdb_id":"tt0375568","release_date":"2009-10-05"}"#]),
+        file: "imdb/releaseinfo_tt0375568_astro-boy_2022.html", kind: "release_info", count: 64,
+        facts: [
+            0:
+                #"{"film_title":"Astro Boy","film_year":2009,"film_site_id":"tt0375568","country":"Japan","release_date":"2009-10-05","attributes":["Tokyo","premiere"]}"#,
+            1: #"{"country":"Hong Kong","release_date":"2009-10-08"}"#,
+            3: #"{"country":"Australia","release_date":"2009-10-15"}"#,
+        ]),
     PageFacts(
-        file: "imdb/releaseinfo_tt7214470_haunted-hospital_2022.html", kind: "release_info", count: 1,
-        facts: [0: #"{"title":"Haunted Hospital","year":2018,"release_date":"2018-02-22"}"#]),
+        file: "imdb/releaseinfo_tt7214470_haunted-hospital_2022.html", kind: "release_info", count: 22,
+        facts: [
+            0: #"{"film_title":"Haunted Hospital","film_year":2018,"country":"Germany","release_date":"2018-02-22"}"#,
+            2: #"{"country":"Taiwan","release_date":"2018-06-29"}"#,
+        ]),
     // Letterboxd.
     PageFacts(
         file: "letterboxd/film_mulholland-drive_2025.html", kind: "film", count: 1,
