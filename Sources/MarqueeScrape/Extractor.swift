@@ -199,7 +199,7 @@ struct Extractor {
                     lastError = "\(rule.text): \(error)"
                     outOfRange = (error as? NormalizeError)?.kind == .outOfRange
                 }
-                if !field.list, !normalised.isEmpty { break }
+                if !field.list, field.pick == .first, !normalised.isEmpty { break }
             }
             guard !normalised.isEmpty else {
                 tried.append(rule.text)
@@ -209,9 +209,23 @@ struct Extractor {
                 var seen = Set<JSONValue>()
                 return .value(.array(normalised.filter { seen.insert($0).inserted }))
             }
-            return .value(normalised[0])
+            switch field.pick {
+            case .first: return .value(normalised[0])
+            case .min: return .value(normalised.min(by: Self.ordered)!)
+            case .max: return .value(normalised.max(by: Self.ordered)!)
+            }
         }
         return .missing(tried: tried, raw: lastRaw, lastError: lastError, outOfRange: outOfRange)
+    }
+
+    /// Numbers by value, strings (ISO dates) in order; numbers before anything else.
+    static func ordered(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): x < y
+        case (.string(let x), .string(let y)): x < y
+        case (.number, _): true
+        default: false
+        }
     }
 
     private func normalise(_ value: JSONValue, _ field: FieldSpec) throws -> JSONValue {

@@ -372,6 +372,8 @@ public struct BoxOffice: ScrapedRecord, Hashable {
     /// The release id (`rl3947005441`) for release pages.
     public var releaseID: String?
     public var title: String?
+    /// The title's year on a title page (its original release, before re-releases); on a
+    /// release page, the year of that release (often the only year the page shows).
     public var year: Int?
     /// The market of a release page (`Domestic`, `France`).
     public var market: String?

@@ -82,6 +82,11 @@ public struct PatternBox: @unchecked Sendable {
 /// One field: ordered rules (the first that yields a usable value wins), a normaliser, and
 /// whether it is required.
 public struct FieldSpec: Sendable {
+    /// Which of several values a single-valued field keeps.
+    public enum Pick: String, Sendable, CaseIterable {
+        case first, min, max
+    }
+
     /// Coverage below which a run alarms: `min_coverage`, else 0.9 for a required field (a
     /// required field that goes missing turns pages into rejects), else none.
     public var expectedCoverage: Double? { minCoverage ?? (required ? 0.9 : nil) }
@@ -102,6 +107,10 @@ public struct FieldSpec: Sendable {
     /// which the run raises a drift alarm (`min_coverage` in the spec; `nil`: see
     /// ``expectedCoverage``).
     public var minCoverage: Double? = nil
+    /// Of the values a rule yields, keep the `first` (default), the `min` or the `max` — numbers
+    /// by value, text (ISO dates) in order: the earliest year a re-release picker lists, which
+    /// lists later years first.
+    public var pick: Pick = .first
     /// `file:line` where the field is declared.
     public var location: String
 }

@@ -289,7 +289,7 @@ private struct Reader {
 
     func field(_ name: String, _ table: TOMLTable, _ place: Place) throws(MarqueeError) -> FieldSpec {
         try allow(
-            ["rules", "normalise", "required", "list", "scale", "min_coverage"], in: table, place,
+            ["rules", "normalise", "required", "list", "scale", "min_coverage", "pick"], in: table, place,
             what: "field \"\(name)\"")
         let rules = try self.rules(table["rules"], place, key: "rules")
         guard !rules.isEmpty else { throw fail("field \"\(name)\" has no rules", place, key: nil) }
@@ -314,9 +314,16 @@ private struct Reader {
             }
             minCoverage = share
         }
+        var pick = FieldSpec.Pick.first
+        if let text = try string("pick", in: table, place, required: false) {
+            guard let parsed = FieldSpec.Pick(rawValue: text) else {
+                throw fail("pick must be first, min or max, not \"\(text)\"", place, key: "pick")
+            }
+            pick = parsed
+        }
         return FieldSpec(
             name: name, rules: rules, normaliser: normaliser, required: table["required"]?.bool ?? false,
-            list: table["list"]?.bool ?? false, scale: scale, minCoverage: minCoverage,
+            list: table["list"]?.bool ?? false, scale: scale, minCoverage: minCoverage, pick: pick,
             location: lines.location(page: place.page, header: place.header, key: nil))
     }
 
