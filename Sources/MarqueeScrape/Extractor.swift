@@ -276,7 +276,7 @@ struct Extractor {
         switch rule.source {
         case .css, .xpath:
             let matches = (try? nodes(rule, at: start)) ?? []
-            if rule.present { return [.bool(!matches.isEmpty)] }
+            if rule.present { return modify(.bool(!matches.isEmpty), rule) }
             raw = matches.compactMap { match in
                 if let attribute = rule.attribute { return match.attribute(attribute).map(JSONValue.string) }
                 return .string(match.text)

@@ -187,6 +187,9 @@ public enum RecordIngest {
             list("countries", film.countries)
             list("languages", film.languages)
             if let format = film.format { facts.append(("format", format.databaseValue)) }
+            if let year = film.endYear { facts.append(("end_year", year.databaseValue)) }
+            if let seasons = film.seasons { facts.append(("seasons", seasons.databaseValue)) }
+            if let episodes = film.episodes { facts.append(("episodes", episodes.databaseValue)) }
             if let date = film.releaseDate { facts.append(("release_date", date.databaseValue)) }
             if let budget = film.budget.flatMap(usd) { facts.append(("budget_usd", budget.databaseValue)) }
             var scores: [(String, DatabaseValue)] = []

@@ -136,6 +136,9 @@ public struct Film: ScrapedRecord, Hashable {
     public var endYear: Int?
     /// `feature`, `tv_series`, `tv_miniseries`, `tv_episode`, `tv_movie`, `short`, `video`, `video_game`, …
     public var format: String?
+    /// Seasons (series) and episodes, for television.
+    public var seasons: Int?
+    public var episodes: Int?
     public var runtimeMinutes: Int?
     public var directors: [String]?
     public var genres: [String]?
@@ -165,7 +168,7 @@ public struct Film: ScrapedRecord, Hashable {
         case matchKey = "match_key"
         case year
         case endYear = "end_year"
-        case format
+        case format, seasons, episodes
         case runtimeMinutes = "runtime_minutes"
         case directors, genres, rating
         case imdbID = "imdb_id"

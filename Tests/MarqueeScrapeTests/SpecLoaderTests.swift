@@ -95,7 +95,7 @@ func badSpecsFailWithFileAndLine(_ original: String, _ replacement: String, _ me
                 "profile", "browse", "person",
             ])
     #expect(kinds["rottentomatoes"] == ["movie"])
-    #expect(kinds["wikipedia"] == ["film", "person"])
+    #expect(kinds["wikipedia"] == ["tv_series", "film", "person"])
     #expect(kinds["boxofficemojo"] == ["title", "release"])
 }
 
@@ -194,4 +194,15 @@ private func extract(_ html: String, url: String = "https://demo.example/film/x/
 func letterboxdURLFormsRoute(_ url: String, _ kind: String) throws {
     let scrapers = try ScraperSet.load(directory: SharedData.repositoryRoot.appendingPathComponent("scrapers"))
     #expect(scrapers.candidates(for: url, site: "letterboxd").map(\.page.kind).first == kind, "\(url)")
+}
+
+/// IMDb's localised UI paths (`/de/title/…`, `/fr/…`, `/pt-br/…`) route like the English ones.
+@Test(arguments: [
+    ("https://www.imdb.com/de/title/tt0133093/", "title"), ("https://m.imdb.com/fr/title/tt0133093/", "title"),
+    ("https://www.imdb.com/pt-br/title/tt0133093/releaseinfo/", "release_info"),
+    ("https://www.imdb.com/es/title/tt0133093/reviews/", "reviews"), ("https://www.imdb.com/title/tt0133093/", "title"),
+])
+func imdbLocalisedPathsRoute(_ url: String, _ kind: String) throws {
+    let scrapers = try ScraperSet.load(directory: SharedData.repositoryRoot.appendingPathComponent("scrapers"))
+    #expect(scrapers.candidates(for: url, site: "imdb").map(\.page.kind).first == kind, "\(url)")
 }
