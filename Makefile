@@ -6,14 +6,14 @@ MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
 TEST_VENV := .venv-test
 
-.PHONY: help setup build test demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse leakcheck fmt lint clean regen-onnx
+.PHONY: help setup build test demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities leakcheck fmt lint clean regen-onnx
 
 help:
 	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
 	@echo "make build      debug build of the package"
 	@echo "make test       the whole test suite, offline"
 	@echo "make demo       the main job on bundled fixtures, offline"
-	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl"
+	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl, bench-entities (matcher precision/recall)"
 	@echo "make leakcheck  parse every real page repeatedly under valgrind; fails on a leak"
 	@echo "make fmt        format the sources with swift-format"
 
@@ -33,10 +33,13 @@ test:
 demo: build
 	@bash scripts/demo.sh $(MARQUEE)
 
-bench: bench-html bench-store bench-ml bench-serve bench-crawl bench-parse
+bench: bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities
 
 bench-html:
 	@bash Benchmarks/run.sh $(BENCH_VENV)
+
+bench-entities:
+	swift run -c release --package-path Benchmarks entity-bench "$(CURDIR)" "$(CURDIR)/../shared/realpages"
 
 bench-parse:
 	@bash Benchmarks/parse/run.sh $(BENCH_VENV)

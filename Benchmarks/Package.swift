@@ -24,6 +24,11 @@ let package = Package(
             ],
             path: "Sources/parse-bench"
         ),
+        .executableTarget(
+            name: "entity-bench",
+            dependencies: [.product(name: "MarqueeScrape", package: "main")],
+            path: "Sources/entity-bench"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

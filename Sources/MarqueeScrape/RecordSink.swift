@@ -42,6 +42,8 @@ public final class RecordSink: Sendable {
     private struct State {
         var summary = ScrapeSummary()
         var output: FileHandle?
+        /// Stored films by match key, loaded when the first film without a shared id arrives.
+        var films: [String: [StoredFilm]]?
     }
 
     private let state: Mutex<State>
@@ -78,8 +80,17 @@ public final class RecordSink: Sendable {
         var observations: [ObservationInput] = []
         if store != nil {
             for record in extraction.records {
-                observations += RecordIngest.observations(
+                var made = RecordIngest.observations(
                     record.record, fetchedAt: fetchedAt, sourceHash: sourceHash, salt: salt)
+                if let film = record.record as? Film, let target = try resolve(film) {
+                    made = made.map { observation in
+                        var observation = observation
+                        observation.alsoKnownAs = [observation.entity] + observation.alsoKnownAs
+                        observation.entity = target
+                        return observation
+                    }
+                }
+                observations += made
             }
             observations += RecordIngest.originalRelease(extraction.records.compactMap { $0.record as? Release })
         }
@@ -99,6 +110,52 @@ public final class RecordSink: Sendable {
             }
             state.summary.stored += stored
             state.output?.write(Data(lines.utf8))
+        }
+    }
+
+    /// The stored film a record without an IMDb or TMDB id is the same as, by the entity
+    /// matcher; `nil` when it has such an id, is already known by its own key, or matches no
+    /// film (or several: recorded as ambiguous, not merged).
+    private func resolve(_ film: Film) throws(MarqueeError) -> EntityKey? {
+        guard let store, film.imdbID == nil, film.tmdbID == nil, let text = film.key,
+            let colon = text.firstIndex(of: ":")
+        else { return nil }
+        let own = EntityKey(String(text[..<colon]), String(text[text.index(after: colon)...]))
+        if try store.entity(.film, own) != nil { return nil }
+        let identity = FilmIdentity(title: film.title, year: film.year, directors: film.directors ?? [])
+        let index: [String: [StoredFilm]]
+        if let cached = state.withLock({ $0.films }) {
+            index = cached
+        } else {
+            var loaded: [String: [StoredFilm]] = [:]
+            for film in try store.storedFilms() {
+                for key in FilmIdentity(title: film.title, year: film.year).matchKeys { loaded[key, default: []].append(film) }
+            }
+            state.withLock { $0.films = loaded }
+            index = loaded
+        }
+        var seen = Set<Int64>()
+        let candidates = identity.matchKeys.sorted().flatMap { index[$0] ?? [] }.filter { seen.insert($0.entityID).inserted }
+        let decision = EntityMatcher.match(
+            identity, among: candidates.map { FilmIdentity(title: $0.title, year: $0.year, directors: $0.directors) })
+        let now = Microseconds.from(Date())
+        switch decision {
+        case .matched(let position, let score, let reason):
+            let target = candidates[position].key
+            try store.recordEntityMatch(
+                EntityMatchRecord(
+                    key: own.description, status: "matched", entityKey: target, score: score, reason: reason,
+                    candidates: [], created: now))
+            guard let colon = target.firstIndex(of: ":") else { return nil }
+            return EntityKey(String(target[..<colon]), String(target[target.index(after: colon)...]))
+        case .ambiguous(let positions, let reason):
+            try store.recordEntityMatch(
+                EntityMatchRecord(
+                    key: own.description, status: "ambiguous", entityKey: nil, score: nil, reason: reason,
+                    candidates: positions.map { candidates[$0].key }, created: now))
+            return nil
+        case .none:
+            return nil
         }
     }
 

@@ -161,6 +161,20 @@ enum StoreSchema {
                     CREATE INDEX scrape_coverage_by_kind ON scrape_coverage(site, kind);
                     """)
         }
+        migrator.registerMigration("v5: entity matches") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE entity_matches (
+                        key TEXT PRIMARY KEY,
+                        status TEXT NOT NULL,
+                        entity_key TEXT,
+                        score REAL,
+                        reason TEXT NOT NULL,
+                        candidates TEXT NOT NULL DEFAULT '',
+                        created_ts_us INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

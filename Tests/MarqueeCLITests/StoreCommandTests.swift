@@ -94,3 +94,33 @@ func theStoreOpensWithoutMarquee() throws {
     process.waitUntilExit()
     #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "3\n")
 }
+
+/// A Rotten Tomatoes page has no IMDb id: the matcher merges it into MovieLens's Heat by title and
+/// year, records why, and `entities show` lists every key, feature and source; `conflicts` is empty.
+@Test func entitiesShowHowAPageWithoutAnIMDbIdWasResolved() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-ent-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = folder.appendingPathComponent("s.sqlite").path
+    #expect(try runMarquee(["import", "movielens", "data/ml-latest-small", "--store", store]).status == 0)
+    let scrape = try runMarquee([
+        "scrape", "rottentomatoes", "--start", "https://www.rottentomatoes.com/m/heat_1995", "--replay",
+        "fixtures/rottentomatoes", "--store", store, "--frontier", folder.appendingPathComponent("f.sqlite").path,
+        "--pages", folder.appendingPathComponent("p").path,
+    ])
+    #expect(scrape.status == 0, "\(scrape.stderr)")
+    let show = try runMarquee(["entities", "show", "rt:m/heat_1995", "--store", store])
+    #expect(show.status == 0, "\(show.stderr)")
+    #expect(show.stdout.contains("film imdb:tt0113277"), "\(show.stdout)")
+    #expect(show.stdout.contains("keys: imdb:tt0113277, movielens:6, rt:m/heat_1995, tmdb:949"))
+    #expect(show.stdout.contains("matched rt:m/heat_1995 by title and year"))
+    #expect(show.stdout.contains("tomatometer") && show.stdout.contains("movielens, rottentomatoes"))
+    let json = try runMarquee(["entities", "show", "movielens:6", "--store", store, "--format", "json"])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    #expect(((object["entity"] as? [String: Any])?["key"] as? String) == "imdb:tt0113277")
+    #expect(((object["matches"] as? [[String: Any]])?.first?["status"] as? String) == "matched")
+    let conflicts = try runMarquee(["entities", "conflicts", "--store", store])
+    #expect(conflicts.status == 0 && conflicts.stdout.contains("no conflicts"), "\(conflicts.stdout)")
+    let unknown = try runMarquee(["entities", "show", "rt:m/nope", "--store", store])
+    #expect(unknown.status == 65 && unknown.stderr.contains("no film has the key rt:m/nope"))
+}

@@ -51,3 +51,38 @@ import Testing
     #expect(try column("runtime_minutes") == Array(repeating: "170", count: 4))
     #expect(try column("letterboxd_rating") == Array(repeating: "", count: 4), "never scraped: empty, not 0")
 }
+
+/// The entity matcher's rules, one case each: year within one, directors must agree when both
+/// sides name them, a shared director breaks a tie, a tie left is ambiguous (nothing merged).
+@Test func theMatcherNeedsTitleAndYearAndLetsDirectorsDecide() {
+    let heat = FilmIdentity(title: "Heat", year: 1995, directors: ["Michael Mann"])
+    func decide(_ candidates: [FilmIdentity]) -> MatchDecision { EntityMatcher.match(heat, among: candidates) }
+    #expect(decide([FilmIdentity(title: "Heat", year: 1995)]) == .matched(index: 0, score: 0.8, reason: "title and year"))
+    #expect(decide([FilmIdentity(title: "heat", year: 1996)]) == .matched(index: 0, score: 0.6, reason: "title and year ±1"))
+    #expect(decide([FilmIdentity(title: "Heat", year: 1986)]) == MatchDecision.none, "Heat (1986) is another film")
+    #expect(decide([FilmIdentity(title: "Heat", year: 1995, directors: ["Someone Else"])]) == MatchDecision.none)
+    #expect(
+        decide([FilmIdentity(title: "Heat", year: 1995), FilmIdentity(title: "Heat", year: 1995, directors: ["Michael Mann"])])
+            == .matched(index: 1, score: 1.0, reason: "title and year and director"))
+    if case .ambiguous(let indices, _) = decide([FilmIdentity(title: "Heat", year: 1995), FilmIdentity(title: "Heat", year: 1995)]) {
+        #expect(indices == [0, 1])
+    } else {
+        Issue.record("two equal candidates must be ambiguous")
+    }
+}
+
+/// Precision and recall of the matcher on the labelled pages (fixtures/entities/labels.tsv)
+/// against all of MovieLens ml-latest-small, printed; wrong merges are what hurts a feature
+/// store, so precision must stay perfect.
+@Test(.enabled(if: SharedData.realPages != nil, "needs ../shared/realpages"))
+func entityMatchingPrecisionAndRecallOnLabelledPages() throws {
+    let root = SharedData.repositoryRoot
+    let score = try EntityMatcher.evaluate(
+        labels: root.appendingPathComponent("fixtures/entities/labels.tsv"), realPages: SharedData.realPages!,
+        repository: root, movieLens: root.appendingPathComponent("data/ml-latest-small"),
+        scrapers: try ScraperSet.load(directory: root.appendingPathComponent("scrapers")))
+    print(score)
+    for line in score.lines { print("  " + line) }
+    #expect(score.wrong == 0, "\(score.lines.filter { $0.hasPrefix("WRONG") })")
+    #expect(score.recall >= 0.9, "\(score)")
+}
