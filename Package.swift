@@ -130,7 +130,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MarqueeScrapeTests",
-            dependencies: ["MarqueeScrape", "MarqueeCore", "MarqueeStore", "MarqueeTestKit"]
+            dependencies: [
+                "MarqueeScrape", "MarqueeCore", "MarqueeStore", "MarqueeTestKit",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "MarqueeCoreTests",

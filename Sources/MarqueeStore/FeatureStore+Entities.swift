@@ -64,11 +64,24 @@ extension FeatureStore {
                 .execute(arguments: [kind.rawValue, canonical.description, now])
             id = db.lastInsertedRowID
         }
+        var added = false
         for key in keys {
             try db.cachedStatement(
                 sql: "INSERT OR IGNORE INTO entity_keys (kind, namespace, value, entity_id) VALUES (?, ?, ?, ?)"
             )
             .execute(arguments: [kind.rawValue, key.namespace, key.value, id])
+            added = added || db.changesCount > 0
+        }
+        // A better key joined (an IMDb id after a Letterboxd slug): the entity is now known by it,
+        // whichever page arrived first.
+        if added, found != nil {
+            let all = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT namespace, value FROM entity_keys WHERE entity_id = ?"), arguments: [id]
+            ).map { EntityKey($0["namespace"], $0["value"]) }
+            if let best = EntityKey.canonical(all) {
+                try db.cachedStatement(sql: "UPDATE entities SET key = ? WHERE id = ? AND key <> ?")
+                    .execute(arguments: [best.description, id, best.description])
+            }
         }
         return id
     }

@@ -145,3 +145,20 @@ func queryRefusesAnythingButReading(sql: String) throws {
         DatabaseError(resultCode: .SQLITE_NOTADB, message: "file is not a database"), path: "/tmp/x.sqlite")
     #expect(notADatabase.code == .dataError && !notADatabase.description.contains("remove"))
 }
+
+/// A film first seen by a weaker key (a Letterboxd slug, from its ratings fragment) takes its
+/// IMDb id as its key when the film page arrives, so datasets name it the same whatever the
+/// order pages came in.
+@Test func anEntityTakesTheBestKeyWhicheverArrivesFirst() throws {
+    let (store, _) = try makeStore()
+    try store.observe(
+        EntityKey("letterboxd", "the-thing"), kind: .film, feature: "letterboxd_rating", value: 0.85,
+        eventTimestamp: 1, source: "letterboxd")
+    #expect(try store.entity(.film, EntityKey("letterboxd", "the-thing"))?.key == "letterboxd:the-thing")
+    try store.observe(
+        EntityKey("imdb", "tt0084787"), kind: .film, feature: "title", value: "The Thing", eventTimestamp: 0,
+        source: "letterboxd", otherKeys: [EntityKey("letterboxd", "the-thing")])
+    let entity = try #require(try store.entity(.film, EntityKey("letterboxd", "the-thing")))
+    #expect(entity.key == "imdb:tt0084787")
+    #expect(try store.entity(.film, EntityKey("imdb", "tt0084787"))?.id == entity.id)
+}
