@@ -87,7 +87,8 @@ static void marquee_free(void *pointer) {
         h->kind = 0;
         free(h);
     } else if (h->kind != KIND_ARENA) {
-        abort(); // not a block of this allocator: memory is corrupt
+        // A block libxml2 allocated with its default allocator (malloc) before ours was installed.
+        free(pointer);
     }
 }
 
@@ -117,7 +118,7 @@ static void *marquee_realloc(void *pointer, size_t size) {
             return pointer;
         }
     }
-    if (h->kind != KIND_ARENA) abort(); // not a block of this allocator: memory is corrupt
+    if (h->kind != KIND_ARENA) return realloc(pointer, size); // allocated before installation: malloc's
     void *moved = marquee_malloc(size);
     if (moved == NULL) return NULL;
     memcpy(moved, pointer, h->size < size ? h->size : size);
@@ -132,17 +133,27 @@ static char *marquee_strdup(const char *string) {
     return copy;
 }
 
-// Runs when the binary is loaded, before main and so before libxml2 has allocated anything.
+// Installed on request, by the executable, as early as it can (the `marquee` command does it first
+// thing in main): never behind a library user's back. Blocks libxml2 allocated before (with
+// malloc) are recognised by their missing header and handed to free/realloc.
 // MARQUEE_XML_ARENA=0 leaves libxml2 on its ordinary allocator (to compare, or to rule it out).
-__attribute__((constructor)) static void marquee_xml_arena_install(void) {
+int marquee_xml_arena_install(void) {
+    if (installed) return 1;
     const char *setting = getenv("MARQUEE_XML_ARENA");
-    if (setting != NULL && strcmp(setting, "0") == 0) return;
-    if (xmlMemSetup(marquee_free, marquee_malloc, marquee_realloc, marquee_strdup) == 0) {
-        installed = 1;
-        // libxml2's process-wide tables are made now, with ordinary blocks, so none of them can
-        // land in a document's arena.
-        xmlInitParser();
-    }
+    if (setting != NULL && strcmp(setting, "0") == 0) return 0;
+    // Another part of the program chose its own allocator for libxml2: leave it alone.
+    xmlFreeFunc freeFunction = NULL;
+    xmlMallocFunc mallocFunction = NULL;
+    xmlReallocFunc reallocFunction = NULL;
+    xmlStrdupFunc strdupFunction = NULL;
+    if (xmlMemGet(&freeFunction, &mallocFunction, &reallocFunction, &strdupFunction) != 0) return 0;
+    if (freeFunction != free || mallocFunction != malloc || reallocFunction != realloc) return 0;
+    if (xmlMemSetup(marquee_free, marquee_malloc, marquee_realloc, marquee_strdup) != 0) return 0;
+    installed = 1;
+    // libxml2's process-wide tables are made now, with ordinary blocks, so none of them can land
+    // in a document's arena.
+    xmlInitParser();
+    return 1;
 }
 
 int marquee_xml_arena_installed(void) { return installed; }

@@ -86,7 +86,7 @@ public final class HTMLDocument {
             }
             let source = base.assumingMemoryBound(to: CChar.self)
             if cutRawText, parserEncoding == nil,
-                let document = Self.parseWithoutRawText(source, raw.count, url, options)
+                let document = Self.parseWithoutRawText(source, raw.count, url, options, inArena: arena != nil)
             {
                 wasCut = true
                 return document
@@ -131,7 +131,7 @@ public final class HTMLDocument {
     /// (see `marquee_rawtext.h`); nil when there was nothing to cut or libxml2 did not read the
     /// page as the cut assumed, and the caller parses `source` as it is.
     private static func parseWithoutRawText(
-        _ source: UnsafePointer<CChar>, _ count: Int, _ url: String?, _ options: Int32
+        _ source: UnsafePointer<CChar>, _ count: Int, _ url: String?, _ options: Int32, inArena: Bool
     ) -> htmlDocPtr? {
         var cut = marquee_rawtext()
         defer { marquee_rawtext_free(&cut) }
@@ -140,7 +140,7 @@ public final class HTMLDocument {
         else { return nil }
         if marquee_rawtext_restore(UnsafeMutableRawPointer(document), &cut) == 0 { return document }
         // In an arena the discarded tree goes with the document's arena; otherwise free it now.
-        if marquee_xml_arena_installed() == 0 { xmlFreeDoc(document) }
+        if !inArena { xmlFreeDoc(document) }
         return nil
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MarqueeCore
+import MarqueeHTML
 
 /// The `marquee` command: one subcommand per pipeline stage.
 @main
@@ -15,4 +16,20 @@ struct Marquee: AsyncParsableCommand {
             Recommend.self, Export.self, Serve.self,
         ]
     )
+
+    /// Opts the process into libxml2 arenas (the executable's choice, never a library's), then
+    /// runs the command as argument-parser would.
+    static func main() async {
+        XMLArena.install()
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -148,7 +148,9 @@ struct Demo: AsyncParsableCommand {
                 .init(
                     storePath: store,
                     features: URL(fileURLWithPath: global.features), scrapers: URL(fileURLWithPath: specs.scrapers),
-                    work: work, salt: EffectiveConfig.userSalt ?? "marquee-demo-salt"),
+                    // The public demo salt only ever hashes the demo's own store; a store of yours
+                    // gets your salt or none (and then a scrape of user ratings stops with exit 78).
+                    work: work, salt: EffectiveConfig.userSalt ?? (global.storeFlag == nil ? "marquee-demo-salt" : nil)),
                 force: force, logger: logger)
             print(RunsFormat.show(record))
             if let path = record.steps.first(where: { $0.step == "evaluate" })?.outputs?["summary"]?.stringValue,

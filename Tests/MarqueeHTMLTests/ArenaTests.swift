@@ -1,5 +1,6 @@
 import CMarqueeXML
 import Foundation
+import FoundationXML
 import Testing
 
 @testable import MarqueeHTML
@@ -9,7 +10,9 @@ import Testing
 // record is the one global a parse writes to.
 
 @Test func libxml2AllocatesThroughMarqueeAndDocumentsUseArenas() {
-    #expect(marquee_xml_arena_installed() == 1, "the allocator is installed when the binary loads")
+    // Opt-in: an executable installs it (marquee does in main); installing twice is harmless.
+    #expect(XMLArena.install())
+    #expect(XMLArena.isInstalled)
     let arena = marquee_xml_arena_create()
     defer { marquee_xml_arena_destroy(arena) }
     #expect(marquee_xml_arena_used(arena) == 0)
@@ -64,4 +67,20 @@ private final class Handoff: @unchecked Sendable {
     parsed.wait()
     #expect(try handoff.document?.css("p.x::text").get() == "kept")
     handoff.document = nil  // freed on this thread, not the one whose arena it came from
+}
+
+/// A program that links MarqueeHTML and also parses XML with another libxml2 user (Foundation's
+/// XMLDocument) works: blocks libxml2 made before the arena allocator went in are freed as the
+/// malloc blocks they are, and the two users never see each other's memory.
+@Test func anotherLibxml2UserInTheSameProcessWorks() throws {
+    let xml = #"<films><film id="tt0113277"><title>Heat</title></film><film id="tt0116282"><title>Fargo</title></film></films>"#
+    let before = try XMLDocument(xmlString: xml)  // possibly allocated before the arena is installed
+    XMLArena.install()
+    for round in 0..<20 {
+        let page = HTMLDocument(html: "<html><body><h1 class=t>Heat \(round)</h1></body></html>")
+        #expect(try page.css("h1.t").text == "Heat \(round)")
+        let again = try XMLDocument(xmlString: xml)
+        #expect(try again.nodes(forXPath: "//film/title").compactMap(\.stringValue) == ["Heat", "Fargo"])
+    }
+    #expect(try before.nodes(forXPath: "//film/@id").compactMap(\.stringValue) == ["tt0113277", "tt0116282"])
 }

@@ -10,6 +10,9 @@ import Foundation
 import MarqueeHTML
 import Synchronization
 
+// As the marquee command does: documents parse into arenas (the executable opts in).
+XMLArena.install()
+
 struct Options {
     var directory = ""
     var selectorsFile = ""

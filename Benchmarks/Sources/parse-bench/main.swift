@@ -5,6 +5,9 @@ import Foundation
 import MarqueeHTML
 import MarqueeScrape
 
+// As the marquee command does: documents parse into arenas (the executable opts in).
+XMLArena.install()
+
 let arguments = CommandLine.arguments
 let scrapers = try ScraperSet.load(directory: URL(fileURLWithPath: arguments[1]))
 let root = URL(fileURLWithPath: arguments[2])

@@ -10,15 +10,22 @@
 /// freeing them one by one is about a quarter of the parse. An arena hands them out from large
 /// blocks instead and drops the blocks at once when the document goes.
 ///
-/// Every allocation libxml2 makes goes through functions installed with `xmlMemSetup` when the
-/// process loads (before `main`, so before any libxml2 call). Each block carries a 16-byte header
+/// Every allocation libxml2 makes goes through functions installed with `xmlMemSetup` by
+/// `marquee_xml_arena_install`, which an executable calls (early in `main`) to opt in; a library
+/// never installs it for its host. Each block carries a 16-byte header
 /// saying whether it belongs to an arena. While a thread has an arena *entered*, its allocations
 /// come from that arena; freeing an arena block is a no-op (the arena is freed as a whole), and
 /// everything else is ordinary `malloc`/`free`.
 typedef struct marquee_xml_arena marquee_xml_arena;
 
-/// Whether the allocator was installed (false if libxml2 had already allocated, in which case
-/// arenas are never used and libxml2 keeps its ordinary allocator).
+/// Installs the allocator for the whole process; returns 1 when it is in place. Refuses (0) when
+/// `MARQUEE_XML_ARENA=0` or when libxml2 already has an allocator other than malloc's (someone
+/// else chose one). Blocks libxml2 made before are still freed correctly. Call it once, early,
+/// before other threads use libxml2.
+int marquee_xml_arena_install(void);
+
+/// Whether the allocator was installed; without it, arenas are never used and libxml2 keeps its
+/// ordinary allocator.
 int marquee_xml_arena_installed(void);
 
 /// A new, empty arena.
