@@ -21,7 +21,7 @@ public enum ReadOnlyQuery {
         "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list", "database_list",
         "user_version", "schema_version", "page_count", "page_size", "freelist_count", "journal_mode",
         "compile_options",
-        "function_list", "table_list", "collation_list",
+        "function_list", "table_list", "collation_list", "integrity_check", "quick_check", "foreign_key_check",
     ]
 
     /// Runs `sql` on the store at `path`.
@@ -82,8 +82,10 @@ private func authorize(
         let name = first.map { String(cString: $0).lowercased() } ?? ""
         let settingValue =
             second != nil
-            && !["table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list"].contains(
-                name)
+            && ![
+                "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list",
+                "integrity_check", "quick_check", "foreign_key_check",
+            ].contains(name)
         return ReadOnlyQuery.readOnlyPragmas.contains(name) && !settingValue ? SQLITE_OK : SQLITE_DENY
     default:
         return SQLITE_DENY
