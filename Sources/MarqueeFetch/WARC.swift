@@ -245,18 +245,23 @@ public enum WARCReader {
         guard let raw = try? Data(contentsOf: url) else {
             throw MarqueeError(.failure, "cannot read", location: url.path)
         }
+        return try records(data: raw, source: url.path)
+    }
+
+    /// Every record of a WARC file's bytes (gzip members or plain); `source` names it in errors.
+    public static func records(data raw: Data, source: String) throws(MarqueeError) -> [WARCRecord] {
         let data = raw.starts(with: [0x1F, 0x8B]) ? try Gzip.decompressMembers(raw) : raw
         var records: [WARCRecord] = []
         var position = data.startIndex
         let separator = Data("\r\n\r\n".utf8)
         while position < data.endIndex {
             guard let headEnd = data[position...].firstRange(of: separator) else {
-                throw MarqueeError(.dataError, "record header not terminated at byte \(position)", location: url.path)
+                throw MarqueeError(.dataError, "record header not terminated at byte \(position)", location: source)
             }
             let lines = String(decoding: data[position..<headEnd.lowerBound], as: UTF8.self).components(
                 separatedBy: "\r\n")
             guard lines.first?.hasPrefix("WARC/") == true else {
-                throw MarqueeError(.dataError, "no WARC version line at byte \(position)", location: url.path)
+                throw MarqueeError(.dataError, "no WARC version line at byte \(position)", location: source)
             }
             let headers = lines.dropFirst().compactMap { line -> (name: String, value: String)? in
                 guard let colon = line.firstIndex(of: ":") else { return nil }
@@ -266,9 +271,9 @@ public enum WARCReader {
                 let length = headers.first(where: { $0.name.lowercased() == "content-length" }).flatMap({
                     Int($0.value)
                 }),
-                headEnd.upperBound + length <= data.endIndex
+                length >= 0, length <= data.endIndex - headEnd.upperBound
             else {
-                throw MarqueeError(.dataError, "bad Content-Length at byte \(position)", location: url.path)
+                throw MarqueeError(.dataError, "bad Content-Length at byte \(position)", location: source)
             }
             records.append(
                 WARCRecord(headers: headers, block: Data(data[headEnd.upperBound..<(headEnd.upperBound + length)])))

@@ -109,3 +109,15 @@ import Testing
         #expect(throws: MarqueeError.self) { try ReplayFetcher(fixtures: folder) }
     }
 }
+
+/// A Content-Length past the end of the file, negative or too large to add to an offset is a
+/// data error naming the byte, never an overflow or an out-of-range read.
+@Test(arguments: ["-5", "9223372036854775807", "999999"])
+func aBadContentLengthIsADataError(_ length: String) {
+    let record = "WARC/1.1\r\nWARC-Type: response\r\nContent-Length: \(length)\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"
+    #expect {
+        _ = try WARCReader.records(data: Data(record.utf8), source: "bad.warc")
+    } throws: { error in
+        (error as? MarqueeError)?.message.contains("bad Content-Length at byte 0") == true
+    }
+}
