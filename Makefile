@@ -6,7 +6,7 @@ MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
 TEST_VENV := .venv-test
 
-.PHONY: help setup build test demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities leakcheck fmt lint clean regen-onnx
+.PHONY: help setup build test demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities fuzz leakcheck fmt lint clean regen-onnx
 
 help:
 	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
@@ -14,6 +14,7 @@ help:
 	@echo "make test       the whole test suite, offline"
 	@echo "make demo       the main job on bundled fixtures, offline"
 	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl, bench-entities (matcher precision/recall)"
+	@echo "make fuzz       every libFuzzer harness (Fuzz/) for SECONDS seconds each (default 60); fails on a crash, leak or timeout"
 	@echo "make leakcheck  parse every real page repeatedly under valgrind; fails on a leak"
 	@echo "make fmt        format the sources with swift-format"
 
@@ -57,6 +58,9 @@ bench-crawl:
 bench-serve:
 	@command -v wrk >/dev/null || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
 	@bash Benchmarks/serve/run.sh $(TEST_VENV)
+
+fuzz: build
+	@SECONDS_PER_HARNESS=$(or $(SECONDS),60) bash scripts/fuzz.sh
 
 leakcheck:
 	@bash scripts/leakcheck.sh
