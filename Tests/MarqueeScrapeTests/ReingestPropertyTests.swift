@@ -56,13 +56,8 @@ private let pages: [(data: Data, url: String, fetchedAt: Date)] = {
     }
     let clean = try datasetBytes(passes: [Array(pages.indices)])
     await propertyCheck(count: 25, input: Gen.int(in: 0...Int.max)) { seed in
-        var state = UInt64(truncatingIfNeeded: seed) | 1
-        func next(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
+        var draws = SeededDraws(seed: seed)
+        func next(_ bound: Int) -> Int { draws.next(bound) }
         // The scrape, then 1–4 reparses or re-scrapes of random subsets in random orders.
         var passes = [Array(pages.indices)]
         for _ in 0..<(1 + next(4)) {

@@ -1,6 +1,7 @@
 import Foundation
 import MarqueeCore
 import PropertyBased
+import MarqueeTestKit
 import Testing
 
 @testable import MarqueeStore
@@ -102,13 +103,8 @@ private func reference(
     await propertyCheck(
         count: 120, input: Gen.int(in: 0...Int.max), Gen.element(of: [Int64(0), 3, 7]).compactMap { $0 }, Gen.bool
     ) { seed, ttl, cutoff in
-        var state = UInt64(truncatingIfNeeded: seed) | 1
-        func next(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
+        var draws = SeededDraws(seed: seed)
+        func next(_ bound: Int) -> Int { draws.next(bound) }
         guard let (store, clock) = try? makeStore() else { return }
         var observations: [(film: Int, event: Int64, created: Int64, value: Int, id: Int)] = []
         for index in 0..<next(12) {
