@@ -163,6 +163,19 @@ extension FeatureStore {
         }
     }
 
+    /// The ids of runs starting with `prefix`, newest first (at most `limit`).
+    public func runIDs(prefix: String, limit: Int = 10) throws(MarqueeError) -> [String] {
+        do {
+            return try writer.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT id FROM runs WHERE id LIKE ? || '%' ORDER BY started_ts_us DESC LIMIT ?",
+                    arguments: [prefix, limit])
+            }
+        } catch {
+            throw .database(error, "reading runs")
+        }
+    }
+
     /// One run by id (or a unique prefix of it).
     public func run(_ id: String) throws(MarqueeError) -> RunRecord? {
         do {

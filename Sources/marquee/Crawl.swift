@@ -143,7 +143,7 @@ struct CrawlStatus: AsyncParsableCommand {
         _ = global.makeLogger("marquee.crawl")
         try await reportingErrors {
             guard FileManager.default.fileExists(atPath: frontier) else {
-                throw MarqueeError(.dataError, "no frontier at \(frontier)", hint: "run marquee crawl first")
+                throw MarqueeError(.noInput, "no frontier at \(frontier)", hint: "run marquee crawl first")
             }
             let opened = try Frontier(path: frontier)
             let counts = try opened.counts()
@@ -154,7 +154,7 @@ struct CrawlStatus: AsyncParsableCommand {
             }
             print(
                 "host".padding(toLength: 28, withPad: " ", startingAt: 0)
-                    + states.map { String(format: "%10@", $0.rawValue as NSString) }.joined())
+                    + states.map { String(repeating: " ", count: max(1, 10 - $0.rawValue.count)) + $0.rawValue }.joined())
             for host in counts.byHost.keys.sorted() { print(line(host, counts.byHost[host]!)) }
             print(line("all", counts.byState))
             for (reason, count) in counts.failures.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {

@@ -45,7 +45,8 @@ struct Features: AsyncParsableCommand {
                     throw MarqueeError(.dataError, "no feature view \"\(view)\"", hint: "marquee features list")
                 }
                 for status in try global.openExistingStore().status(of: definition) {
-                    let latest = status.latestEvent.map(Microseconds.iso) ?? "never"
+                    // Event time 0 marks a timeless fact (a title, MovieLens's facts), not 1970.
+                    let latest = status.latestEvent.map { $0 == 0 ? "timeless" : Microseconds.iso($0) } ?? "never"
                     let created = status.latestCreated.map(Microseconds.iso) ?? "never"
                     print(
                         "\(status.feature): \(status.entitiesWithValue)/\(status.entities) entities have a value (null share \(String(format: "%.3f", status.nullShare))), "

@@ -27,10 +27,14 @@ struct Import: AsyncParsableCommand {
                 let started = ContinuousClock.now
                 let summary = try global.openStore().importMovieLens(directory: URL(fileURLWithPath: directory))
                 logger.info("imported", metadata: ["elapsed": "\(ContinuousClock.now - started)"])
-                print(
-                    "imported \(directory): \(summary.ratings) ratings, \(summary.tags) tags, \(summary.films) films "
-                        + "(\(summary.filmFacts) facts, \(summary.links) ids from links.csv), \(summary.users) users into \(global.store)"
-                )
+                if summary.ratings == 0, summary.tags == 0, summary.films == 0, summary.users == 0, summary.filmFacts == 0 {
+                    print("nothing new: every rating, tag, film and user of \(directory) is already in \(global.store)")
+                } else {
+                    print(
+                        "imported \(directory): \(summary.ratings) ratings, \(summary.tags) tags, \(summary.films) films "
+                            + "(\(summary.filmFacts) facts, \(summary.links) ids from links.csv), \(summary.users) users into \(global.store)"
+                    )
+                }
             }
         }
     }

@@ -87,9 +87,14 @@ struct Runs: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                guard let record = try global.openExistingStore().run(id) else {
-                    throw MarqueeError(
-                        .dataError, "no run \(id) (or the prefix is not unique)", hint: "marquee runs list")
+                let store = try global.openExistingStore()
+                guard let record = try store.run(id) else {
+                    let matching = try store.runIDs(prefix: id)
+                    throw matching.count > 1
+                        ? MarqueeError(
+                            .usage, "\(matching.count) runs start with \(id): \(matching.joined(separator: ", "))",
+                            hint: "give more of the id")
+                        : MarqueeError(.dataError, "no run \(id)", hint: "marquee runs list")
                 }
                 print(RunsFormat.show(record), terminator: "")
             }

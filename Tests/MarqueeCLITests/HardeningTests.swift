@@ -123,3 +123,27 @@ func readingCommandsDoNotCreateAStore(_ command: [String]) throws {
     let impossible = try runMarquee(["serve", model, "--port", "99999"])
     #expect(impossible.status == 64 && impossible.stderr.contains("not a TCP port"), "\(impossible.stderr)")
 }
+
+/// Small things that read wrong: a second import says nothing is new, timeless facts are not
+/// "1970-01-01", a run-id prefix shared by two runs is ambiguous rather than missing, and
+/// crawl-status's header keeps its column names apart.
+@Test func messagesSayWhatHappened() throws {
+    let folder = try scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = folder.appendingPathComponent("s.sqlite").path
+    #expect(try runMarquee(["import", "movielens", "fixtures/movielens-mini", "--store", store]).status == 0)
+    let again = try runMarquee(["import", "movielens", "fixtures/movielens-mini", "--store", store])
+    #expect(again.stdout.contains("nothing new"), "\(again.stdout)")
+    let describe = try runMarquee(["features", "describe", "film_facts", "--store", store])
+    #expect(describe.stdout.contains("latest event timeless") && !describe.stdout.contains("1970"), "\(describe.stdout)")
+    for _ in 0..<2 {
+        let run = try runMarquee(
+            ["pipeline", "run", "mini", "--pipelines", "fixtures/pipelines", "--store", store, "--work",
+             folder.appendingPathComponent("w").path, "--force"], environment: ["MARQUEE_USER_SALT": "s"])
+        #expect(run.status == 0, "\(run.stderr)")
+    }
+    let ambiguous = try runMarquee(["runs", "show", "2", "--store", store])
+    #expect(ambiguous.status == 64 && ambiguous.stderr.contains("2 runs start with 2"), "\(ambiguous.stderr)")
+    let status = try runMarquee(["crawl-status", "--frontier", folder.appendingPathComponent("s.scrape/letterboxd.sqlite").path])
+    #expect(status.stdout.hasPrefix("host") && status.stdout.contains("queued in_flight      done    failed"), "\(status.stdout)")
+}
