@@ -68,3 +68,27 @@ private func miniSpec() throws -> PipelineSpec {
     #expect(record.status == "ok")
     #expect(try store.run("20260101T000000Z-dead00")?.status == "abandoned")
 }
+
+/// A value of the wrong type is an error with `file:line`, never ignored for a default
+/// (`cv = "two"` used to run 5 folds).
+@Test(arguments: [
+    ("[evaluate]\ncv = \"two\"\n", "cv must be a whole number"), ("[evaluate]\ncv = 1\n", "cv = 1 is out of range"),
+    ("[train]\nalgorithm = \"svd\"\nseed = -1\n", "seed = -1 is out of range"),
+    ("[evaluate]\ncompare = [\"svdd\"]\n", "unknown algorithm \"svdd\" in compare"),
+])
+func wronglyTypedPipelineValuesAreErrors(_ section: String, _ message: String) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-types-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("typed.toml")
+    let train = section.hasPrefix("[train]") ? "" : "[train]\nalgorithm = \"svd\"\n"
+    try "name = \"typed\"\n[dataset]\nname = \"ratings\"\n\(train)\(section)".write(
+        to: file, atomically: true, encoding: .utf8)
+    #expect {
+        try PipelineSpec.load(file)
+    } throws: { error in
+        let error = error as? MarqueeError
+        return error?.code == .dataError && error?.message.contains(message) == true
+            && error?.location?.hasPrefix(file.path + ":") == true
+    }
+}
