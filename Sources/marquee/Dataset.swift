@@ -50,11 +50,13 @@ struct Dataset: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List recorded dataset versions, newest first.")
         @OptionGroup var global: GlobalOptions
+        @Option(help: "table or json.") var format: OutputFormat = .table
 
         func run() async throws {
             _ = global.makeLogger("marquee.dataset")
             try await reportingErrors {
                 let versions = try global.openExistingStore().datasetVersions()
+                if format == .json { return try printJSON(versions) }
                 if versions.isEmpty { print("no dataset versions yet: marquee dataset build NAME") }
                 for version in versions {
                     print(

@@ -5,10 +5,6 @@ import MarqueeStore
 
 /// `marquee entities show KEY | conflicts`: audit how records were resolved to films.
 struct Entities: AsyncParsableCommand {
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json
-    }
-
     static let configuration = CommandConfiguration(
         abstract: "Audit entity resolution: what a key's film holds, and the matches that need a look.",
         subcommands: [Show.self, Conflicts.self])
@@ -18,7 +14,7 @@ struct Entities: AsyncParsableCommand {
             abstract: "Every key of the film a key names, its observations per feature and their sources.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A key: imdb:tt0113277, movielens:6, rt:m/heat_1995, letterboxd:heat-1995…") var key: String
-        @Option(help: "table or json.") var format: Format = .table
+        @Option(help: "table or json.") var format: OutputFormat = .table
 
         func run() async throws {
             _ = global.makeLogger("marquee.entities")
@@ -37,13 +33,11 @@ struct Entities: AsyncParsableCommand {
                 }
                 switch format {
                 case .json:
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                     struct Output: Encodable {
                         var entity: EntityReport
                         var matches: [EntityMatchRecord]
                     }
-                    print(String(decoding: try encoder.encode(Output(entity: report, matches: matches)), as: UTF8.self))
+                    try printJSON(Output(entity: report, matches: matches))
                 case .table:
                     print("film \(report.key)")
                     print("keys: \(report.keys.joined(separator: ", "))")
@@ -67,7 +61,7 @@ struct Entities: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Ambiguous matches left unmerged, and films that two ids of one kind point at.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "table or json.") var format: Format = .table
+        @Option(help: "table or json.") var format: OutputFormat = .table
 
         func run() async throws {
             _ = global.makeLogger("marquee.entities")
@@ -77,8 +71,6 @@ struct Entities: AsyncParsableCommand {
                 let shared = try store.keyConflicts()
                 switch format {
                 case .json:
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                     struct Shared: Encodable {
                         var entity: String
                         var namespace: String
@@ -95,7 +87,7 @@ struct Entities: AsyncParsableCommand {
                     let output = Output(
                         ambiguous: ambiguous,
                         sharedIDs: shared.map { Shared(entity: $0.entityKey, namespace: $0.namespace, values: $0.values) })
-                    print(String(decoding: try encoder.encode(output), as: UTF8.self))
+                    try printJSON(output)
                 case .table:
                     if ambiguous.isEmpty, shared.isEmpty { print("no conflicts") }
                     for match in ambiguous {

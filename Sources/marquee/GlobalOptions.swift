@@ -86,3 +86,17 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(error.code.rawValue)
     }
 }
+
+/// `--format table|json`: the one output switch of commands that list or show things.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+/// Prints `value` as pretty, key-sorted JSON with snake_case keys, as every record Marquee writes
+/// (the machine-readable form of `--format json`).
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

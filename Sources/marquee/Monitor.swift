@@ -9,10 +9,6 @@ struct Monitor: AsyncParsableCommand {
         abstract: "Field coverage of recorded scrapes and reparses (drift monitors).", subcommands: [Report.self])
 
     struct Report: AsyncParsableCommand {
-        enum Format: String, ExpressibleByArgument, CaseIterable {
-            case table, json
-        }
-
         static let configuration = CommandConfiguration(
             abstract: "Per site, page kind and field: records, fill rate, threshold, the previous run's rate, alarms.",
             discussion: """
@@ -22,7 +18,7 @@ struct Monitor: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "A run id (or unique prefix) from the list this prints without it.") var run: String?
-        @Option(help: "table or json.") var format: Format = .table
+        @Option(help: "table or json.") var format: OutputFormat = .table
 
         func run() async throws {
             _ = global.makeLogger("marquee.monitor")
@@ -46,9 +42,7 @@ struct Monitor: AsyncParsableCommand {
                 }
                 switch format {
                 case .json:
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    print(String(decoding: try encoder.encode(record), as: UTF8.self))
+                    try printJSON(record)
                 case .table:
                     print(Self.table(record), terminator: "")
                 }

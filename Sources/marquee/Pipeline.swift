@@ -63,10 +63,12 @@ struct Runs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Runs, newest first.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "How many.") var limit = 20
+        @Option(help: "table or json.") var format: OutputFormat = .table
 
         func run() async throws {
             try await reportingErrors {
                 let runs = try global.openExistingStore().runs(limit: limit)
+                if format == .json { return try printJSON(runs.map(RunsFormat.json)) }
                 if runs.isEmpty { print("no runs recorded in \(global.store)") }
                 for run in runs {
                     let steps = run.steps.map { "\($0.step):\($0.status)" }.joined(separator: " ")
@@ -103,6 +105,35 @@ struct Runs: AsyncParsableCommand {
 }
 
 enum RunsFormat {
+    /// A run as `runs list --format json` prints it.
+    struct JSONRun: Encodable {
+        struct Step: Encodable {
+            var step, status: String
+            var started: String
+            var ended: String?
+            var input_hash: String
+            var output_hash: String?
+            var error: String?
+        }
+        var id, pipeline, status, started: String
+        var ended: String?
+        var error: String?
+        var exit_code: Int?
+        var steps: [Step]
+    }
+
+    static func json(_ run: RunRecord) -> JSONRun {
+        JSONRun(
+            id: run.id, pipeline: run.pipeline, status: run.status, started: Microseconds.iso(run.started),
+            ended: run.ended.map(Microseconds.iso), error: run.error, exit_code: run.exitCode,
+            steps: run.steps.map {
+                JSONRun.Step(
+                    step: $0.step, status: $0.status, started: Microseconds.iso($0.started),
+                    ended: $0.ended.map(Microseconds.iso), input_hash: $0.inputHash, output_hash: $0.outputHash,
+                    error: $0.error)
+            })
+    }
+
     static func time(_ microseconds: Int64) -> String {
         ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(microseconds) / 1e6))
     }

@@ -147,3 +147,20 @@ func readingCommandsDoNotCreateAStore(_ command: [String]) throws {
     let status = try runMarquee(["crawl-status", "--frontier", folder.appendingPathComponent("s.scrape/letterboxd.sqlite").path])
     #expect(status.stdout.hasPrefix("host") && status.stdout.contains("queued in_flight      done    failed"), "\(status.stdout)")
 }
+
+/// `--format json` on the listing commands: one switch, snake_case keys.
+@Test func listingCommandsSpeakJSON() throws {
+    let folder = try scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = folder.appendingPathComponent("s.sqlite").path
+    let run = try runMarquee(
+        ["pipeline", "run", "mini", "--pipelines", "fixtures/pipelines", "--store", store, "--work", folder.path],
+        environment: ["MARQUEE_USER_SALT": "s"])
+    #expect(run.status == 0, "\(run.stderr)")
+    for command in [["runs", "list"], ["dataset", "list"], ["monitor", "report"], ["entities", "conflicts"]] {
+        let result = try runMarquee(command + ["--store", store, "--format", "json"])
+        #expect(result.status == 0, "\(command): \(result.stderr)")
+        #expect((try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) != nil, "\(command): \(result.stdout)")
+        #expect(!result.stdout.contains("SHA256\"") && !result.stdout.contains("createdAt"), "\(command)")
+    }
+}
