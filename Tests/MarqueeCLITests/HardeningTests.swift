@@ -164,3 +164,24 @@ func readingCommandsDoNotCreateAStore(_ command: [String]) throws {
         #expect(!result.stdout.contains("SHA256\"") && !result.stdout.contains("createdAt"), "\(command)")
     }
 }
+
+/// Empty files where data belongs: each is a data error (65) naming the file, never a crash.
+@Test func emptyInputsAreDataErrors() throws {
+    let folder = try scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for name in ["e.mqm", "e.csv", "e.html"] {
+        FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data())
+    }
+    let path = { (name: String) in folder.appendingPathComponent(name).path }
+    for command in [
+        ["parse", path("e.html")], ["recommend", path("e.mqm"), "--user", "1"],
+        ["export", path("e.mqm"), "--format", "onnx", "--out", path("x")], ["serve", path("e.mqm")],
+        ["evaluate", "--dataset", path("e.csv"), "--algorithm", "svd"],
+    ] {
+        let result = try runMarquee(command)
+        #expect(result.status == 65, "\(command): \(result.stderr)")
+        #expect(result.stderr.hasPrefix("marquee: error:") && result.stderr.split(separator: "\n").count == 1)
+    }
+    let importing = try runMarquee(["import", "movielens", folder.path, "--store", path("s.sqlite")])
+    #expect(importing.status == 66 && importing.stderr.contains("movies.csv"), "\(importing.stderr)")
+}
