@@ -39,3 +39,10 @@ public enum SharedData {
             ? url : nil
     }
 }
+
+/// A new empty folder under the temporary directory (`marquee-PURPOSE-UUID`); the caller removes it.
+public func makeScratchFolder(_ purpose: String) throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-\(purpose)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+}

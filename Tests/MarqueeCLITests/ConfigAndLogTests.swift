@@ -10,11 +10,7 @@ private func marquee(
     try runMarquee(arguments, in: directory, environment: environment, executable: executable)
 }
 
-private func temporaryFolder() throws -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-config-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return folder
-}
+private func temporaryFolder() throws -> URL { try makeScratchFolder("config") }
 
 @Test func configSaysWhereEveryValueComesFromAndHidesSecrets() throws {
     let folder = try temporaryFolder()

@@ -4,11 +4,7 @@ import Testing
 
 /// Cases a careless or hostile user hit (issue: hardening): each used to crash or to pass
 /// garbage on; each must now end with the right exit status and a message that says how to fix it.
-private func scratch() throws -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-hard-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return folder
-}
+private func scratch() throws -> URL { try makeScratchFolder("hard") }
 
 @Test func aMovieLensTimestampBeyondTheCalendarIsAnErrorNotACrash() throws {
     let folder = try scratch()
