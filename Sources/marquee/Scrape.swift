@@ -32,7 +32,10 @@ struct Scrape: AsyncParsableCommand {
     @Argument(help: "The site (a spec in --scrapers).") var site: String
     @Option(name: .customLong("start"), help: "A start URL (repeat for several).") var starts: [String] = []
     @Option(help: "Stop once this many pages are recorded (all runs together).") var maxPages: Int?
-    @Option(help: "Link hops followed from the start URLs.") var depth = 2
+    @Option(
+        name: [.customLong("max-depth"), .customLong("depth")],
+        help: "Link hops followed from the start URLs, at most, as crawl --max-depth (--depth is the old name).")
+    var depth = 2
     @Option(help: "Record every response as WARC 1.1 files in this folder.") var warc: String?
     @Option(help: "Replay instead of fetching: a WARC file, a folder of WARC files, or a fixtures folder.")
     var replay: String?
