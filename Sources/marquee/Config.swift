@@ -137,7 +137,7 @@ struct Config: AsyncParsableCommand {
             if let flag = global.featuresFlag {
                 config.values["features"] = .init(value: flag, source: "flag --features")
             }
-            if let flag = global.logFormatFlag {
+            if let flag = global.logging.logFormatFlag {
                 config.values["log_format"] = .init(value: flag.rawValue, source: "flag --log-format")
             }
             for key in EffectiveConfig.keys {

@@ -18,7 +18,7 @@ struct Crawl: AsyncParsableCommand {
             Loopback and private addresses are refused unless --allow-private.
             """)
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: LoggingOptions
     @Argument(help: "Start URLs.") var seeds: [String]
     @Option(help: "The frontier database.") var frontier = "crawl.sqlite"
     @Option(help: "The page store folder.") var pages = "pages"
@@ -136,7 +136,7 @@ struct CrawlStatus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crawl-status", abstract: "Frontier counts by state and host, failures by reason, pages recorded.")
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: LoggingOptions
     @Option(help: "The frontier database.") var frontier = "crawl.sqlite"
 
     func run() async throws {

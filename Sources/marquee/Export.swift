@@ -20,7 +20,7 @@ struct Export: AsyncParsableCommand {
             differs from Marquee's by more than 1e-5.
             """)
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: LoggingOptions
     @Argument(help: "A model file written by marquee train.") var model: String
     @Option(help: "onnx, triton, seldon-v2, seldon-v1 or mlflow.") var format: ExportFormat = .onnx
     @Option(help: "The output folder.") var out: String

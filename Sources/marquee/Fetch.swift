@@ -11,7 +11,7 @@ struct Fetch: AsyncParsableCommand {
             "Exit status: 0 for any HTTP response, 69 when the site cannot be reached, 65 for bodies over the cap or redirect loops, 64 for non-http(s) URLs."
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: LoggingOptions
     @Argument(help: "The URL.") var url: String
     @Option(name: .customLong("user-agent"), help: "User-Agent header (default from marquee config).")
     var userAgentFlag: String?

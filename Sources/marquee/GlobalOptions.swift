@@ -6,8 +6,8 @@ import MarqueeStore
 
 extension LogFormat: ExpressibleByArgument {}
 
-/// Flags every subcommand takes.
-struct GlobalOptions: ParsableArguments {
+/// Flags every subcommand takes: how to log.
+struct LoggingOptions: ParsableArguments {
     @Option(
         name: .customLong("log-format"),
         help: "Log lines as 'human' text or 'json' lines (to standard error); default: human on a terminal, else json.")
@@ -15,20 +15,6 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .shortAndLong, help: "More log output; repeat for more (-vv debug, -vvv trace).")
     var verbose: Int
-
-    @Option(name: .customLong("store"), help: "The feature store (SQLite file; default from marquee config).")
-    var storeFlag: String?
-
-    @Option(
-        name: .customLong("features"),
-        help: "The folder of feature views (*.toml) and dataset specs (datasets/*.toml; default from marquee config).")
-    var featuresFlag: String?
-
-    /// The store: the flag, else `marquee config`'s value.
-    var store: String { storeFlag ?? EffectiveConfig.currentOrDefaults["store"] }
-
-    /// The features folder: the flag, else `marquee config`'s value.
-    var features: String { featuresFlag ?? EffectiveConfig.currentOrDefaults["features"] }
 
     /// The log format: the flag, else the configured one, else human on a terminal and JSON lines otherwise.
     var logFormat: LogFormat {
@@ -39,6 +25,39 @@ struct GlobalOptions: ParsableArguments {
         default: return isatty(2) != 0 ? .human : .json
         }
     }
+
+    /// Sets up logging and returns the command's logger.
+    func makeLogger(_ label: String) -> Logger {
+        if case .failure(let error) = EffectiveConfig.current {
+            FileHandle.standardError.write(Data("marquee: error: \(error)\n".utf8))
+            Foundation.exit(error.code.rawValue)
+        }
+        LogSetup.bootstrap(format: logFormat, level: LogSetup.level(verbosity: verbose))
+        return Logger(label: label)
+    }
+}
+
+/// Flags of the commands that read or write a feature store: logging, `--store`, `--features`.
+/// Commands that touch no store take ``LoggingOptions`` alone, so their help shows no store flags.
+struct GlobalOptions: ParsableArguments {
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(name: .customLong("store"), help: "The feature store (SQLite file; default from marquee config).")
+    var storeFlag: String?
+
+    @Option(
+        name: .customLong("features"),
+        help: "The folder of feature views (*.toml) and dataset specs (datasets/*.toml; default from marquee config).")
+    var featuresFlag: String?
+
+    /// Sets up logging and returns the command's logger.
+    func makeLogger(_ label: String) -> Logger { logging.makeLogger(label) }
+
+    /// The store: the flag, else `marquee config`'s value.
+    var store: String { storeFlag ?? EffectiveConfig.currentOrDefaults["store"] }
+
+    /// The features folder: the flag, else `marquee config`'s value.
+    var features: String { featuresFlag ?? EffectiveConfig.currentOrDefaults["features"] }
 
     /// Opens the store, creating it when it does not exist (commands that write to it).
     func openStore() throws(MarqueeError) -> FeatureStore { try FeatureStore(path: store) }
@@ -64,16 +83,6 @@ struct GlobalOptions: ParsableArguments {
     /// Loads the feature catalog.
     func loadCatalog() throws(MarqueeError) -> FeatureCatalog {
         try FeatureCatalog.load(directory: URL(fileURLWithPath: features))
-    }
-
-    /// Sets up logging and returns the command's logger.
-    func makeLogger(_ label: String) -> Logger {
-        if case .failure(let error) = EffectiveConfig.current {
-            FileHandle.standardError.write(Data("marquee: error: \(error)\n".utf8))
-            Foundation.exit(error.code.rawValue)
-        }
-        LogSetup.bootstrap(format: logFormat, level: LogSetup.level(verbosity: verbose))
-        return Logger(label: label)
     }
 }
 

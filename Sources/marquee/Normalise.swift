@@ -14,7 +14,7 @@ struct Normalise: AsyncParsableCommand {
             """,
         aliases: ["normalize"])
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: LoggingOptions
 
     @Argument(
         help:

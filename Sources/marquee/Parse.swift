@@ -28,7 +28,7 @@ struct Parse: AsyncParsableCommand {
             was not (the message names what was tried) or cannot be read, 64 for an unknown site.
             """)
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: LoggingOptions
     @OptionGroup var specs: ScraperOptions
 
     @Argument(help: "The saved page (HTML, any encoding).")
@@ -70,7 +70,7 @@ struct Sites: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the sites Marquee scrapes, their page kinds and the fields each kind extracts.")
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: LoggingOptions
     @OptionGroup var specs: ScraperOptions
 
     @Flag(help: "Print JSON instead of text.")

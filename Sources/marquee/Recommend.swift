@@ -16,7 +16,7 @@ struct Recommend: AsyncParsableCommand {
             tt0133093). Similar films compare the model's film factors by cosine similarity.
             """)
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: LoggingOptions
     @Argument(help: "A model file written by marquee train.") var model: String
     @Option(help: "Recommend for this user.") var user: String?
     @Option(help: "Find films similar to this film.") var film: String?

@@ -10,7 +10,7 @@ struct Robots: AsyncParsableCommand {
             "One line per URL, in the order given: 'allowed' or 'disallowed', the URL, and why. Exit 65 when the file cannot be read."
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: LoggingOptions
     @Argument(help: "The robots.txt file.") var robotsFile: String
     @Argument(help: "URLs or paths to check.") var urls: [String]
     @Option(help: "The crawler's user agent; its product token (letters, _ and -) picks the group.") var agent =

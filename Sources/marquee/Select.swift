@@ -12,7 +12,7 @@ struct Select: AsyncParsableCommand {
             query, 65 for a file that cannot be read.
             """)
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: LoggingOptions
 
     @Argument(help: "The saved page (HTML, any encoding).")
     var file: String

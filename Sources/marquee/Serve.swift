@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
             a body over --max-body 413.
             """)
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: LoggingOptions
     @Argument(help: "A model file written by marquee train.") var model: String
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port (0: any free port; the chosen one is printed).") var port = 8080
