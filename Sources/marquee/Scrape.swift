@@ -90,7 +90,11 @@ struct Scrape: AsyncParsableCommand {
                     hint: "run the same command again: the crawl resumes where it stopped")
             }
             if crawl.recorded == 0, crawl.failed > 0 {
-                throw MarqueeError(.unavailable, "every page failed to fetch", hint: "see the log lines above")
+                let reasons = result.records.errors.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+                    .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                throw MarqueeError(
+                    .unavailable, "every page failed to fetch (\(reasons.isEmpty ? "\(crawl.failed) failed" : reasons))",
+                    hint: "marquee crawl-status --frontier \(frontier) lists them; -v logs each URL")
             }
             if let error = result.review?.error { throw error }
         }
