@@ -311,3 +311,16 @@ private let loopSpec = """
     let json = try runMarquee(["monitor", "report", "--store", store, "--format", "json"])
     #expect(json.stdout.contains(#""command" : "reparse""#), "\(json.stdout)")
 }
+
+/// When every page fails, the error says why — the failure kinds and counts — not "see above".
+@Test func aScrapeWhosePagesAllFailSaysWhy() throws {
+    let folder = try makeScratchFolder("allfail")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try runMarquee([
+        "scrape", "letterboxd", "--start", "https://letterboxd.com/nobody/films/diary/", "--replay",
+        "fixtures/letterboxd", "--out", folder.appendingPathComponent("r.jsonl").path, "--frontier",
+        folder.appendingPathComponent("f.sqlite").path, "--pages", folder.appendingPathComponent("p").path,
+    ])
+    #expect(result.status == 69)
+    #expect(result.stderr.contains("every page failed to fetch (not-recorded 1)"), "\(result.stderr)")
+}
