@@ -73,10 +73,13 @@ struct Sites: AsyncParsableCommand {
     @OptionGroup var global: LoggingOptions
     @OptionGroup var specs: ScraperOptions
 
-    @Flag(help: "Print JSON instead of text.")
+    @Flag(help: "Print JSON instead of text; the same as --format json.")
     var json = false
 
+    @Option(help: "table (text) or json, as the other commands take it.") var format: OutputFormat = .table
+
     func run() async throws {
+        let json = json || format == .json
         try await reportingErrors {
             let scrapers = try specs.load()
             if json {

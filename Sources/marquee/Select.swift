@@ -29,8 +29,10 @@ struct Select: AsyncParsableCommand {
     @Flag(help: "Print every match, not only the first.")
     var all = false
 
-    @Flag(help: "Print results as JSON (a string, or an array with --all).")
+    @Flag(help: "Print results as JSON (a string, or an array with --all); the same as --format json.")
     var json = false
+
+    @Option(help: "table (text) or json, as the other commands take it.") var format: OutputFormat = .table
 
     @Flag(help: "Print each match's whitespace-normalised text instead of its HTML.")
     var text = false
@@ -70,7 +72,7 @@ struct Select: AsyncParsableCommand {
             for note in report.notes {
                 FileHandle.standardError.write(Data("marquee: note: \(note)\n".utf8))
             }
-            let output = json ? report.json() : report.plain()
+            let output = json || format == .json ? report.json() : report.plain()
             if !output.isEmpty { print(output) }
         }
     }
