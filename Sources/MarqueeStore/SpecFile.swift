@@ -99,6 +99,7 @@ struct SpecFile {
 public enum TOMLText {
     /// The table of `text`, read from `path` (for messages).
     public static func parse(_ text: String, path: String) throws(MarqueeError) -> TOMLTable {
+        try checkTableHeaders(text, path: path)
         do {
             return try TOMLTable(string: text)
         } catch let error as TOMLParseError {
@@ -108,4 +109,32 @@ public enum TOMLText {
             throw MarqueeError(.dataError, "TOML syntax: \(error)", location: path)
         }
     }
+    /// toml++ (inside TOMLKit) aborts the process — an assertion, in debug builds — on a table
+    /// header whose name starts with a character that is neither a bare-key character nor a
+    /// quote (`[é]`, `[[ ü ]]`); found by fuzzing the spec loader. Such a header is a syntax error
+    /// in TOML anyway, so it is reported here, with its line, before TOMLKit sees it.
+    static func checkTableHeaders(_ text: String, path: String) throws(MarqueeError) {
+        var inMultilineString = false
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let quotes = line.ranges(of: "\"\"\"").count + line.ranges(of: "'''").count
+            defer { if quotes % 2 == 1 { inMultilineString.toggle() } }
+            guard !inMultilineString else { continue }
+            var rest = line.drop { $0 == " " || $0 == "\t" }
+            guard rest.first == "[" else { continue }
+            rest = rest.dropFirst()
+            if rest.first == "[" { rest = rest.dropFirst() }
+            rest = rest.drop { $0 == " " || $0 == "\t" }
+            guard let first = rest.unicodeScalars.first else { continue }
+            let bare =
+                first.isASCII
+                && (first.properties.isAlphabetic || ("0"..."9").contains(first) || first == "_" || first == "-")
+            if !bare, first != "\"", first != "'" {
+                throw MarqueeError(
+                    .dataError, "TOML syntax: a table name cannot start with \"\(Character(first))\"",
+                    location: "\(path):\(index + 1)",
+                    hint: "use letters, digits, _ and - in bare names, or quote the name: [\"\(Character(first))…\"]")
+            }
+        }
+    }
 }
+

@@ -206,3 +206,14 @@ func imdbLocalisedPathsRoute(_ url: String, _ kind: String) throws {
     let scrapers = try ScraperSet.load(directory: SharedData.repositoryRoot.appendingPathComponent("scrapers"))
     #expect(scrapers.candidates(for: url, site: "imdb").map(\.page.kind).first == kind, "\(url)")
 }
+
+/// Every input a fuzz harness crashed on (fixtures/fuzz/spec) is now an error with a place.
+@Test func specInputsThatCrashedTheFuzzerAreErrors() throws {
+    let folder = SharedData.fixtures.appendingPathComponent("fuzz/spec")
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    #expect(names.count >= 2)
+    for name in names {
+        let text = String(decoding: try Data(contentsOf: folder.appendingPathComponent(name)), as: UTF8.self)
+        #expect(throws: MarqueeError.self, "\(name)") { _ = try SpecLoader.load(text: text, path: "scrapers/fuzz.toml") }
+    }
+}
