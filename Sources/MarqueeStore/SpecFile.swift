@@ -111,7 +111,8 @@ public enum TOMLText {
     }
     /// toml++ (inside TOMLKit) aborts the process — an assertion, in debug builds — on a table
     /// header whose name starts with a character that is neither a bare-key character nor a
-    /// quote (`[é]`, `[[ ü ]]`); found by fuzzing the spec loader. Such a header is a syntax error
+    /// quote (`[é]`, `[[ ü ]]`), or that ends its line (`[` alone); found by fuzzing the spec
+    /// loader. Such a header is a syntax error
     /// in TOML anyway, so it is reported here, with its line, before TOMLKit sees it.
     static func checkTableHeaders(_ text: String, path: String) throws(MarqueeError) {
         var inMultilineString = false
@@ -124,11 +125,17 @@ public enum TOMLText {
             rest = rest.dropFirst()
             if rest.first == "[" { rest = rest.dropFirst() }
             rest = rest.drop { $0 == " " || $0 == "\t" }
-            guard let first = rest.unicodeScalars.first else { continue }
+            guard let first = rest.unicodeScalars.first, first != "\r" else {
+                // `[` alone on its line: toml++ asserts too.
+                throw MarqueeError(
+                    .dataError, "TOML syntax: a table header needs its name on the same line",
+                    location: "\(path):\(index + 1)", hint: "write [name] or [[name]] on one line")
+            }
             let bare =
                 first.isASCII
                 && (first.properties.isAlphabetic || ("0"..."9").contains(first) || first == "_" || first == "-")
-            if !bare, first != "\"", first != "'" {
+            // `]` passes: `[]` is toml++'s own error, and an empty array inside a multi-line array.
+            if !bare, first != "\"", first != "'", first != "]", first != "[" {
                 throw MarqueeError(
                     .dataError, "TOML syntax: a table name cannot start with \"\(Character(first))\"",
                     location: "\(path):\(index + 1)",
