@@ -100,6 +100,7 @@ public enum TOMLText {
     /// The table of `text`, read from `path` (for messages).
     public static func parse(_ text: String, path: String) throws(MarqueeError) -> TOMLTable {
         try checkTableHeaders(text, path: path)
+        try checkArrayValues(text, path: path)
         do {
             return try TOMLTable(string: text)
         } catch let error as TOMLParseError {
@@ -143,5 +144,61 @@ public enum TOMLText {
             }
         }
     }
-}
 
+    /// toml++ also asserts on `}` where an array value is due (`s = [}`, `[1, }`); found by
+    /// fuzzing. A small scan outside strings and comments reports it with its line first.
+    static func checkArrayValues(_ text: String, path: String) throws(MarqueeError) {
+        var line = 1
+        var stack: [UInt8] = []  // open `[` (arrays, headers) and `{`
+        var valueDue = false  // after `[` or `,` inside an array
+        var bytes = Array(text.utf8)[...]
+        func starts(_ token: String) -> Bool { bytes.starts(with: token.utf8) }
+        while let byte = bytes.first {
+            if starts("\"\"\"") || starts("'''") {
+                let close = String(decoding: bytes.prefix(3), as: UTF8.self)
+                bytes = bytes.dropFirst(3)
+                while !bytes.isEmpty, !starts(close) {
+                    if bytes.first == UInt8(ascii: "\n") { line += 1 }
+                    if close == "\"\"\"", bytes.first == UInt8(ascii: "\\") { bytes = bytes.dropFirst() }
+                    bytes = bytes.dropFirst()
+                }
+                bytes = bytes.dropFirst(3)
+                valueDue = false
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                bytes = bytes.dropFirst()
+                while let next = bytes.first, next != byte, next != UInt8(ascii: "\n") {
+                    if byte == UInt8(ascii: "\""), next == UInt8(ascii: "\\") { bytes = bytes.dropFirst() }
+                    bytes = bytes.dropFirst()
+                }
+                if bytes.first == byte { bytes = bytes.dropFirst() }
+                valueDue = false
+                continue
+            case UInt8(ascii: "#"):
+                while let next = bytes.first, next != UInt8(ascii: "\n") { bytes = bytes.dropFirst() }
+                continue
+            case UInt8(ascii: "\n"): line += 1
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
+            case UInt8(ascii: "["):
+                stack.append(byte)
+                valueDue = true
+            case UInt8(ascii: "{"):
+                stack.append(byte)
+                valueDue = false
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if byte == UInt8(ascii: "}"), valueDue, stack.last == UInt8(ascii: "[") {
+                    throw MarqueeError(
+                        .dataError, "TOML syntax: \"}\" where a value of an array was expected",
+                        location: "\(path):\(line)", hint: "close the array with ] (or the inline table with })")
+                }
+                if !stack.isEmpty { stack.removeLast() }
+                valueDue = false
+            case UInt8(ascii: ","): valueDue = stack.last == UInt8(ascii: "[")
+            default: valueDue = false
+            }
+            bytes = bytes.dropFirst()
+        }
+    }
+}
