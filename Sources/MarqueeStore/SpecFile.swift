@@ -125,6 +125,12 @@ public enum TOMLText {
             guard rest.first == "[" else { continue }
             rest = rest.dropFirst()
             if rest.first == "[" { rest = rest.dropFirst() }
+            if rest.first == "[" {
+                // `[[[`: toml++ asserts on it too.
+                throw MarqueeError(
+                    .dataError, "TOML syntax: a table header opens with [ or [[, not [[[",
+                    location: "\(path):\(index + 1)", hint: "write [name] or [[name]]")
+            }
             rest = rest.drop { $0 == " " || $0 == "\t" }
             guard let first = rest.unicodeScalars.first, first != "\r" else {
                 // `[` alone on its line: toml++ asserts too.
