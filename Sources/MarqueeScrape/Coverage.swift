@@ -4,26 +4,35 @@ import MarqueeStore
 
 /// Which field of which page kind of which site.
 public struct CoverageKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The site (`letterboxd`).
     public var site: String
+    /// The page kind (`film`).
     public var kind: String
+    /// The field as the spec names it (`rating.count`).
     public var field: String
 
+    /// A key.
     public init(site: String, kind: String, field: String) {
         self.site = site
         self.kind = kind
         self.field = field
     }
 
+    /// Site, then kind, then field.
     public static func < (a: Self, b: Self) -> Bool { (a.site, a.kind, a.field) < (b.site, b.kind, b.field) }
+    /// `site kind field`.
     public var description: String { "\(site) \(kind) \(field)" }
 }
 
 /// How many records of a page kind a run produced (rejected items included) and how many had
 /// the field: its fill rate.
 public struct FieldCoverage: Sendable, Hashable {
+    /// Records of the page kind, rejected items included.
     public var records: Int
+    /// Records that had the field.
     public var filled: Int
 
+    /// Counts.
     public init(records: Int = 0, filled: Int = 0) {
         self.records = records
         self.filled = filled
@@ -37,8 +46,10 @@ public struct FieldCoverage: Sendable, Hashable {
 /// monitors compare with the spec's thresholds and with the previous run (as Spidermon does for
 /// Scrapy, built in).
 public struct CoverageReport: Sendable, Hashable {
+    /// Per site, kind and field.
     public var fields: [CoverageKey: FieldCoverage] = [:]
 
+    /// A report of `fields`.
     public init(fields: [CoverageKey: FieldCoverage] = [:]) { self.fields = fields }
 
     /// Counts one page's extraction against its page kind's fields: each record, and each item
@@ -78,7 +89,9 @@ extension FieldCoverage {
 
 /// A field whose fill rate broke its threshold or fell against the previous run.
 public struct CoverageAlarm: Sendable, Hashable, CustomStringConvertible {
+    /// The field.
     public var key: CoverageKey
+    /// Its fill rate in this run.
     public var rate: Double
     /// The spec's threshold that was broken, if that is the alarm.
     public var threshold: Double?
@@ -87,6 +100,7 @@ public struct CoverageAlarm: Sendable, Hashable, CustomStringConvertible {
     /// `file:line` of the field in its spec.
     public var location: String
 
+    /// The alarm in words, with the spec's place.
     public var description: String {
         let now = CoverageMonitor.percent(rate)
         if let threshold {
@@ -134,6 +148,7 @@ public enum CoverageMonitor {
 
 /// What the monitors concluded about one run.
 public struct CoverageReview: Sendable {
+    /// The alarms raised (empty: all clear).
     public var alarms: [CoverageAlarm]
     /// Every field's row as recorded (with its previous rate and alarm).
     public var rows: [CoverageRow]

@@ -3,9 +3,13 @@ import MarqueeCore
 
 /// A stored film as the entity matcher sees it: its id, canonical key and latest facts.
 public struct StoredFilm: Sendable, Hashable {
+    /// The entity's row id.
     public var entityID: Int64
+    /// Its canonical key (`imdb:tt0113277`).
     public var key: String
+    /// Its latest title.
     public var title: String
+    /// Its latest year.
     public var year: Int?
     /// `|`-joined in the store.
     public var directors: [String]

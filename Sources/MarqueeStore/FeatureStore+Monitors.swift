@@ -3,8 +3,11 @@ import MarqueeCore
 
 /// One field's coverage in one scrape or reparse, as recorded.
 public struct CoverageRow: Sendable, Hashable, Codable {
+    /// The site.
     public var site: String
+    /// The page kind.
     public var kind: String
+    /// The field.
     public var field: String
     /// Records of the page kind (rejected items included).
     public var records: Int
@@ -17,6 +20,7 @@ public struct CoverageRow: Sendable, Hashable, Codable {
     /// The alarm raised, in words, or `nil`.
     public var alarm: String?
 
+    /// A row as recorded.
     public init(
         site: String, kind: String, field: String, records: Int, filled: Int, threshold: Double?,
         previousRate: Double?, alarm: String?
@@ -42,13 +46,19 @@ public struct CoverageRow: Sendable, Hashable, Codable {
 
 /// A recorded scrape or reparse with its coverage rows.
 public struct ScrapeRunRecord: Sendable, Hashable, Codable {
+    /// The run's id (`RunID`).
     public var id: String
     /// `scrape letterboxd`, `reparse`, `pipeline demo`.
     public var command: String
+    /// When it started (UTC microseconds).
     public var started: Int64
+    /// Pages parsed.
     public var pages: Int
+    /// Records extracted.
     public var records: Int
+    /// Fields that alarmed.
     public var alarms: Int
+    /// Every field's row.
     public var coverage: [CoverageRow]
 }
 
