@@ -21,4 +21,34 @@ public enum InputFile {
         }
         return data
     }
+
+    /// Checks that `path` is an existing, non-empty file without reading it (a database that
+    /// SQLite opens itself): missing or a folder is `.noInput` (66), an empty file — which SQLite
+    /// would quietly turn into a new database — is `.dataError` (65). `what` names it ("the
+    /// frontier"); `hint` says how such a file comes to exist.
+    public static func requireDatabase(_ path: String, what: String, hint: String) throws(MarqueeError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw MarqueeError(.noInput, "no \(what) here", location: path, hint: hint)
+        }
+        guard !isDirectory.boolValue else {
+            throw MarqueeError(.noInput, "a folder, not a \(what)", location: path, hint: "give the .sqlite file")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        guard size != 0 else {
+            throw MarqueeError(.dataError, "an empty file, not a \(what)", location: path, hint: hint)
+        }
+    }
+
+    /// Checks that `path` is an existing folder: missing is `.noInput` (66), a file where the
+    /// folder belongs too. `what` names it ("the scrapers folder").
+    public static func requireFolder(_ path: String, what: String, hint: String) throws(MarqueeError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw MarqueeError(.noInput, "\(what) does not exist", location: path, hint: hint)
+        }
+        guard isDirectory.boolValue else {
+            throw MarqueeError(.noInput, "\(what) is a file, not a folder", location: path, hint: hint)
+        }
+    }
 }

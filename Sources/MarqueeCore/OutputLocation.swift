@@ -25,4 +25,27 @@ public enum OutputLocation {
                 hint: "choose a folder you can write to")
         }
     }
+
+    /// Throws `.cannotCreate` (exit 73) when the output folder `folder` cannot be made or written:
+    /// it is a file, or the nearest existing folder above it is not writable.
+    public static func checkFolder(_ folder: URL, what: String = "the output folder") throws(MarqueeError) {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        var existing = folder.standardizedFileURL
+        while !manager.fileExists(atPath: existing.path, isDirectory: &isDirectory) {
+            let parent = existing.deletingLastPathComponent()
+            if parent.path == existing.path { break }
+            existing = parent
+        }
+        guard isDirectory.boolValue else {
+            throw MarqueeError(
+                .cannotCreate, "cannot write \(what): \(existing.path) is a file, not a folder", location: folder.path,
+                hint: "choose another path")
+        }
+        guard manager.isWritableFile(atPath: existing.path) else {
+            throw MarqueeError(
+                .cannotCreate, "cannot write \(what): the folder \(existing.path) is not writable",
+                location: folder.path, hint: "choose a folder you can write to")
+        }
+    }
 }

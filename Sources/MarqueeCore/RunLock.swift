@@ -27,8 +27,13 @@ public final class RunLock: Sendable {
     public static func acquire(_ path: String, purpose: String) throws(MarqueeError) -> RunLock {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw MarqueeError(
-                .failure, "cannot open the lock file: \(String(cString: strerror(errno)))", location: path)
+            let reason = String(cString: strerror(errno))
+            if errno == EROFS || errno == EACCES || errno == ENOENT || errno == ENOTDIR {
+                throw MarqueeError(
+                    .cannotCreate, "cannot create the lock file beside the state it guards: \(reason)", location: path,
+                    hint: "choose a location in a folder you can write to")
+            }
+            throw MarqueeError(.failure, "cannot open the lock file: \(reason)", location: path)
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?

@@ -130,7 +130,10 @@ public enum Exporter {
                     at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try data.write(to: url, options: .atomic)
             } catch {
-                throw MarqueeError(.failure, "cannot write \(url.path): \(error.localizedDescription)")
+                let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? "write failed"
+                throw MarqueeError(
+                    .cannotCreate, "cannot write the export file (\(reason))", location: url.path,
+                    hint: "check the folder's permissions and free space", underlying: error)
             }
         }
         return ExportResult(files: files.keys.sorted(), manifest: manifest, ratingModelPath: ratingPath)

@@ -8,7 +8,7 @@ extension FetchError {
         let code: MarqueeError.Code
         switch kind {
         case .dns, .connect, .timeout, .tls, .transport: code = .unavailable
-        case .tooLarge, .tooManyRedirects, .redirectLoop, .robotsDisallowed, .notRecorded: code = .dataError
+        case .tooLarge, .tooManyRedirects, .redirectLoop, .robotsDisallowed, .offsite, .notRecorded: code = .dataError
         case .disallowedScheme, .invalidURL, .privateAddress: code = .usage
         }
         return MarqueeError(code, "\(kind.rawValue): \(message)", location: url)

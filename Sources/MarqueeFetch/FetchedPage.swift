@@ -83,6 +83,8 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         /// The address connected to is loopback, private or otherwise not public, and the
         /// fetcher was not allowed such addresses.
         case privateAddress = "private-address"
+        /// A redirect led off the hosts the crawl may visit (never fetched).
+        case offsite
         /// The site's robots.txt does not allow this URL for this crawler (never fetched).
         case robotsDisallowed = "robots-disallowed"
         /// The connection broke: reset, closed early, truncated body, protocol error.

@@ -27,6 +27,11 @@ public struct HTTPClientConfiguration: Sendable {
     /// Names pinned to addresses, `HOST:PORT:ADDRESS` as curl's `--resolve` takes them (a
     /// staging host, or a test pointing a public-looking name at a local server).
     public var resolve: [String] = []
+    /// Asked before each redirect is followed, with the URL it leads to; throwing refuses that
+    /// hop and fails the fetch with the error thrown. A crawl checks the target against the
+    /// site's hosts and robots.txt here (``FetcherStack``), as Scrapy sends a redirect back
+    /// through its offsite and robots middlewares. `nil` follows every redirect.
+    public var redirectCheck: (@Sendable (_ target: String) async throws(FetchError) -> Void)?
 
     /// Defaults: 10 s connect, 30 s total, 10 redirects, 20 MiB bodies.
     public init() {}
@@ -47,30 +52,19 @@ public struct HTTPClient: PageFetcher {
 
     private static let initialise: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
-    /// Fetches `url`, following redirects.
+    /// Fetches `url`, following redirects (each hop checked by ``HTTPClientConfiguration/redirectCheck``).
     /// - Throws: ``FetchError`` for failures before a usable response; HTTP error statuses are results.
     public func fetch(_ url: String) async throws(FetchError) -> FetchedPage {
-        var withExtra = configuration
-        withExtra.headers += RequestHeaders.extra
-        let configuration = withExtra
-        let result: Result<FetchedPage, FetchError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    returning: Result { () throws(FetchError) in try Self.fetchSync(url, configuration) })
-            }
-        }
-        return try result.get()
-    }
-
-    static func fetchSync(_ url: String, _ configuration: HTTPClientConfiguration) throws(FetchError) -> FetchedPage {
         Self.initialise
+        var configuration = configuration
+        configuration.headers += RequestHeaders.extra
         let started = Date()
         var current = url
         var visited: Set<String> = [url]
         var redirects: [String] = []
         var elapsed = 0.0
         while true {
-            let hop = try perform(current, configuration)
+            let hop = try await Self.hop(current, configuration)
             elapsed += hop.timings.total
             if (300...399).contains(hop.status), let location = hop.redirectURL {
                 guard redirects.count < configuration.maxRedirects else {
@@ -80,6 +74,7 @@ public struct HTTPClient: PageFetcher {
                 guard visited.insert(location).inserted else {
                     throw FetchError(kind: .redirectLoop, url: url, message: "\(current) redirects back to \(location)")
                 }
+                try await configuration.redirectCheck?(location)
                 redirects.append(current)
                 current = location
                 continue
@@ -90,6 +85,18 @@ public struct HTTPClient: PageFetcher {
                 timings: .init(connect: hop.timings.connect, firstByte: hop.timings.firstByte, total: elapsed),
                 fetchedAt: started.addingTimeInterval(elapsed))
         }
+    }
+
+    /// One hop on a dispatch worker (libcurl's easy interface blocks).
+    private static func hop(_ url: String, _ configuration: HTTPClientConfiguration) async throws(FetchError)
+        -> Transfer.Hop
+    {
+        let result: Result<Transfer.Hop, FetchError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { () throws(FetchError) in try perform(url, configuration) })
+            }
+        }
+        return try result.get()
     }
 
     /// One request/response, no redirect following.

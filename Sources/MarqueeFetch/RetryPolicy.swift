@@ -30,8 +30,8 @@ public struct RetryPolicy: Sendable, Hashable {
     public static func isRetryable(_ kind: FetchError.Kind) -> Bool {
         switch kind {
         case .dns, .connect, .timeout, .transport: true
-        case .tls, .tooLarge, .tooManyRedirects, .redirectLoop, .disallowedScheme, .invalidURL, .privateAddress, .robotsDisallowed,
-            .notRecorded:
+        case .tls, .tooLarge, .tooManyRedirects, .redirectLoop, .disallowedScheme, .invalidURL, .privateAddress,
+            .robotsDisallowed, .offsite, .notRecorded:
             false
         }
     }

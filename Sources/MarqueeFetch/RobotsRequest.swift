@@ -22,12 +22,10 @@ public struct RobotsRequest: Sendable {
     public func run() throws(MarqueeError) -> [String] {
         let text: String
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: file))
-            text = String(decoding: data, as: UTF8.self)
+            text = String(decoding: try InputFile.read(file, what: "robots.txt"), as: UTF8.self)
         } catch {
             throw MarqueeError(
-                .dataError, "cannot read robots.txt", location: file,
-                hint: "save it with `curl -o robots.txt https://SITE/robots.txt`")
+                error.code, error.message, location: file, hint: "save it with `curl -o robots.txt https://SITE/robots.txt`")
         }
         let robots = RobotsTxt(text)
         return urls.map { url in

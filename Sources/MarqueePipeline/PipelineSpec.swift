@@ -43,12 +43,15 @@ public struct PipelineSpec: Sendable {
     /// - Throws: ``MarqueeError`` `.dataError` naming the file and key.
     public static func load(_ url: URL) throws(MarqueeError) -> PipelineSpec {
         let path = url.path
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            data = try InputFile.read(path, what: "the pipeline")
         } catch {
             throw MarqueeError(
-                .dataError, "cannot read the pipeline", location: path, hint: "pipelines live in pipelines/<name>.toml")
+                error.code, error.message, location: path, hint: "pipelines live in pipelines/<name>.toml")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw MarqueeError(.dataError, "the pipeline is not UTF-8 text", location: path, hint: "save it as UTF-8")
         }
         let table = try TOMLText.parse(text, path: path)
         func fail(_ message: String, _ key: String) -> MarqueeError {

@@ -65,25 +65,15 @@ public struct ScrapeJob: Sendable {
         try UserSaltPolicy.check(specs: [spec], toStore: toStore, salt: salt, skipUserRatings: skipUserRatings)
         let lock = try RunLock.acquire(frontier + ".lock", purpose: "marquee scrape \(site)")
         defer { withExtendedLifetime(lock) {} }
-        var fetcher: any PageFetcher
-        if let replay {
-            fetcher = try ReplayFetcher(path: replay)
-        } else {
-            var configuration = HTTPClientConfiguration()
-            configuration.userAgent = userAgent
-            configuration.allowPrivateAddresses = allowPrivate
-            let client = HTTPClient(configuration: configuration)
-            fetcher = PoliteFetcher(
-                base: client, robots: ignoreRobots ? nil : RobotsCache(fetcher: client, agent: userAgent),
-                limiter: HostLimiter(
-                    defaults: HostLimiter.Limits(
-                        requestsPerSecond: spec.requestsPerSecond, concurrency: spec.concurrency)),
-                retrying: RetryingFetcher(base: client, policy: RetryPolicy()))
-        }
-        if let warc {
-            fetcher = RecordingFetcher(
-                base: fetcher, writer: WARCWriter(directory: warc, maxBytes: 100 << 20), userAgent: userAgent)
-        }
+        var stack = FetcherStack(userAgent: userAgent)
+        stack.requestsPerSecond = rate ?? spec.requestsPerSecond
+        stack.hostConcurrency = spec.concurrency
+        stack.ignoreRobots = ignoreRobots
+        stack.allowPrivate = allowPrivate
+        stack.allowedHosts = Set(spec.hosts.map { $0.lowercased() })
+        stack.replay = replay
+        stack.warc = warc
+        let fetcher = try stack.make()
         let sink = try RecordSink(
             output: output, store: toStore ? store : nil, salt: skipUserRatings ? nil : salt, scrapers: scrapers)
         defer { sink.close() }

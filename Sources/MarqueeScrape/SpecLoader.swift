@@ -11,13 +11,15 @@ public enum SpecLoader {
     /// Every spec in `directory`, sorted by site name.
     /// - Throws: when the folder has no specs or one of them is invalid.
     public static func loadAll(directory: URL) throws(MarqueeError) -> [SiteSpec] {
+        try InputFile.requireFolder(
+            directory.path, what: "the scrapers folder", hint: "run from the repository root or pass --scrapers DIR")
         let files: [URL]
         do {
             files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
                 .filter { $0.pathExtension == "toml" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
         } catch {
             throw MarqueeError(
-                .dataError, "cannot read the scrapers folder", location: directory.path,
+                .noPermission, "cannot read the scrapers folder", location: directory.path,
                 hint: "run from the repository root or pass --scrapers DIR")
         }
         guard !files.isEmpty else {
@@ -275,7 +277,7 @@ private struct Reader {
                     throw fail("[[page.links]] must be a table", linkPlace, key: nil)
                 }
                 let name = try string("name", in: linkTable, linkPlace)!
-                var ruleTable = TOMLTable()
+                let ruleTable = TOMLTable()
                 for key in linkTable.keys where key != "name" { ruleTable[key] = linkTable[key] }
                 links.append(LinkSpec(name: name, rule: try rule(ruleTable, linkPlace, key: nil)))
             }

@@ -20,6 +20,8 @@ public struct FeatureCatalog: Sendable {
     ///   unknown or missing keys, wrong types, unknown entities or types, bad TTLs, duplicate
     ///   names, and datasets naming features no view declares.
     public static func load(directory: URL) throws(MarqueeError) -> FeatureCatalog {
+        let hint = "run from the repository root or pass --features DIR (marquee config shows the default)"
+        try InputFile.requireFolder(directory.path, what: "the features folder", hint: hint)
         var catalog = FeatureCatalog(views: [], datasets: [])
         for file in tomlFiles(in: directory) {
             let view = try parseView(try SpecFile(url: file))
@@ -27,6 +29,9 @@ public struct FeatureCatalog: Sendable {
                 throw MarqueeError(.dataError, "a second view named \"\(view.name)\"", location: file.path)
             }
             catalog.views[view.name] = view
+        }
+        guard !catalog.views.isEmpty else {
+            throw MarqueeError(.dataError, "no feature views (*.toml) in the features folder", location: directory.path, hint: hint)
         }
         for file in tomlFiles(in: directory.appendingPathComponent("datasets")) {
             let spec = try SpecFile(url: file)

@@ -32,12 +32,78 @@ public final class FeatureStore: Sendable {
         }
     }
 
+    /// Opens an existing store for reading only: nothing is created, migrated or written, so the
+    /// commands that only look (`query`, `runs`, `dataset list`, `features describe`) work on a
+    /// store in a read-only folder or on read-only media too — there it is opened `immutable`
+    /// (SQLite then needs no `-wal`/`-shm` files; nothing may write it meanwhile, which such a
+    /// folder guarantees).
+    /// - Throws: ``MarqueeError`` `.noInput` when there is no file, `.dataError` when it is not a
+    ///   Marquee store or was written by a newer Marquee, `.temporary` when an older store needs
+    ///   one writable open to migrate.
+    public init(readingAt path: String, clock: any WallClock = SystemClock()) throws(MarqueeError) {
+        self.path = path
+        self.clock = clock
+        do {
+            let queue = try Self.readOnlyQueue(path)
+            let (complete, unknown) = try queue.read { db in
+                (
+                    try StoreSchema.migrator.hasCompletedMigrations(db),
+                    try StoreSchema.migrator.hasBeenSuperseded(db)
+                )
+            }
+            guard !unknown else {
+                throw MarqueeError(
+                    .dataError, "the feature store was written by a newer Marquee", location: path,
+                    hint: "use that Marquee version (marquee --version) or newer")
+            }
+            guard complete else {
+                throw MarqueeError(
+                    .dataError, "this file is not a Marquee feature store, or one from an older Marquee", location: path,
+                    hint: "check --store; an older store is migrated by any command that writes (e.g. marquee features materialize)")
+            }
+            writer = queue
+        } catch {
+            throw Self.openError(error, path: path)
+        }
+    }
+
+    /// A read-only connection to the SQLite file at `path`; in a folder that cannot be written,
+    /// opened `immutable` so SQLite needs no `-wal`/`-shm` files there.
+    static func readOnlyQueue(_ path: String, configure: (inout Configuration) -> Void = { _ in }) throws
+        -> DatabaseQueue
+    {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let writable = FileManager.default.isWritableFile(atPath: folder)
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in try Self.tune(db) }
+        configure(&configuration)
+        let location = writable ? path : "file:\(Self.uriEscaped(path))?immutable=1"
+        return try DatabaseQueue(path: location, configuration: configuration)
+    }
+
+    /// `path` with the characters a SQLite URI reserves percent-encoded.
+    private static func uriEscaped(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+    }
+
     /// Why a store file could not be opened, in words that lead to the fix — never advice that
     /// loses data.
     static func openError(_ error: any Error, path: String) -> MarqueeError {
         let code = (error as? DatabaseError)?.resultCode
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if code == .SQLITE_CANTOPEN || code == .SQLITE_READONLY, !FileManager.default.fileExists(atPath: path),
+            !FileManager.default.isWritableFile(atPath: folder)
+        {
+            return MarqueeError(
+                .cannotCreate, "cannot create the feature store: the folder \(folder) is not writable", location: path,
+                hint: "choose a --store in a folder you can write to", underlying: error)
+        }
         if code == .SQLITE_READONLY || code == .SQLITE_PERM || code == .SQLITE_CANTOPEN
-            && !FileManager.default.isWritableFile(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+            && !FileManager.default.isWritableFile(atPath: folder)
         {
             return MarqueeError(
                 .noPermission,

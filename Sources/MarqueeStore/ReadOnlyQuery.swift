@@ -28,15 +28,10 @@ public enum ReadOnlyQuery {
     /// - Throws: ``MarqueeError`` `.usage` (exit 64) for refused or malformed SQL, `.dataError` when
     ///   the store cannot be opened.
     public static func run(_ sql: String, storePath: String) throws(MarqueeError) -> QueryResult {
-        guard FileManager.default.fileExists(atPath: storePath) else {
-            throw MarqueeError(
-                .noInput, "no feature store here", location: storePath, hint: "import data first, or pass --store PATH")
-        }
+        try InputFile.requireDatabase(storePath, what: "feature store", hint: "import data first, or pass --store PATH")
         let queue: DatabaseQueue
         do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            queue = try DatabaseQueue(path: storePath, configuration: configuration)
+            queue = try FeatureStore.readOnlyQueue(storePath)
         } catch {
             throw FeatureStore.openError(error, path: storePath)
         }

@@ -28,6 +28,14 @@ public enum SharedData {
         existing(shared.appendingPathComponent("movielens/ml-latest-small"))
     }
 
+    /// Whether the tests run in CI (`CI=true`), where a missing dependency fails a test instead
+    /// of skipping it.
+    public static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Whether a test that needs something runs: when it is `present`, and always in CI (where
+    /// the test then fails on what is missing rather than skip).
+    public static func runs(_ present: Bool) -> Bool { present || inCI }
+
     /// The message a test prints when it skips for lack of shared data.
     public static func skipMessage(_ what: String) -> String {
         "skipped: \(what) not found at \(shared.path) (set MARQUEE_SHARED to the team's shared folder)"

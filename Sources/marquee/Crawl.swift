@@ -58,26 +58,18 @@ struct Crawl: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger("marquee.crawl")
         try await reportingErrors {
-            var configuration = HTTPClientConfiguration()
-            configuration.userAgent = userAgent
-            configuration.allowPrivateAddresses = allowPrivate
-            configuration.resolve = resolve
-            let client = HTTPClient(configuration: configuration)
-            let limiter = HostLimiter(
-                defaults: HostLimiter.Limits(requestsPerSecond: rate, concurrency: hostConcurrency))
-            let retrying = RetryingFetcher(base: client, policy: RetryPolicy(maxAttempts: maxAttempts))
-            var fetcher: any PageFetcher = PoliteFetcher(
-                base: client, robots: ignoreRobots ? nil : RobotsCache(fetcher: client, agent: userAgent),
-                limiter: limiter, retrying: retrying)
-            if let replay {
-                // Offline: the recording answers; robots and pacing do not apply to a replay.
-                fetcher = try ReplayFetcher(path: URL(fileURLWithPath: replay))
-            }
-            var writer: WARCWriter?
-            if let warc {
-                writer = WARCWriter(directory: URL(fileURLWithPath: warc), maxBytes: 100 << 20)
-                fetcher = RecordingFetcher(base: fetcher, writer: writer!, userAgent: userAgent)
-            }
+            var stack = FetcherStack(userAgent: userAgent)
+            stack.requestsPerSecond = rate
+            stack.hostConcurrency = hostConcurrency
+            stack.maxAttempts = maxAttempts
+            stack.ignoreRobots = ignoreRobots
+            stack.allowPrivate = allowPrivate
+            stack.resolve = resolve
+            // A redirect may lead only to the start URLs' hosts, as links may.
+            stack.allowedHosts = Set(seeds.compactMap { URLComponents(string: $0)?.host?.lowercased() })
+            stack.replay = replay.map { URL(fileURLWithPath: $0) }
+            stack.warc = warc.map { URL(fileURLWithPath: $0) }
+            let fetcher = try stack.make()
             let parent = URL(fileURLWithPath: frontier).deletingLastPathComponent()
             try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
             // One run per frontier: an overlapping cron run exits 75 at once.
@@ -142,9 +134,7 @@ struct CrawlStatus: AsyncParsableCommand {
     func run() async throws {
         _ = global.makeLogger("marquee.crawl")
         try await reportingErrors {
-            guard FileManager.default.fileExists(atPath: frontier) else {
-                throw MarqueeError(.noInput, "no frontier at \(frontier)", hint: "run marquee crawl first")
-            }
+            try InputFile.requireDatabase(frontier, what: "frontier", hint: "run marquee crawl first")
             let opened = try Frontier(path: frontier)
             let counts = try opened.counts()
             let states = Frontier.State.allCases

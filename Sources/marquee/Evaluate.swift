@@ -48,6 +48,7 @@ struct Evaluate: AsyncParsableCommand {
                 algorithm: algorithm, parameters: try Hyperparameters(algorithm, settings: params), split: strategy,
                 seed: seed, k: k, relevanceThreshold: relevanceThreshold,
                 parallelism: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            if let report { try OutputLocation.check(URL(fileURLWithPath: report), what: "the report") }
             let (table, version) = try global.loadRatings(dataset)
             TerminalProgress.line("evaluating \(algorithm.rawValue) on \(table.count) ratings (\(strategy))…")
             let evaluation = try Evaluator.evaluate(request, on: table, datasetVersion: version) { event in
@@ -70,7 +71,7 @@ struct Evaluate: AsyncParsableCommand {
                 do {
                     try Data(html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
                 } catch {
-                    throw MarqueeError(.failure, "cannot write \(report): \(error.localizedDescription)")
+                    throw MarqueeError(.cannotCreate, "cannot write the report", location: report, hint: "check the folder and the free space")
                 }
                 FileHandle.standardError.write(Data("marquee: report → \(report)\n".utf8))
             }

@@ -43,6 +43,7 @@ struct Export: AsyncParsableCommand {
         try await reportingErrors {
             let url = URL(fileURLWithPath: model)
             let bytes = try InputFile.read(url.path, what: "the model file")
+            try OutputLocation.checkFolder(URL(fileURLWithPath: out), what: "the export")
             let loaded = try ModelFile.decode(bytes, source: model)
             var metricsValue: JSONValue?
             if let metrics {

@@ -30,6 +30,7 @@ struct Fetch: AsyncParsableCommand {
             configuration.userAgent = userAgent
             configuration.totalTimeout = timeout
             configuration.maxBodyBytes = maxBytes
+            if let out { try OutputLocation.check(URL(fileURLWithPath: out), what: "the page") }
             let page: FetchedPage
             do {
                 page = try await HTTPClient(configuration: configuration).fetch(url)

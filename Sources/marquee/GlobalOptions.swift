@@ -62,22 +62,17 @@ struct GlobalOptions: ParsableArguments {
     /// Opens the store, creating it when it does not exist (commands that write to it).
     func openStore() throws(MarqueeError) -> FeatureStore { try FeatureStore(path: store) }
 
-    /// Opens a store that must already exist (commands that only read: a mistyped `--store`
-    /// must not leave an empty store behind and report "nothing there").
+    /// Opens a store that must already exist, for reading only (commands that only read: a
+    /// mistyped `--store` must not leave an empty store behind and report "nothing there", and a
+    /// store on read-only media can still be looked at).
     /// - Throws: `.noInput` (exit 66) naming the path and how to fix it.
     func openExistingStore() throws(MarqueeError) -> FeatureStore {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: store, isDirectory: &isDirectory) else {
-            throw MarqueeError(
-                .noInput, "no feature store at \(store)",
-                hint:
-                    "check --store (marquee config shows the default); a store is created by marquee import, scrape or pipeline run"
-            )
-        }
-        guard !isDirectory.boolValue else {
-            throw MarqueeError(.noInput, "\(store) is a folder, not a feature store", hint: "give the .sqlite file")
-        }
-        return try FeatureStore(path: store)
+        try InputFile.requireDatabase(
+            store, what: "feature store",
+            hint:
+                "check --store (marquee config shows the default); a store is created by marquee import, scrape or pipeline run"
+        )
+        return try FeatureStore(readingAt: store)
     }
 
     /// Loads the feature catalog.

@@ -48,8 +48,13 @@ struct Parse: AsyncParsableCommand {
         try await reportingErrors {
             let scrapers = try specs.load()
             let data = try InputFile.read(file, what: "the page")
-            let extraction = try scrapers.extract(
-                data: data, url: url, site: site, contentType: contentType, links: false)
+            let extraction: PageExtraction
+            do {
+                extraction = try scrapers.extract(
+                    data: data, url: url, site: site, contentType: contentType, links: false)
+            } catch let error as MarqueeError where error.location == nil {
+                throw MarqueeError(error.code, error.message, location: file, hint: error.hint)
+            }
             FileHandle.standardOutput.write(Data(extraction.jsonLines().utf8))
             for warning in extraction.warnings {
                 logger.warning("\(file): \(warning)")

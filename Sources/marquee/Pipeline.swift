@@ -38,15 +38,14 @@ struct Pipeline: AsyncParsableCommand {
                     : URL(fileURLWithPath: pipelines ?? EffectiveConfig.currentOrDefaults["pipelines"])
                         .appendingPathComponent("\(name).toml")
                 let spec = try PipelineSpec.load(file)
+                let workFolder = URL(
+                    fileURLWithPath: work ?? "\(EffectiveConfig.currentOrDefaults["work"])/pipelines/\(spec.name)")
+                try OutputLocation.checkFolder(workFolder, what: "the pipeline's work folder")
                 let record = try await runPipeline(
                     spec,
                     .init(
                         storePath: global.store, features: URL(fileURLWithPath: global.features),
-                        scrapers: URL(fileURLWithPath: specs.scrapers),
-                        work: URL(
-                            fileURLWithPath: work
-                                ?? "\(EffectiveConfig.currentOrDefaults["work"])/pipelines/\(spec.name)"),
-                        salt: EffectiveConfig.userSalt),
+                        scrapers: URL(fileURLWithPath: specs.scrapers), work: workFolder, salt: EffectiveConfig.userSalt),
                     force: force, logger: logger)
                 print(RunsFormat.show(record), terminator: "")
             }

@@ -128,9 +128,7 @@ struct Reparse: AsyncParsableCommand {
         let logger = global.makeLogger("marquee.reparse")
         try await reportingErrors {
             let scrapers = try specs.load()
-            guard FileManager.default.fileExists(atPath: frontier) else {
-                throw MarqueeError(.dataError, "no frontier at \(frontier)", hint: "run marquee scrape first")
-            }
+            try InputFile.requireDatabase(frontier, what: "frontier", hint: "run marquee scrape first")
             let pageStore = PageStore(root: URL(fileURLWithPath: pages))
             let records = try Frontier(path: frontier).pages().map(\.1).filter { record in
                 site == nil || !scrapers.candidates(for: record.finalURL, site: site).isEmpty

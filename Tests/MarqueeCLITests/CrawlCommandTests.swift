@@ -258,3 +258,106 @@ private func treeServer(pages: Int, requests: RequestLog) throws -> LoopbackServ
     let allowed = try crawl("allowed", ["--allow-private"])
     #expect(allowed.stdout.contains("1 pages recorded"), "\(allowed.stdout) \(allowed.stderr)")
 }
+
+/// Whether this machine lets a test make its own network namespace (`unshare -rn`), where an
+/// address that is not private (198.51.100.7) can be put on the loopback device.
+private let networkNamespaces: Bool = {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+    process.arguments = ["-rn", "/bin/sh", "-c", "ip link set lo up && ip addr add 198.51.100.7/32 dev lo"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+}()
+
+/// A crawl of a public address (198.51.100.7, inside a network namespace of the test's own) whose
+/// page redirects to a private one: a redirect to `127.0.0.1` leaves the crawl's hosts and is
+/// refused as offsite; a redirect to the same name on another port that resolves to 127.0.0.1 is
+/// refused at the connection (`private-address`) — and the private server never sees a request;
+/// with `--allow-private` the same crawl follows it.
+@Test(.enabled(if: SharedData.runs(networkNamespaces), "needs network namespaces: unshare -rn and ip (iproute2)"))
+func aRedirectFromAPublicAddressToAPrivateOneIsRefused() throws {
+    #expect(networkNamespaces, "unshare -rn with ip addr failed: CI needs network namespaces (run as root, iproute2)")
+    let folder = try makeScratchFolder("redirect-guard")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let server = folder.appendingPathComponent("server.py")
+    try """
+    import http.server, sys, threading
+    class Public(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            targets = {"/to-loopback": "http://127.0.0.1:8081/secret", "/to-name": "http://films.example:8081/secret"}
+            if self.path in targets:
+                self.send_response(302); self.send_header("Location", targets[self.path])
+                self.send_header("Content-Length", "0"); self.end_headers()
+            elif self.path == "/ok":
+                body = b"<p>public</p>"
+                self.send_response(200); self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+            else:
+                self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers()
+        def log_message(self, *args): pass
+    class Private(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            with open(sys.argv[1], "a") as log: log.write(self.path + "\\n")
+            body = b"<p>secret</p>"
+            self.send_response(200); self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+        def log_message(self, *args): pass
+    servers = [http.server.HTTPServer(("198.51.100.7", 8080), Public), http.server.HTTPServer(("127.0.0.1", 8081), Private)]
+    for s in servers: threading.Thread(target=s.serve_forever, daemon=True).start()
+    open(sys.argv[2], "w").close()
+    threading.Event().wait()
+    """.write(to: server, atomically: true, encoding: .utf8)
+    let binary = try marqueeBinary().path
+    let log = folder.appendingPathComponent("private.log").path
+    let ready = folder.appendingPathComponent("ready").path
+    let cases = [
+        ("loopback", ["http://films.example:8080/to-loopback"]),
+        ("name", ["http://films.example:8080/to-name", "--ignore-robots"]),
+        ("control", ["http://films.example:8080/ok"]),
+        ("allowed", ["http://films.example:8080/to-name", "--ignore-robots", "--allow-private"]),
+    ]
+    var script = """
+        set -e
+        ip link set lo up
+        ip addr add 198.51.100.7/32 dev lo
+        touch \(log)
+        python3 \(server.path) \(log) \(ready) &
+        SERVER=$!
+        for i in $(seq 100); do [ -e \(ready) ] && break; sleep 0.05; done
+        set +e
+
+        """
+    for (name, arguments) in cases {
+        let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
+        script += """
+            \(binary) crawl \(quoted) --resolve films.example:8080:198.51.100.7 \
+            --resolve films.example:8081:127.0.0.1 --rate 0 --max-attempts 1 --max-depth 0 \
+            --frontier \(folder.path)/\(name).sqlite --pages \(folder.path)/\(name)-pages \
+            > \(folder.path)/\(name).out 2> \(folder.path)/\(name).err
+            cp \(log) \(folder.path)/\(name).log
+            \(binary) crawl-status --frontier \(folder.path)/\(name).sqlite > \(folder.path)/\(name).status 2>&1
+
+            """
+    }
+    script += "kill $SERVER\n"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+    process.arguments = ["-rn", "/bin/sh", "-c", script]
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    func read(_ name: String) -> String {
+        (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? ""
+    }
+    #expect(read("control.out").contains("1 pages recorded"), "\(read("control.out")) \(read("control.err"))")
+    #expect(read("loopback.out").contains("0 pages recorded"), "\(read("loopback.out")) \(read("loopback.err"))")
+    #expect(read("loopback.status").contains("failed offsite: 1"), "\(read("loopback.status"))")
+    #expect(read("name.out").contains("0 pages recorded"), "\(read("name.out")) \(read("name.err"))")
+    #expect(read("name.status").contains("failed private-address: 1"), "\(read("name.status"))")
+    #expect(read("name.log").isEmpty, "the private server was asked for \(read("name.log"))")
+    #expect(read("allowed.out").contains("1 pages recorded"), "\(read("allowed.out")) \(read("allowed.err"))")
+    #expect(read("allowed.log") == "/secret\n")
+}

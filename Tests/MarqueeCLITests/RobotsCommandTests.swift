@@ -18,5 +18,5 @@ import Testing
         ])
     let other = try runMarquee(["robots", file.path, "/private/a", "--agent", "Googlebot/2.1"])
     #expect(other.stdout == "disallowed /private/a  Disallow: /private/ at line 2 (user-agent: *)\n")
-    #expect(try runMarquee(["robots", "/nonexistent/robots.txt", "/"]).status == 65)
+    #expect(try runMarquee(["robots", "/nonexistent/robots.txt", "/"]).status == 66)
 }

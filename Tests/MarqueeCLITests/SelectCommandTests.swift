@@ -107,7 +107,7 @@ private let demoPage = "fixtures/demo/film.html"
     #expect(logLine.contains(#""encoding":"UTF-8 (meta)""#))
 }
 
-@Test(.enabled(if: SharedData.realPages != nil, "needs ../shared/realpages"))
+@Test(.enabled(if: SharedData.runs(SharedData.realPages != nil), "needs ../shared/realpages"))
 func acceptanceOnTheRealLetterboxdPage() throws {
     let page = SharedData.realPages!.appendingPathComponent("letterboxd/film_mulholland-drive_2025.html").path
     let jsonld = try runMarquee(["select", page, "--jsonld"])

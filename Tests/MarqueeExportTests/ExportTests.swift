@@ -137,7 +137,7 @@ func fixtureModel(_ algorithm: Algorithm = .svd, settings: [String] = ["n_factor
 }
 
 /// onnxruntime against Marquee, and the Triton/YAML files against their real parsers.
-@Suite(.enabled(if: testPython != nil, "needs .venv-test (make setup) with onnxruntime"))
+@Suite(.enabled(if: SharedData.runs(testPython != nil), "needs .venv-test (make setup) with onnxruntime"))
 struct OnnxRuntimeTests {
     @Test(arguments: [Algorithm.svd, .svdpp, .baseline, .popularity, .hybrid])
     func exportPredictsWhatMarqueePredicts(_ algorithm: Algorithm) throws {
@@ -153,7 +153,7 @@ struct OnnxRuntimeTests {
         #expect(report.topKMaxAbsDiff <= 1e-4, "\(report.topKMaxAbsDiff)")
     }
 
-    @Test(.enabled(if: SharedData.movieLensSmall != nil, "needs ../shared/movielens/ml-latest-small"))
+    @Test(.enabled(if: SharedData.runs(SharedData.movieLensSmall != nil), "needs ../shared/movielens/ml-latest-small"))
     func movieLensSVDExportMatchesOnThreeThousandPairs() throws {
         let table = try RatingTable.load(csv: SharedData.movieLensSmall!.appendingPathComponent("ratings.csv"))
         let model = try Trainer.fit(

@@ -54,3 +54,55 @@ private final class Requests: Sendable {
     #expect(requests.all == ["/robots.txt", "/busy", "/busy", "/next"])
     #expect(slept.withLock { $0 } >= 1)  // /next waited out the slower pace
 }
+
+/// A redirect goes through the same gates as a link (Scrapy's offsite and robots middlewares see
+/// redirected requests too): off the crawl's hosts it fails `offsite`, onto a path robots.txt
+/// disallows it fails `robotsDisallowed` — and the target is never requested.
+@Test func redirectsAreCheckedAgainstTheHostsAndRobotsBeforeTheyAreFollowed() async throws {
+    let requests = Requests()
+    let server = try LoopbackServer { path in
+        _ = requests.record(path)
+        switch path {
+        case "/robots.txt": return .response(200, body: Data("User-agent: *\nDisallow: /private/\n".utf8))
+        case "/to-private": return .response(302, "Found", headers: [("Location", "/private/page")])
+        case "/to-public": return .response(301, "Moved", headers: [("Location", "/page")])
+        default: return .response(200, body: Data("page".utf8))
+        }
+    }
+    defer { server.stop() }
+    let offsiteServer = try LoopbackServer { path in
+        _ = requests.record("offsite" + path)
+        return .response(200, body: Data("elsewhere".utf8))
+    }
+    defer { offsiteServer.stop() }
+    let toOffsite = try LoopbackServer { path in
+        path == "/robots.txt"
+            ? .response(404, "Not Found")
+            : .response(302, "Found", headers: [("Location", "http://localhost:\(offsiteServer.port)/page")])
+    }
+    defer { toOffsite.stop() }
+
+    var stack = FetcherStack(userAgent: "Marquee-test")
+    stack.allowPrivate = true
+    stack.requestsPerSecond = 0
+    stack.maxAttempts = 1
+    stack.allowedHosts = ["127.0.0.1"]
+    let fetcher = try stack.make()
+
+    await #expect {
+        _ = try await fetcher.fetch(server.base + "/to-private")
+    } throws: { error in
+        (error as? FetchError)?.kind == .robotsDisallowed
+            && (error as? FetchError)?.message.contains("Disallow: /private/") == true
+    }
+    await #expect {
+        _ = try await fetcher.fetch(toOffsite.base + "/start")
+    } throws: { error in
+        (error as? FetchError)?.kind == .offsite && (error as? FetchError)?.message.contains("localhost") == true
+    }
+    let allowed = try await fetcher.fetch(server.base + "/to-public")
+    #expect(allowed.finalURL == server.base + "/page")
+    #expect(!requests.all.contains("/private/page"))
+    #expect(!requests.all.contains { $0.hasPrefix("offsite") })
+    #expect(requests.all.contains("/page"))
+}

@@ -97,7 +97,7 @@ private let realPages: [RealPage] = {
     return (try? RealPage.all(in: directory)) ?? []
 }()
 
-@Test(.enabled(if: !realPages.isEmpty, "needs ../shared/realpages"), arguments: realPages)
+@Test(.enabled(if: SharedData.runs(!realPages.isEmpty), "needs ../shared/realpages"), arguments: realPages)
 func nativeCSSMatchesXPathOnRealPages(_ page: RealPage) throws {
     #expect(specSelectors.count > 100, "the site specs should hold their CSS selectors")
     let document = HTMLDocument(data: try Data(contentsOf: page.location), url: page.url)

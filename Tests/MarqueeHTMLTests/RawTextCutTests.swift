@@ -83,12 +83,12 @@ private let realPages: [RealPage] = {
     return (try? RealPage.all(in: directory)) ?? []
 }()
 
-@Test(.enabled(if: !realPages.isEmpty, "needs ../shared/realpages"), arguments: realPages)
+@Test(.enabled(if: SharedData.runs(!realPages.isEmpty), "needs ../shared/realpages"), arguments: realPages)
 func realPagesParseToTheSameTreeWithBodiesCut(_ page: RealPage) throws {
     expectSameTree(try Data(contentsOf: page.location), page.file)
 }
 
-@Test(.enabled(if: !realPages.isEmpty, "needs ../shared/realpages"))
+@Test(.enabled(if: SharedData.runs(!realPages.isEmpty), "needs ../shared/realpages"))
 func mostRealPagesTakeTheCut() throws {
     let cut = try realPages.filter {
         HTMLDocument(data: try Data(contentsOf: $0.location)).rawTextWasCut

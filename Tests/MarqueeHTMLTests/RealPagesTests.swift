@@ -14,15 +14,26 @@ private func load(_ page: RealPage) throws -> HTMLDocument {
     HTMLDocument(data: try Data(contentsOf: page.location), url: page.url)
 }
 
+/// In CI (`CI=true`) nothing a test needs may be missing: a test that would skip locally fails.
+@Test func whatTheTestsNeedIsPresentInCI() {
+    guard SharedData.inCI else { return }
+    #expect(SharedData.realPages != nil, "CI needs ../shared/realpages (or MARQUEE_SHARED)")
+    #expect(SharedData.movieLensSmall != nil, "CI needs ../shared/movielens/ml-latest-small")
+    let python = SharedData.repositoryRoot.appendingPathComponent(".venv-test/bin/python").path
+    #expect(FileManager.default.isExecutableFile(atPath: python), "CI needs .venv-test (make setup)")
+}
+
+/// Locally a missing shared folder skips the tests that read it; in CI (`CI=true`) it fails here.
 @Test func realPagesArePresentOrTheSkipIsExplained() {
     if SharedData.realPages == nil {
+        #expect(!SharedData.inCI, "CI needs ../shared/realpages (or MARQUEE_SHARED)")
         print(SharedData.skipMessage("shared/realpages"))
     } else {
         #expect(realPages.count >= 60, "SOURCES.tsv should list the 60 saved pages")
     }
 }
 
-@Test(.enabled(if: !realPages.isEmpty, "needs ../shared/realpages"), arguments: realPages)
+@Test(.enabled(if: SharedData.runs(!realPages.isEmpty), "needs ../shared/realpages"), arguments: realPages)
 func realPageParsesWithTitleAndEveryJSONLDBlock(_ page: RealPage) throws {
     let document = try load(page)
     #expect(try document.css("body *").count > 10, "the page should have a body")
@@ -56,7 +67,7 @@ private let expectedNames: [String: String] = [
 ]
 
 @Test(
-    .enabled(if: !realPages.isEmpty, "needs ../shared/realpages"),
+    .enabled(if: SharedData.runs(!realPages.isEmpty), "needs ../shared/realpages"),
     arguments: realPages.filter { !$0.jsonLDTypes.isEmpty })
 func jsonLDNodesHaveTheirTypeAndName(_ page: RealPage) throws {
     let items = JSONLD.items(in: try load(page))
@@ -68,7 +79,7 @@ func jsonLDNodesHaveTheirTypeAndName(_ page: RealPage) throws {
     }
 }
 
-@Test(.enabled(if: !realPages.isEmpty, "needs ../shared/realpages"))
+@Test(.enabled(if: SharedData.runs(!realPages.isEmpty), "needs ../shared/realpages"))
 func letterboxdShipsCDATAWrappedJSONLDAndItIsRead() throws {
     let page = try #require(realPages.first { $0.file == "letterboxd/film_mulholland-drive_2025.html" })
     let block = try #require(JSONLD.blocks(in: try load(page)).first)
@@ -78,7 +89,7 @@ func letterboxdShipsCDATAWrappedJSONLDAndItIsRead() throws {
     #expect(parsed.value["director"]?[0]?["name"] == .string("David Lynch"))
 }
 
-@Test(.enabled(if: !realPages.isEmpty, "needs ../shared/realpages"))
+@Test(.enabled(if: SharedData.runs(!realPages.isEmpty), "needs ../shared/realpages"))
 func imdb2014PageThatLiesAboutItsCharsetHasNoMojibake() throws {
     let page = try #require(realPages.first { $0.file == "imdb/title_tt0111161_shawshank_combined_2014.html" })
     let document = try load(page)

@@ -7,7 +7,7 @@ import Testing
 @testable import MarqueeML
 
 /// Real ratings: `../shared/movielens/ml-latest-small` read in place (skipped when absent).
-@Suite(.enabled(if: SharedData.movieLensSmall != nil, "needs ../shared/movielens/ml-latest-small"))
+@Suite(.enabled(if: SharedData.runs(SharedData.movieLensSmall != nil), "needs ../shared/movielens/ml-latest-small"))
 struct MovieLensTests {
     static func ratings() throws -> RatingTable {
         try RatingTable.load(csv: SharedData.movieLensSmall!.appendingPathComponent("ratings.csv"))

@@ -418,7 +418,7 @@ func holds(_ actual: JSONValue?, _ expected: JSONValue) -> Bool {
     #expect(Set(files).subtracting(covered).sorted() == [], "pages without a row in the conformance table")
 }
 
-@Test(.enabled(if: realPagesRoot != nil, "needs ../shared/realpages"), arguments: conformance)
+@Test(.enabled(if: SharedData.runs(realPagesRoot != nil), "needs ../shared/realpages"), arguments: conformance)
 func realPageConforms(_ facts: PageFacts) throws {
     let scrapers = try #require(scrapers)
     let data = try Data(contentsOf: realPagesRoot!.appendingPathComponent(facts.file))

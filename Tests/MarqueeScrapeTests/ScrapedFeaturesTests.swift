@@ -74,7 +74,7 @@ import Testing
 /// Precision and recall of the matcher on the labelled pages (fixtures/entities/labels.tsv)
 /// against all of MovieLens ml-latest-small, printed; wrong merges are what hurts a feature
 /// store, so precision must stay perfect.
-@Test(.enabled(if: SharedData.realPages != nil, "needs ../shared/realpages"))
+@Test(.enabled(if: SharedData.runs(SharedData.realPages != nil), "needs ../shared/realpages"))
 func entityMatchingPrecisionAndRecallOnLabelledPages() throws {
     let root = SharedData.repositoryRoot
     let score = try EntityMatcher.evaluate(

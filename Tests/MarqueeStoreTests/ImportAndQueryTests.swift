@@ -29,7 +29,7 @@ private let mini = SharedData.fixtures.appendingPathComponent("movielens-mini")
         ])
 }
 
-@Test(.enabled(if: SharedData.movieLensSmall != nil, "needs ../shared/movielens/ml-latest-small"))
+@Test(.enabled(if: SharedData.runs(SharedData.movieLensSmall != nil), "needs ../shared/movielens/ml-latest-small"))
 func realMovieLensImportMatchesTheDatasetCard() throws {
     let (store, _) = try makeStore(at: 1_700_000_000)
     let summary = try store.importMovieLens(directory: SharedData.movieLensSmall!)
