@@ -92,7 +92,7 @@ let package = Package(
             dependencies: ["CMarqueeKernels", "MarqueeCore", "MarqueeStore", "MarqueeNormalize"],
             // The SGD loops are ~30x slower unoptimised; debug builds (and so `swift test`) optimise
             // this one target so the MovieLens tests take seconds, not minutes.
-            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+            swiftSettings: []
         ),
         .target(
             name: "MarqueeExport",

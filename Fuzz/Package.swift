@@ -28,6 +28,7 @@ let package = Package(
         harness("robots", ["MarqueeFetch"]),
         harness("warc", ["MarqueeFetch"]),
         harness("spec", ["MarqueeScrape"]),
+        harness("pipeline", ["MarqueePipeline", "MarqueeStore"]),
         harness("model", ["MarqueeML"]),
         harness("csv", ["MarqueeStore", "MarqueeML"]),
     ],

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${SECONDS_PER_HARNESS:-60}"
-harnesses=(html json normalise robots warc spec model csv)
+harnesses=(html json normalise robots warc spec pipeline model csv)
 flags=(-c release --package-path Fuzz --scratch-path Fuzz/.build
     -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address)
 swift build "${flags[@]}" >&2
@@ -30,6 +30,10 @@ seed() { # harness → corpus folder with seeds
         robots) printf 'User-agent: *\nDisallow: /secret\nAllow: /secret/ok$\nCrawl-delay: 2\n\nUser-agent: marquee\nDisallow: /*.json$\n' > "$corpus/seed" ;;
         warc) printf 'WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: https://a.example/\r\nWARC-Date: 2026-11-20T12:00:00Z\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: 60\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><p>hi</p></html>\r\n\r\n' > "$corpus/seed" ;;
         spec) cp scrapers/*.toml "$corpus/" ;;
+        pipeline) # first byte picks the loader: 0 pipeline, 1 feature view, 2 dataset
+            for f in pipelines/*.toml fixtures/pipelines/*.toml; do { printf '\x00'; cat "$f"; } > "$corpus/p-$(basename "$f")"; done
+            for f in features/*.toml; do { printf '\x01'; cat "$f"; } > "$corpus/v-$(basename "$f")"; done
+            for f in features/datasets/*.toml; do { printf '\x02'; cat "$f"; } > "$corpus/d-$(basename "$f")"; done ;;
         model) .build/debug/marquee train --dataset fixtures/movielens-mini/ratings.csv --algorithm svd \
                    --param n_factors=2 --out "$corpus/seed.mqm" >/dev/null 2>&1 || true ;;
         csv) cp fixtures/movielens-mini/*.csv "$corpus/" ;;

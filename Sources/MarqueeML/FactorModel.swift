@@ -1,3 +1,4 @@
+import CMarqueeKernels
 import Foundation
 
 /// A fitted recommender in one shape for every algorithm:
@@ -108,7 +109,7 @@ public struct FactorModel: Sendable {
     private func dot(user: Int, item: Int) -> Double {
         userFactors.withUnsafeBufferPointer { users in
             itemFactors.withUnsafeBufferPointer { items in
-                VectorMath.dot(
+                marquee_dot(
                     items.baseAddress! + item * factorCount, users.baseAddress! + user * factorCount, factorCount)
             }
         }
@@ -136,20 +137,13 @@ public struct FactorModel: Sendable {
     )] {
         guard k > 0 else { return [] }
         let scores = itemRankScore ?? allScores(user: user)
-        var excluded = [Bool](repeating: false, count: itemIDs.count)
-        for item in exclude where item >= 0 && Int(item) < excluded.count { excluded[Int(item)] = true }
-        var best: [(item: Int, score: Double)] = []
-        best.reserveCapacity(k + 1)
-        for item in 0..<itemIDs.count where !excluded[item] {
-            let score = scores[item]
-            if best.count == k, let last = best.last, score <= last.score { continue }
-            // Insert keeping the list sorted by score descending, earlier rows first on ties.
-            var position = best.count
-            while position > 0, best[position - 1].score < score { position -= 1 }
-            best.insert((item, score), at: position)
-            if best.count > k { best.removeLast() }
-        }
-        return best
+        var excluded = [UInt8](repeating: 0, count: itemIDs.count)
+        for item in exclude where item >= 0 && Int(item) < excluded.count { excluded[Int(item)] = 1 }
+        let room = min(k, itemIDs.count)
+        var items = [Int32](repeating: 0, count: room)
+        var values = [Double](repeating: 0, count: room)
+        let count = marquee_top_k(scores, excluded, itemIDs.count, room, &items, &values)
+        return (0..<count).map { (Int(items[$0]), values[$0]) }
     }
 
     /// `score(user:item:)` for every film row, in one pass over the factor table.
@@ -157,15 +151,13 @@ public struct FactorModel: Sendable {
         guard noise == nil, biased, user >= 0, factorCount > 0 else {
             return (0..<itemIDs.count).map { score(user: user, item: $0) }
         }
-        let base = globalMean + userBias[user]
-        return userFactors.withUnsafeBufferPointer { users in
-            itemFactors.withUnsafeBufferPointer { items in
-                let p = users.baseAddress! + user * factorCount
-                return (0..<itemIDs.count).map { item in
-                    base + itemBias[item] + VectorMath.dot(items.baseAddress! + item * factorCount, p, factorCount)
-                }
-            }
+        var scores = [Double](repeating: 0, count: itemIDs.count)
+        userFactors.withUnsafeBufferPointer { users in
+            marquee_scores(
+                itemFactors, itemBias, itemIDs.count, users.baseAddress! + user * factorCount, factorCount,
+                globalMean + userBias[user], &scores)
         }
+        return scores
     }
 
     /// A deterministic standard normal draw for (seed, user, film): two SplitMix64 uniforms

@@ -107,6 +107,13 @@ public enum Trainer {
             regPu = parameters.value("reg_pu", or: "reg_all")
             regQi = parameters.value("reg_qi", or: "reg_all")
         }
+
+        /// The rates as the C kernels take them.
+        var kernel: marquee_sgd_rates {
+            marquee_sgd_rates(
+                lr_bu: lrBu, lr_bi: lrBi, lr_pu: lrPu, lr_qi: lrQi, reg_bu: regBu, reg_bi: regBi, reg_pu: regPu,
+                reg_qi: regQi)
+        }
     }
 
     /// `pu` then `qi` (then more tables) from one generator, as Surprise draws them.
@@ -135,48 +142,15 @@ public enum Trainer {
         var qi = initial[1]
         var bu = model.userBias
         var bi = model.itemBias
-        let total = set.ratingCount
-        pu.withUnsafeMutableBufferPointer { pu in
-            qi.withUnsafeMutableBufferPointer { qi in
-                bu.withUnsafeMutableBufferPointer { bu in
-                    bi.withUnsafeMutableBufferPointer { bi in
-                        set.userItems.withUnsafeBufferPointer { items in
-                            set.userRatings.withUnsafeBufferPointer { ratings in
-                                set.userStart.withUnsafeBufferPointer { userStart in
-                                    for epoch in 0..<epochs {
-                                        var user = 0
-                                        var squaredError = 0.0
-                                        for position in 0..<total {
-                                            while position >= userStart[user + 1] { user += 1 }
-                                            if position + 2 < total {
-                                                marquee_prefetch(
-                                                    qi.baseAddress! + Int(items[position + 2]) * factors, factors * 8)
-                                            }
-                                            let p = pu.baseAddress! + user * factors
-                                            let item = Int(items[position])
-                                            let q = qi.baseAddress! + item * factors
-                                            let dot = VectorMath.dot(q, p, factors)
-                                            let err = ratings[position] - (mean + bu[user] + bi[item] + dot)
-                                            squaredError += err * err
-                                            if biased {
-                                                bu[user] += rates.lrBu * (err - rates.regBu * bu[user])
-                                                bi[item] += rates.lrBi * (err - rates.regBi * bi[item])
-                                            }
-                                            VectorMath.sgdStep(
-                                                p, q, factors, error: err, lrP: rates.lrPu, regP: rates.regPu,
-                                                lrQ: rates.lrQi, regQ: rates.regQi)
-                                        }
-                                        if !squaredError.isFinite {
-                                            diverged = epoch + 1
-                                            break
-                                        }
-                                        progress?(epoch + 1, epochs)
-                                    }
-                                }
-                            }
-                        }
-                    }
+        set.withKernelRatings { data in
+            for epoch in 0..<epochs {
+                let squaredError = marquee_svd_epoch(
+                    data, &pu, &qi, &bu, &bi, factors, mean, biased ? 1 : 0, rates.kernel)
+                if !squaredError.isFinite {
+                    diverged = epoch + 1
+                    break
                 }
+                progress?(epoch + 1, epochs)
             }
         }
         model.setTerms(factors: factors, userFactors: pu, itemFactors: qi, userBias: bu, itemBias: bi)
@@ -207,52 +181,16 @@ public enum Trainer {
         var sums = [Double](repeating: 0, count: factors)  // Σ_j y_j at the block's start
         var offset = [Double](repeating: 0, count: factors)  // B: y_j = A·y_j(start) + B
         var implicit = [Double](repeating: 0, count: factors)
-        for epoch in 0..<epochs {
-            var squaredError = 0.0
-            for user in 0..<set.userCount {
-                let block = set.userStart[user]..<set.userStart[user + 1]
-                let count = Double(block.count)
-                let root = count.squareRoot()
-                for f in 0..<factors { sums[f] = 0 }
-                for position in block {
-                    let base = Int(set.userItems[position]) * factors
-                    for f in 0..<factors { sums[f] += yj[base + f] }
+        set.withKernelRatings { data in
+            for epoch in 0..<epochs {
+                let squaredError = marquee_svdpp_epoch(
+                    data, &pu, &qi, &yj, &bu, &bi, factors, mean, rates.kernel, lrY, regY, &sums, &offset, &implicit)
+                if !squaredError.isFinite {
+                    diverged = epoch + 1
+                    break
                 }
-                for f in 0..<factors { offset[f] = 0 }
-                var scale = 1.0
-                let p = user * factors
-                for position in block {
-                    let item = Int(set.userItems[position])
-                    let q = item * factors
-                    var dot = 0.0
-                    for f in 0..<factors {
-                        implicit[f] = (scale * sums[f] + count * offset[f]) / root
-                        dot += qi[q + f] * (pu[p + f] + implicit[f])
-                    }
-                    let err = set.userRatings[position] - (mean + bu[user] + bi[item] + dot)
-                    squaredError += err * err
-                    bu[user] += rates.lrBu * (err - rates.regBu * bu[user])
-                    bi[item] += rates.lrBi * (err - rates.regBi * bi[item])
-                    let decay = 1 - lrY * regY
-                    scale *= decay
-                    for f in 0..<factors {
-                        let puf = pu[p + f]
-                        let qif = qi[q + f]
-                        pu[p + f] += rates.lrPu * (err * qif - rates.regPu * puf)
-                        qi[q + f] += rates.lrQi * (err * (puf + implicit[f]) - rates.regQi * qif)
-                        offset[f] = decay * offset[f] + lrY * err * qif / root
-                    }
-                }
-                for position in block {
-                    let base = Int(set.userItems[position]) * factors
-                    for f in 0..<factors { yj[base + f] = scale * yj[base + f] + offset[f] }
-                }
+                progress?(epoch + 1, epochs)
             }
-            if !squaredError.isFinite {
-                diverged = epoch + 1
-                break
-            }
-            progress?(epoch + 1, epochs)
         }
         // Fold the implicit feedback into the user factors: p'_u = p_u + |I_u|^-½ Σ y_j.
         for user in 0..<set.userCount {
@@ -295,51 +233,18 @@ public enum Trainer {
         var effective = [Double](repeating: 0, count: factors)
         var previous = [Double](repeating: 0, count: factors)
         let tableItem = set.itemOfInner.map(Int.init)
-        let keepContent = 1 - lrC * regC
-        let keepP = 1 - rates.lrPu * rates.regPu
-        let keepQ = 1 - rates.lrQi * rates.regQi
-        pu.withUnsafeMutableBufferPointer { pu in
-            qi.withUnsafeMutableBufferPointer { qi in
-                weights.withUnsafeMutableBufferPointer { weights in
-                    effective.withUnsafeMutableBufferPointer { effective in
-                        previous.withUnsafeMutableBufferPointer { previous in
-                            let e = effective.baseAddress!
-                            let old = previous.baseAddress!
+        tableItem.withUnsafeBufferPointer { tableItem in
+            content.start.withUnsafeBufferPointer { start in
+                content.index.withUnsafeBufferPointer { index in
+                    content.value.withUnsafeBufferPointer { value in
+                        let films = marquee_content(
+                            table_film: tableItem.baseAddress, start: start.baseAddress, index: index.baseAddress,
+                            value: value.baseAddress)
+                        set.withKernelRatings { data in
                             for epoch in 0..<epochs {
-                                var squaredError = 0.0
-                                for user in 0..<set.userCount {
-                                    let p = pu.baseAddress! + user * factors
-                                    for position in set.userStart[user]..<set.userStart[user + 1] {
-                                        let item = Int(set.userItems[position])
-                                        let q = qi.baseAddress! + item * factors
-                                        let features = content.range(of: tableItem[item])
-                                        var bias = bi[item]
-                                        e.update(from: q, count: factors)
-                                        for k in features {
-                                            let x = content.value[k]
-                                            let w = Int(content.index[k])
-                                            bias += x * biasWeights[w]
-                                            VectorMath.decayAdd(
-                                                e, keep: 1, weights.baseAddress! + w * factors, step: x, factors)
-                                        }
-                                        let dot = VectorMath.dot(e, p, factors)
-                                        let err = set.userRatings[position] - (mean + bu[user] + bias + dot)
-                                        squaredError += err * err
-                                        bu[user] += rates.lrBu * (err - rates.regBu * bu[user])
-                                        bi[item] += rates.lrBi * (err - rates.regBi * bi[item])
-                                        old.update(from: p, count: factors)
-                                        VectorMath.decayAdd(p, keep: keepP, e, step: rates.lrPu * err, factors)
-                                        VectorMath.decayAdd(q, keep: keepQ, old, step: rates.lrQi * err, factors)
-                                        for k in features {
-                                            let w = Int(content.index[k])
-                                            let x = content.value[k]
-                                            biasWeights[w] += lrC * (err * x - regC * biasWeights[w])
-                                            VectorMath.decayAdd(
-                                                weights.baseAddress! + w * factors, keep: keepContent, old,
-                                                step: lrC * err * x, factors)
-                                        }
-                                    }
-                                }
+                                let squaredError = marquee_hybrid_epoch(
+                                    data, films, &pu, &qi, &bu, &bi, &weights, &biasWeights, factors, mean,
+                                    rates.kernel, lrC, regC, &effective, &previous)
                                 if !squaredError.isFinite {
                                     diverged = epoch + 1
                                     break

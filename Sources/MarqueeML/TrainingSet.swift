@@ -1,3 +1,4 @@
+import CMarqueeKernels
 /// The ratings one model learns from, indexed as Surprise's `Trainset` is: users and films get
 /// inner ids in order of first appearance, and each user's ratings keep their order, so
 /// iterating ``forEachRating(_:)`` visits ratings exactly as Surprise's `all_ratings()` does.
@@ -106,5 +107,19 @@ public struct TrainingSet: Sendable {
         guard ratingCount > 0 else { return 0 }
         let variance = userRatings.reduce(0) { $0 + ($1 - globalMean) * ($1 - globalMean) } / Double(ratingCount)
         return variance.squareRoot()
+    }
+
+    /// Runs `body` with the by-user ratings as the C kernels take them (valid only inside `body`).
+    func withKernelRatings<Result>(_ body: (marquee_ratings) -> Result) -> Result {
+        userStart.withUnsafeBufferPointer { start in
+            userItems.withUnsafeBufferPointer { items in
+                userRatings.withUnsafeBufferPointer { ratings in
+                    body(
+                        marquee_ratings(
+                            users: userCount, user_start: start.baseAddress, items: items.baseAddress,
+                            ratings: ratings.baseAddress))
+                }
+            }
+        }
     }
 }

@@ -53,6 +53,12 @@ public struct PipelineSpec: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw MarqueeError(.dataError, "the pipeline is not UTF-8 text", location: path, hint: "save it as UTF-8")
         }
+        return try parse(text: text, path: path)
+    }
+
+    /// Reads and checks a pipeline from its TOML text; `path` names it in `file:line` errors.
+    /// - Throws: ``MarqueeError`` `.dataError` naming the file and key.
+    public static func parse(text: String, path: String) throws(MarqueeError) -> PipelineSpec {
         let table = try TOMLText.parse(text, path: path)
         func fail(_ message: String, _ key: String) -> MarqueeError {
             let line = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).firstIndex {

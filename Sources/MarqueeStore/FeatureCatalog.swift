@@ -60,6 +60,18 @@ public struct FeatureCatalog: Sendable {
         return files.filter { $0.pathExtension == "toml" }.sorted { $0.path < $1.path }
     }
 
+    /// Reads and checks one feature view definition (`features/<view>.toml`) from its text;
+    /// `path` names it in `file:line` errors.
+    public static func parseView(text: String, path: String) throws(MarqueeError) -> FeatureView {
+        try parseView(try SpecFile(text: text, path: path))
+    }
+
+    /// Reads and checks one dataset definition (`features/datasets/<name>.toml`) from its text,
+    /// without resolving its features against views.
+    public static func parseDataset(text: String, path: String) throws(MarqueeError) -> DatasetSpec {
+        try parseDataset(try SpecFile(text: text, path: path))
+    }
+
     static func parseView(_ spec: SpecFile) throws(MarqueeError) -> FeatureView {
         try spec.allowKeys(["name", "entity", "ttl", "description", "features"], in: spec.table, table: nil)
         let name = try spec.string("name", in: spec.table)

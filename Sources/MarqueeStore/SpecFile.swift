@@ -16,15 +16,19 @@ struct SpecFile {
     let table: TOMLTable
 
     init(url: URL) throws(MarqueeError) {
-        path = url.path
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw MarqueeError(.dataError, "cannot read the file", location: url.path)
         }
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        table = try TOMLText.parse(text, path: url.path)
+        try self.init(text: text, path: url.path)
+    }
+
+    init(text: String, path: String) throws(MarqueeError) {
+        self.path = path
+        lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        table = try TOMLText.parse(text, path: path)
     }
 
     /// `path:line` of `key = …` (inside the given array table when there is one), or of the table header.
@@ -99,8 +103,7 @@ struct SpecFile {
 public enum TOMLText {
     /// The table of `text`, read from `path` (for messages).
     public static func parse(_ text: String, path: String) throws(MarqueeError) -> TOMLTable {
-        try checkTableHeaders(text, path: path)
-        try checkArrayValues(text, path: path)
+        try checkShapesTOMLKitAbortsOn(text, path: path)
         do {
             return try TOMLTable(string: text)
         } catch let error as TOMLParseError {
@@ -110,53 +113,17 @@ public enum TOMLText {
             throw MarqueeError(.dataError, "TOML syntax: \(error)", location: path)
         }
     }
-    /// toml++ (inside TOMLKit) aborts the process — an assertion, in debug builds — on a table
-    /// header whose name starts with a character that is neither a bare-key character nor a
-    /// quote (`[é]`, `[[ ü ]]`), or that ends its line (`[` alone); found by fuzzing the spec
-    /// loader. Such a header is a syntax error
-    /// in TOML anyway, so it is reported here, with its line, before TOMLKit sees it.
-    static func checkTableHeaders(_ text: String, path: String) throws(MarqueeError) {
-        var inMultilineString = false
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let quotes = line.ranges(of: "\"\"\"").count + line.ranges(of: "'''").count
-            defer { if quotes % 2 == 1 { inMultilineString.toggle() } }
-            guard !inMultilineString else { continue }
-            var rest = line.drop { $0 == " " || $0 == "\t" }
-            guard rest.first == "[" else { continue }
-            rest = rest.dropFirst()
-            if rest.first == "[" { rest = rest.dropFirst() }
-            if rest.first == "[" {
-                // `[[[`: toml++ asserts on it too.
-                throw MarqueeError(
-                    .dataError, "TOML syntax: a table header opens with [ or [[, not [[[",
-                    location: "\(path):\(index + 1)", hint: "write [name] or [[name]]")
-            }
-            rest = rest.drop { $0 == " " || $0 == "\t" }
-            guard let first = rest.unicodeScalars.first, first != "\r" else {
-                // `[` alone on its line: toml++ asserts too.
-                throw MarqueeError(
-                    .dataError, "TOML syntax: a table header needs its name on the same line",
-                    location: "\(path):\(index + 1)", hint: "write [name] or [[name]] on one line")
-            }
-            let bare =
-                first.isASCII
-                && (first.properties.isAlphabetic || ("0"..."9").contains(first) || first == "_" || first == "-")
-            // `]` passes: `[]` is toml++'s own error, and an empty array inside a multi-line array.
-            if !bare, first != "\"", first != "'", first != "]", first != "[" {
-                throw MarqueeError(
-                    .dataError, "TOML syntax: a table name cannot start with \"\(Character(first))\"",
-                    location: "\(path):\(index + 1)",
-                    hint: "use letters, digits, _ and - in bare names, or quote the name: [\"\(Character(first))…\"]")
-            }
-        }
-    }
-
-    /// toml++ also asserts on `}` where an array value is due (`s = [}`, `[1, }`); found by
-    /// fuzzing. A small scan outside strings and comments reports it with its line first.
-    static func checkArrayValues(_ text: String, path: String) throws(MarqueeError) {
+    /// toml++ (inside TOMLKit 0.6.0) aborts the process — a debug assertion — instead of reporting
+    /// some syntax errors, all found by fuzzing the loaders: a table header whose name starts with
+    /// a character that is neither a bare-key character nor a quote (`[é]`, `[` alone, `[#`,
+    /// `[[[`, `[[  [`), and `}` where an array value is due (`s = [}`, `[1, }`). One scan outside
+    /// strings and comments, knowing when a `[` opens a header (at a line's start, outside any
+    /// array or inline table), reports them with their line before TOMLKit sees the text.
+    static func checkShapesTOMLKitAbortsOn(_ text: String, path: String) throws(MarqueeError) {
         var line = 1
         var stack: [UInt8] = []  // open `[` (arrays, headers) and `{`
         var valueDue = false  // after `[` or `,` inside an array
+        var atLineStart = true  // nothing but blanks since the line began
         var bytes = Array(text.utf8)[...]
         func starts(_ token: String) -> Bool { bytes.starts(with: token.utf8) }
         while let byte = bytes.first {
@@ -170,6 +137,30 @@ public enum TOMLText {
                 }
                 bytes = bytes.dropFirst(3)
                 valueDue = false
+                continue
+            }
+            defer { atLineStart = byte == UInt8(ascii: "\n") || (atLineStart && (byte == 0x20 || byte == 0x09)) }
+            if byte == UInt8(ascii: "["), stack.isEmpty, atLineStart {
+                // A table header: toml++ asserts unless its name starts with a bare-key
+                // character or a quote (`[é]`, `[`, `[#`, `[[[`, `[[  [`, `\r\n[` were found).
+                var name = bytes.dropFirst()
+                if name.first == UInt8(ascii: "[") { name = name.dropFirst() }
+                name = name.drop { $0 == 0x20 || $0 == 0x09 }
+                let first = name.first ?? UInt8(ascii: "\n")
+                let bare =
+                    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first | 0x20)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) || first == UInt8(ascii: "_")
+                    || first == UInt8(ascii: "-")
+                guard bare || first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") else {
+                    let shown =
+                        first == UInt8(ascii: "\n") || first == UInt8(ascii: "\r")
+                        ? "the end of the line" : "\"\(String(decoding: name.prefix(first < 0x80 ? 1 : 4), as: UTF8.self))\""
+                    throw MarqueeError(
+                        .dataError, "TOML syntax: a table name cannot start with \(shown)", location: "\(path):\(line)",
+                        hint: "write [name] or [[name]] on one line; use letters, digits, _ and - in bare names, or quote the name")
+                }
+                // The rest of the header line holds no value to check.
+                while let next = bytes.first, next != UInt8(ascii: "\n") { bytes = bytes.dropFirst() }
                 continue
             }
             switch byte {

@@ -92,3 +92,22 @@ func wronglyTypedPipelineValuesAreErrors(_ section: String, _ message: String) t
             && error?.location?.hasPrefix(file.path + ":") == true
     }
 }
+
+/// Every input the pipeline fuzz harness crashed on (fixtures/fuzz/pipeline; the first byte picks
+/// the loader, as in the harness) is now an error with a place.
+@Test func pipelineInputsThatCrashedTheFuzzerAreErrors() throws {
+    let folder = SharedData.fixtures.appendingPathComponent("fuzz/pipeline")
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    #expect(!names.isEmpty)
+    for name in names {
+        let bytes = try Data(contentsOf: folder.appendingPathComponent(name))
+        let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
+        #expect(throws: MarqueeError.self, "\(name)") {
+            switch (bytes.first ?? 0) % 3 {
+            case 0: _ = try PipelineSpec.parse(text: text, path: "pipelines/fuzz.toml")
+            case 1: _ = try FeatureCatalog.parseView(text: text, path: "features/fuzz.toml")
+            default: _ = try FeatureCatalog.parseDataset(text: text, path: "features/datasets/fuzz.toml")
+            }
+        }
+    }
+}
