@@ -89,10 +89,10 @@ let package = Package(
         .target(name: "CMarqueeKernels"),
         .target(
             name: "MarqueeML",
-            dependencies: ["CMarqueeKernels", "MarqueeCore", "MarqueeStore", "MarqueeNormalize"],
-            // The SGD loops are ~30x slower unoptimised; debug builds (and so `swift test`) optimise
-            // this one target so the MovieLens tests take seconds, not minutes.
-            swiftSettings: []
+            // The training, scoring and top-k loops live in CMarqueeKernels: C stays fast enough
+            // unoptimised for `swift test`, and no unsafe flag keeps the package from being a
+            // versioned dependency.
+            dependencies: ["CMarqueeKernels", "MarqueeCore", "MarqueeStore", "MarqueeNormalize"]
         ),
         .target(
             name: "MarqueeExport",
