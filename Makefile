@@ -11,7 +11,7 @@ TEST_VENV := .venv-test
 help:
 	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
 	@echo "make build      debug build of the package"
-	@echo "make test       the whole test suite, offline"
+	@echo "make test       the whole test suite, then the library example (Examples/notebook), offline"
 	@echo "make demo       the main job on bundled fixtures, offline"
 	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl, bench-entities (matcher precision/recall)"
 	@echo "make fuzz       every libFuzzer harness (Fuzz/) for SECONDS seconds each (default 60); fails on a crash, leak or timeout"
@@ -30,6 +30,7 @@ build:
 
 test:
 	swift test
+	swift run --package-path Examples/notebook
 
 demo: build
 	@bash scripts/demo.sh $(MARQUEE)

@@ -24,10 +24,14 @@ public enum ReadOnlyQuery {
         "function_list", "table_list", "collation_list", "integrity_check", "quick_check", "foreign_key_check",
     ]
 
-    /// Runs `sql` on the store at `path`.
-    /// - Throws: ``MarqueeError`` `.usage` (exit 64) for refused or malformed SQL, `.dataError` when
-    ///   the store cannot be opened.
-    public static func run(_ sql: String, storePath: String) throws(MarqueeError) -> QueryResult {
+    /// Runs `sql` on the store at `storePath`, binding `arguments` to its `?` placeholders in
+    /// order (`ReadOnlyQuery.run("SELECT … WHERE user = ?", arguments: ["movielens:1"], storePath: …)`)
+    /// — values are never pasted into the SQL text.
+    /// - Throws: ``MarqueeError`` `.usage` (exit 64) for refused or malformed SQL or a wrong number
+    ///   of arguments, `.noInput` when there is no store file, `.dataError` when it cannot be opened.
+    public static func run(
+        _ sql: String, arguments: [any DatabaseValueConvertible] = [], storePath: String
+    ) throws(MarqueeError) -> QueryResult {
         try InputFile.requireDatabase(storePath, what: "feature store", hint: "import data first, or pass --store PATH")
         let queue: DatabaseQueue
         do {
@@ -40,6 +44,7 @@ public enum ReadOnlyQuery {
                 sqlite3_set_authorizer(db.sqliteConnection, authorize, nil)
                 defer { sqlite3_set_authorizer(db.sqliteConnection, nil, nil) }
                 let statement = try db.makeStatement(sql: sql)
+                try statement.setArguments(StatementArguments(arguments.map { $0.databaseValue }))
                 let columns = statement.columnNames
                 var rows: [[DatabaseValue]] = []
                 let cursor = try Row.fetchCursor(statement)

@@ -17,12 +17,16 @@ struct Query: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "One SQL statement (SELECT, WITH, EXPLAIN or a reporting PRAGMA).") var sql: String
+    @Option(
+        name: .customLong("arg"),
+        help: "A value for the statement's next ? placeholder, bound (never pasted into the SQL); repeatable.")
+    var arguments: [String] = []
     @Option(help: "table, csv or json.") var format: Format = .table
 
     func run() async throws {
         _ = global.makeLogger("marquee.query")
         try await reportingErrors {
-            let result = try ReadOnlyQuery.run(sql, storePath: global.store)
+            let result = try ReadOnlyQuery.run(sql, arguments: arguments, storePath: global.store)
             print(QueryOutput.render(result, format: format.rawValue), terminator: "")
         }
     }
