@@ -69,7 +69,7 @@ step recommend "$work/svd.mqm" --user 1 -k 3
 
 echo
 echo "Export for Triton + Seldon Core v2, and prove the ONNX predicts what Marquee predicts (onnxruntime):"
-step export "$work/svd.mqm" --format seldon-v2 --out "$work/deploy" --verify
+step export "$work/svd.mqm" --target seldon-v2 --out "$work/deploy" --verify
 echo
 echo "Report: $work/report.html (open it in a browser). On real data: marquee import movielens ../shared/movielens/ml-latest-small"
 echo

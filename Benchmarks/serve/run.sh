@@ -17,7 +17,7 @@ work=$(mktemp -d)
 server=
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 "$marquee" train --dataset "$ratings" --algorithm svd --param n_epochs=5 --out "$work/svd.mqm" >&2
-"$marquee" export "$work/svd.mqm" --format onnx --out "$work/onnx" >/dev/null
+"$marquee" export "$work/svd.mqm" --target onnx --out "$work/onnx" >/dev/null
 users=$(python3 -c "import json; print(json.load(open('$work/onnx/manifest.json'))['users'])")
 films=$(python3 -c "import json; print(json.load(open('$work/onnx/manifest.json'))['films'])")
 "$marquee" serve "$work/svd.mqm" --port 0 --name svd > "$work/serve.out" 2>/dev/null &

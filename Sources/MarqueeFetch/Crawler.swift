@@ -22,7 +22,7 @@ public struct CrawlOptions: Sendable {
 }
 
 /// What one run of a crawl did.
-public struct CrawlSummary: Sendable, Hashable {
+public struct CrawlSummary: Sendable, Hashable, Codable {
     /// Pages fetched and recorded.
     public var recorded = 0
     /// Items failed for good (HTTP errors after retries, transport errors, robots).

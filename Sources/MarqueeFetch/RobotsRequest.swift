@@ -17,9 +17,25 @@ public struct RobotsRequest: Sendable {
         self.agent = agent
     }
 
+    /// The verdict on one URL.
+    public struct Verdict: Sendable, Hashable, Codable {
+        /// The URL or path checked.
+        public var url: String
+        /// Whether the agent may fetch it.
+        public var allowed: Bool
+        /// The deciding rule with its line and groups, or why no rule decided.
+        public var reason: String
+    }
+
     /// One line per URL: `allowed|disallowed URL  why`.
-    /// - Throws: ``MarqueeError`` `.dataError` when the file cannot be read.
+    /// - Throws: ``MarqueeError`` `.noInput` (66) when the file is missing, `.noPermission` when it cannot be read.
     public func run() throws(MarqueeError) -> [String] {
+        try verdicts().map { "\($0.allowed ? "allowed" : "disallowed") \($0.url)  \($0.reason)" }
+    }
+
+    /// One verdict per URL, in order.
+    /// - Throws: as ``run()``.
+    public func verdicts() throws(MarqueeError) -> [Verdict] {
         let text: String
         do {
             text = String(decoding: try InputFile.read(file, what: "robots.txt"), as: UTF8.self)
@@ -30,7 +46,6 @@ public struct RobotsRequest: Sendable {
         let robots = RobotsTxt(text)
         return urls.map { url in
             let decision = robots.decision(for: url, agent: agent)
-            let verdict = decision.allowed ? "allowed" : "disallowed"
             let why: String
             if let rule = decision.rule {
                 why =
@@ -41,7 +56,7 @@ public struct RobotsRequest: Sendable {
             } else {
                 why = "no rule matches (user-agent: \(decision.groups.joined(separator: ", ")))"
             }
-            return "\(verdict) \(url)  \(why)"
+            return Verdict(url: url, allowed: decision.allowed, reason: why)
         }
     }
 }

@@ -32,6 +32,22 @@ public struct PageExtraction: Sendable {
         for reject in rejects { out += ((try? JSONValueEncoder.encode(reject)) ?? .null).serialized() + "\n" }
         return out
     }
+
+    /// Records and rejects for reading: a line per record, its type then `field: value` lines
+    /// (strings unquoted, nulls left out).
+    public func textLines() -> String {
+        var out = ""
+        let objects = records.map(\.json) + rejects.map { (try? JSONValueEncoder.encode($0)) ?? .null }
+        for case .object(let object) in objects {
+            out += (object["type"].flatMap { if case .string(let type) = $0 { type } else { nil } } ?? "record") + "\n"
+            for (key, value) in object.members where key != "type" && value != .null {
+                let shown: String
+                if case .string(let string) = value { shown = string } else { shown = value.serialized() }
+                out += "  \(key): \(shown)\n"
+            }
+        }
+        return out
+    }
 }
 
 /// Runs one page kind's rules on one parsed page.

@@ -2,7 +2,7 @@ import GRDB
 import MarqueeCore
 
 /// How one feature stands in the store, for `marquee features describe`.
-public struct FeatureStatus: Sendable, Hashable {
+public struct FeatureStatus: Sendable, Hashable, Codable {
     /// `view.feature`.
     public var feature: String
     /// Entities of the view's kind that have a latest value in the online table.

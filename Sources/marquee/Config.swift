@@ -128,6 +128,11 @@ struct Config: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @Option(help: "text or json (each key's value and source; secrets as set/unset).") var format: OutputFormat = .text
+
+    struct Setting: Encodable {
+        var value, source: String
+    }
 
     func run() async throws {
         _ = global.makeLogger("marquee.config")
@@ -139,6 +144,15 @@ struct Config: AsyncParsableCommand {
             }
             if let flag = global.logging.logFormatFlag {
                 config.values["log_format"] = .init(value: flag.rawValue, source: "flag --log-format")
+            }
+            if format == .json {
+                return try printJSON(
+                    Dictionary(
+                        uniqueKeysWithValues: EffectiveConfig.keys.map { key in
+                            let value = config.values[key.name]!
+                            let shown = key.secret ? (value.value.isEmpty ? "unset" : "set") : value.value
+                            return (key.name, Setting(value: shown, source: value.source))
+                        }))
             }
             for key in EffectiveConfig.keys {
                 let value = config.values[key.name]!

@@ -54,6 +54,7 @@ struct Crawl: AsyncParsableCommand {
             "Replay instead of the network: a WARC file, a folder of WARC files, or fixtures (NAME.html + NAME.meta.json). Misses fail; nothing is fetched."
     )
     var replay: String?
+    @Option(help: "text or json (the summary).") var format: OutputFormat = .text
 
     func run() async throws {
         let logger = global.makeLogger("marquee.crawl")
@@ -93,6 +94,9 @@ struct Crawl: AsyncParsableCommand {
             let summary = try await crawler.run(seeds: seeds, options: options) { url, outcome in
                 logger.info("\(outcome)", metadata: ["url": "\(url)"])
             }
+            if format == .json {
+                try printJSON(summary)
+            } else {
             print(
                 String(
                     format:
@@ -100,6 +104,7 @@ struct Crawl: AsyncParsableCommand {
                     summary.recorded, summary.unchanged, summary.failed, summary.queued, summary.recovered,
                     summary.seconds))
             print("marquee crawl-status --frontier \(frontier) shows the frontier")
+            }
             if StopRequest.isRequested {
                 throw MarqueeError(
                     .temporary, "stopped by a signal; every page fetched was recorded",
@@ -130,6 +135,14 @@ struct CrawlStatus: AsyncParsableCommand {
 
     @OptionGroup var global: LoggingOptions
     @Option(help: "The frontier database.") var frontier = "crawl.sqlite"
+    @Option(help: "text or json.") var format: OutputFormat = .text
+
+    struct Status: Encodable {
+        var hosts: [String: [String: Int]]
+        var all: [String: Int]
+        var failures: [String: Int]
+        var pagesRecorded: Int
+    }
 
     func run() async throws {
         _ = global.makeLogger("marquee.crawl")
@@ -138,6 +151,15 @@ struct CrawlStatus: AsyncParsableCommand {
             let opened = try Frontier(path: frontier)
             let counts = try opened.counts()
             let states = Frontier.State.allCases
+            if format == .json {
+                func named(_ values: [Frontier.State: Int]) -> [String: Int] {
+                    Dictionary(uniqueKeysWithValues: states.map { ($0.rawValue, values[$0] ?? 0) })
+                }
+                return try printJSON(
+                    Status(
+                        hosts: counts.byHost.mapValues(named), all: named(counts.byState), failures: counts.failures,
+                        pagesRecorded: try opened.pageCount()))
+            }
             func line(_ label: String, _ values: [Frontier.State: Int]) -> String {
                 label.padding(toLength: 28, withPad: " ", startingAt: 0)
                     + states.map { String(format: "%10d", values[$0] ?? 0) }.joined()

@@ -19,8 +19,9 @@ struct Dataset: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The dataset spec's name.") var name: String
         @Option(help: "Use only observations created by this time (ISO 8601 or seconds since 1970).") var asOf: String?
-        @Option(help: "csv or jsonl.") var format: DatasetVersion.Format = .csv
+        @Option(help: "The dataset file: csv or jsonl.") var fileFormat: DatasetVersion.Format = .csv
         @Option(help: "Output file (default: NAME.csv or NAME.jsonl).") var out: String?
+        @Option(help: "text or json (the version recorded, as dataset show prints it).") var format: OutputFormat = .text
 
         func validate() throws {
             if let asOf, Microseconds.parse(asOf) == nil {
@@ -31,14 +32,16 @@ struct Dataset: AsyncParsableCommand {
         func run() async throws {
             _ = global.makeLogger("marquee.dataset")
             try await reportingErrors {
-                let output = URL(fileURLWithPath: out ?? "\(name).\(format.rawValue)")
+                let output = URL(fileURLWithPath: out ?? "\(name).\(fileFormat.rawValue)")
+                try OutputLocation.check(output, what: "the dataset")
                 let result = try global.openStore().buildDataset(
-                    name, catalog: try global.loadCatalog(), asOf: asOf.flatMap(Microseconds.parse), format: format,
-                    output: output)
+                    name, catalog: try global.loadCatalog(), asOf: asOf.flatMap(Microseconds.parse),
+                    format: fileFormat, output: output)
                 for warning in result.warnings {
                     FileHandle.standardError.write(Data("marquee: warning: \(warning)\n".utf8))
                 }
                 let version = result.version
+                if format == .json { return try printJSON(version) }
                 print(
                     "dataset \(version.name) version \(version.id)\(result.isNew ? "" : " (already recorded)"): \(version.rowCount) rows → \(output.path)"
                 )
@@ -50,7 +53,7 @@ struct Dataset: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List recorded dataset versions, newest first.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() async throws {
             _ = global.makeLogger("marquee.dataset")
@@ -69,9 +72,10 @@ struct Dataset: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show everything recorded about a dataset version (JSON).")
+            abstract: "Show everything recorded about a dataset version.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The version id (or a unique prefix).") var id: String
+        @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() async throws {
             _ = global.makeLogger("marquee.dataset")
@@ -80,9 +84,15 @@ struct Dataset: AsyncParsableCommand {
                     throw MarqueeError(
                         .dataError, "no dataset version \"\(id)\"", hint: "marquee dataset list shows them")
                 }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(version), as: UTF8.self))
+                if format == .json { return try printJSON(version) }
+                let fields: [(String, String)] = [
+                    ("id", version.id), ("name", version.name), ("format", version.format.rawValue),
+                    ("rows", "\(version.rowCount)"), ("as of", version.asOf.map(Microseconds.iso) ?? "latest"),
+                    ("observations", "up to id \(version.observationWatermark), sha256 \(version.observationsSHA256)"),
+                    ("content sha256", version.contentSHA256), ("spec sha256", Hashing.sha256(Data(version.spec.utf8))),
+                    ("created", Microseconds.iso(version.createdAt)), ("marquee", version.codeVersion),
+                ]
+                for (name, value) in fields { print(name.padding(toLength: 16, withPad: " ", startingAt: 0) + value) }
             }
         }
     }
@@ -93,12 +103,15 @@ struct Dataset: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The version id (or a unique prefix).") var id: String
         @Option(help: "Output file.") var out: String
+        @Option(help: "text or json (the version, as dataset show prints it).") var format: OutputFormat = .text
 
         func run() async throws {
             _ = global.makeLogger("marquee.dataset")
             try await reportingErrors {
+                try OutputLocation.check(URL(fileURLWithPath: out), what: "the dataset")
                 let version = try global.openExistingStore().rebuildDataset(
                     id, catalog: try global.loadCatalog(), output: URL(fileURLWithPath: out))
+                if format == .json { return try printJSON(version) }
                 print("rebuilt \(version.name) version \(version.id): \(version.rowCount) rows → \(out)")
                 print("sha256 \(version.contentSHA256) (identical)")
             }

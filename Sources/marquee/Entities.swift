@@ -14,7 +14,7 @@ struct Entities: AsyncParsableCommand {
             abstract: "Every key of the film a key names, its observations per feature and their sources.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A key: imdb:tt0113277, movielens:6, rt:m/heat_1995, letterboxd:heat-1995…") var key: String
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() async throws {
             _ = global.makeLogger("marquee.entities")
@@ -38,7 +38,7 @@ struct Entities: AsyncParsableCommand {
                         var matches: [EntityMatchRecord]
                     }
                     try printJSON(Output(entity: report, matches: matches))
-                case .table:
+                case .text:
                     print("film \(report.key)")
                     print("keys: \(report.keys.joined(separator: ", "))")
                     for match in matches {
@@ -61,7 +61,7 @@ struct Entities: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Ambiguous matches left unmerged, and films that two ids of one kind point at.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() async throws {
             _ = global.makeLogger("marquee.entities")
@@ -88,7 +88,7 @@ struct Entities: AsyncParsableCommand {
                         ambiguous: ambiguous,
                         sharedIDs: shared.map { Shared(entity: $0.entityKey, namespace: $0.namespace, values: $0.values) })
                     try printJSON(output)
-                case .table:
+                case .text:
                     if ambiguous.isEmpty, shared.isEmpty { print("no conflicts") }
                     for match in ambiguous {
                         print("ambiguous \(match.key): \(match.reason): \(match.candidates.joined(separator: ", "))")

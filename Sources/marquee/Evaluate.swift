@@ -5,10 +5,6 @@ import MarqueeML
 
 /// `marquee evaluate`: cross-validate or hold out an algorithm on a dataset.
 struct Evaluate: AsyncParsableCommand {
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json
-    }
-
     static let configuration = CommandConfiguration(
         abstract: "Measure an algorithm on a dataset: RMSE/MAE and top-k ranking metrics, per fold.",
         discussion: """
@@ -29,7 +25,7 @@ struct Evaluate: AsyncParsableCommand {
     @Option(name: [.customShort("k"), .long], help: "Cut-off of the ranking metrics (0: skip them).") var k = 10
     @Option(help: "Test ratings at or above this are relevant (default: every test rating).")
     var relevanceThreshold: Double?
-    @Option(help: "table or json.") var format: Format = .table
+    @Option(help: "text or json.") var format: OutputFormat = .text
     @Option(help: "Also write a self-contained HTML report here.") var report: String?
     @Option(help: "Folds fitted at once (default: cores).") var jobs: Int?
 
@@ -63,7 +59,7 @@ struct Evaluate: AsyncParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(summary), as: UTF8.self))
-            case .table:
+            case .text:
                 print(EvaluationTable.render(summary), terminator: "")
             }
             if let report {

@@ -6,7 +6,7 @@ import MarqueeML
 
 extension ExportFormat: ExpressibleByArgument {}
 
-/// `marquee export MODEL --format … --out DIR [--verify]`.
+/// `marquee export MODEL --target … --out DIR [--verify]`.
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
@@ -22,7 +22,21 @@ struct Export: AsyncParsableCommand {
 
     @OptionGroup var global: LoggingOptions
     @Argument(help: "A model file written by marquee train.") var model: String
-    @Option(help: "onnx, triton, seldon-v2, seldon-v1 or mlflow.") var format: ExportFormat = .onnx
+    @Option(help: "What to write: onnx, triton, seldon-v2, seldon-v1 or mlflow.") var target: ExportFormat = .onnx
+    @Option(help: "text or json (the files written and, with --verify, the parity figures).")
+    var format: OutputFormat = .text
+
+    struct Outcome: Encodable {
+        struct Parity: Encodable {
+            var pairs, topKUsers: Int
+            var maxAbsDiff, topKMaxAbsDiff: Double
+            var onnxruntime: String
+            var passes: Bool
+        }
+        var algorithm, target, out: String
+        var files: [String]
+        var parity: Parity?
+    }
     @Option(help: "The output folder.") var out: String
     @Option(help: "The model's name in serving configurations (default marquee-ALGORITHM).") var name: String?
     @Option(help: "Where the Seldon resources say the repository is uploaded (e.g. gs://bucket/path).")
@@ -58,10 +72,15 @@ struct Export: AsyncParsableCommand {
             let directory = URL(fileURLWithPath: out)
             let modelName = name ?? "marquee-\(loaded.model.algorithm.rawValue)"
             let result = try Exporter.export(
-                loaded, sourceBytes: bytes, format: format, name: modelName, directory: directory,
+                loaded, sourceBytes: bytes, format: target, name: modelName, directory: directory,
                 storageURI: storageURI, metrics: metricsValue)
-            print("exported \(loaded.model.algorithm.rawValue) as \(format.rawValue) → \(out)/")
-            for file in result.files { print("  \(file)") }
+            var outcome = Outcome(
+                algorithm: loaded.model.algorithm.rawValue, target: target.rawValue, out: out, files: result.files)
+            if format == .text {
+                print("exported \(loaded.model.algorithm.rawValue) as \(target.rawValue) → \(out)/")
+                for file in result.files { print("  \(file)") }
+            }
+            defer { if format == .json { try? printJSON(outcome) } }
             if verify {
                 let topK = result.manifest.onnxFiles.keys.first { $0 != result.ratingModelPath }!
                 let report = try ParityCheck(python: python).run(
@@ -71,11 +90,14 @@ struct Export: AsyncParsableCommand {
                     format:
                         "parity: %d pairs, max |onnxruntime − marquee| = %.2e; top-k of %d users, max diff %.2e (onnxruntime %@)",
                     report.pairs, report.maxAbsDiff, report.topKUsers, report.topKMaxAbsDiff, report.onnxruntime)
-                print(line)
+                outcome.parity = .init(
+                    pairs: report.pairs, topKUsers: report.topKUsers, maxAbsDiff: report.maxAbsDiff,
+                    topKMaxAbsDiff: report.topKMaxAbsDiff, onnxruntime: report.onnxruntime, passes: report.passes(1e-5))
+                if format == .text { print(line) }
                 guard report.passes(1e-5) else {
                     throw MarqueeError(.failure, "the export does not predict what Marquee predicts (tolerance 1e-5)")
                 }
-                print("parity: ok (tolerance 1e-5)")
+                if format == .text { print("parity: ok (tolerance 1e-5)") }
             }
         }
     }

@@ -11,22 +11,47 @@ struct Features: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List feature views and dataset specs.")
-        @OptionGroup var global: GlobalOptions
+        @OptionGroup var global: CatalogOptions
+        @Option(help: "text or json.") var format: OutputFormat = .text
+
+        struct Listing: Encodable {
+            struct View: Encodable {
+                var name, entity, description: String
+                var ttlSeconds: Int64
+                var features: [String]
+            }
+            struct Dataset: Encodable {
+                var name, rows, description: String
+                var features: [String]
+            }
+            var views: [View]
+            var datasets: [Dataset]
+        }
 
         func run() async throws {
             _ = global.makeLogger("marquee.features")
             try await reportingErrors {
                 let catalog = try global.loadCatalog()
-                for view in catalog.views.values.sorted(by: { $0.name < $1.name }) {
-                    let ttl = view.ttlSeconds == 0 ? "forever" : "\(view.ttlSeconds)s"
-                    print(
-                        "view \(view.name) (\(view.entity.rawValue), ttl \(ttl)): \(view.features.map(\.name).joined(separator: ", ")) — \(view.description)"
-                    )
-                }
-                for dataset in catalog.datasets.values.sorted(by: { $0.name < $1.name }) {
-                    print(
-                        "dataset \(dataset.name) (rows: \(dataset.rows.rawValue)): \(dataset.features.joined(separator: ", ")) — \(dataset.description)"
-                    )
+                let views = catalog.views.values.sorted { $0.name < $1.name }
+                let datasets = catalog.datasets.values.sorted { $0.name < $1.name }
+                try emit(format) {
+                    Listing(
+                        views: views.map {
+                            .init(
+                                name: $0.name, entity: $0.entity.rawValue, description: $0.description,
+                                ttlSeconds: Int64($0.ttlSeconds), features: $0.features.map(\.name))
+                        },
+                        datasets: datasets.map {
+                            .init(name: $0.name, rows: $0.rows.rawValue, description: $0.description, features: $0.features)
+                        })
+                } text: {
+                    views.map { view in
+                        let ttl = view.ttlSeconds == 0 ? "forever" : "\(view.ttlSeconds)s"
+                        return "view \(view.name) (\(view.entity.rawValue), ttl \(ttl)): \(view.features.map(\.name).joined(separator: ", ")) — \(view.description)\n"
+                    }.joined()
+                        + datasets.map {
+                            "dataset \($0.name) (rows: \($0.rows.rawValue)): \($0.features.joined(separator: ", ")) — \($0.description)\n"
+                        }.joined()
                 }
             }
         }
@@ -37,6 +62,8 @@ struct Features: AsyncParsableCommand {
             abstract: "Freshness and completeness of a view's features in the store.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The view's name.") var view: String
+        @Option(help: "text or json (event times in microseconds since 1970; 0 marks a timeless fact).")
+        var format: OutputFormat = .text
 
         func run() async throws {
             _ = global.makeLogger("marquee.features")
@@ -44,7 +71,9 @@ struct Features: AsyncParsableCommand {
                 guard let definition = try global.loadCatalog().views[view] else {
                     throw MarqueeError(.dataError, "no feature view \"\(view)\"", hint: "marquee features list")
                 }
-                for status in try global.openExistingStore().status(of: definition) {
+                let statuses = try global.openExistingStore().status(of: definition)
+                if format == .json { return try printJSON(statuses) }
+                for status in statuses {
                     // Event time 0 marks a timeless fact (a title, MovieLens's facts), not 1970.
                     let latest = status.latestEvent.map { $0 == 0 ? "timeless" : Microseconds.iso($0) } ?? "never"
                     let created = status.latestCreated.map(Microseconds.iso) ?? "never"
@@ -61,13 +90,20 @@ struct Features: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Bring the online table up to date from the observations (newer wins).")
         @OptionGroup var global: GlobalOptions
+        @Option(help: "text or json.") var format: OutputFormat = .text
+
+        struct Outcome: Encodable {
+            var valuesUpdated, views: Int
+        }
 
         func run() async throws {
             _ = global.makeLogger("marquee.features")
             try await reportingErrors {
                 let views = Array(try global.loadCatalog().views.values)
                 let changed = try global.openStore().materialize(views)
-                print("online table: \(changed) values updated for \(views.count) view\(views.count == 1 ? "" : "s")")
+                try emit(format) { Outcome(valuesUpdated: changed, views: views.count) } text: {
+                    "online table: \(changed) values updated for \(views.count) view\(views.count == 1 ? "" : "s")\n"
+                }
             }
         }
     }

@@ -22,6 +22,18 @@ struct Fetch: AsyncParsableCommand {
     @Option(help: "Largest body accepted after decompression, in bytes.") var maxBytes = 20 << 20
     @Option(help: "Write the body to this file.") var out: String?
     @Option(help: "Append the request and response to this WARC file (.warc.gz).") var warc: String?
+    @Option(help: "text or json (status, redirects, headers, size, timings; not the body).")
+    var format: OutputFormat = .text
+
+    struct Outcome: Encodable {
+        struct Header: Encodable { var name, value: String }
+        var status: Int
+        var finalUrl: String
+        var redirects: [String]
+        var headers: [Header]
+        var bytes: Int
+        var seconds, connectSeconds, firstByteSeconds: Double
+    }
 
     func run() async throws {
         let logger = global.makeLogger("marquee.fetch")
@@ -38,17 +50,26 @@ struct Fetch: AsyncParsableCommand {
                 throw error.marqueeError
             }
             logger.debug("fetched", metadata: ["url": "\(url)", "status": "\(page.status)"])
-            for hop in page.redirects { print("redirect \(hop)") }
-            print("status \(page.status) \(page.finalURL)")
-            for header in page.headers { print("\(header.name): \(header.value)") }
-            print(
-                String(
-                    format: "%d bytes in %.3f s (connect %.3f s, first byte %.3f s)", page.body.count,
-                    page.timings.total, page.timings.connect, page.timings.firstByte))
+            if format == .json {
+                try printJSON(
+                    Outcome(
+                        status: page.status, finalUrl: page.finalURL, redirects: page.redirects,
+                        headers: page.headers.map { .init(name: $0.name, value: $0.value) }, bytes: page.body.count,
+                        seconds: page.timings.total, connectSeconds: page.timings.connect,
+                        firstByteSeconds: page.timings.firstByte))
+            } else {
+                for hop in page.redirects { print("redirect \(hop)") }
+                print("status \(page.status) \(page.finalURL)")
+                for header in page.headers { print("\(header.name): \(header.value)") }
+                print(
+                    String(
+                        format: "%d bytes in %.3f s (connect %.3f s, first byte %.3f s)", page.body.count,
+                        page.timings.total, page.timings.connect, page.timings.firstByte))
+            }
             if let warc {
                 let (request, response) = WARCRecord.exchange(page, userAgent: userAgent)
                 try WARCWriter.append([request, response], to: URL(fileURLWithPath: warc))
-                print("recorded in \(warc)")
+                if format == .text { print("recorded in \(warc)") }
             }
             if let out {
                 do {

@@ -39,6 +39,25 @@ struct LoggingOptions: ParsableArguments {
 
 /// Flags of the commands that read or write a feature store: logging, `--store`, `--features`.
 /// Commands that touch no store take ``LoggingOptions`` alone, so their help shows no store flags.
+/// Logging and `--features`, for commands that read the feature views but not the store.
+struct CatalogOptions: ParsableArguments {
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(
+        name: .customLong("features"),
+        help: "The folder of feature views (*.toml) and dataset specs (datasets/*.toml; default from marquee config).")
+    var featuresFlag: String?
+
+    /// Sets up logging and returns the command's logger.
+    func makeLogger(_ label: String) -> Logger { logging.makeLogger(label) }
+
+    /// Loads the feature catalog from the flag's folder, else `marquee config`'s.
+    func loadCatalog() throws(MarqueeError) -> FeatureCatalog {
+        try FeatureCatalog.load(
+            directory: URL(fileURLWithPath: featuresFlag ?? EffectiveConfig.currentOrDefaults["features"]))
+    }
+}
+
 struct GlobalOptions: ParsableArguments {
     @OptionGroup var logging: LoggingOptions
 
@@ -92,8 +111,18 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
 }
 
 /// `--format table|json`: the one output switch of commands that list or show things.
+/// `--format text|json`: the one output switch of every command that prints data (`table` is
+/// accepted for `text`). JSON is one document, or JSON Lines where the command streams.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
+    case text, json
+
+    init?(argument: String) {
+        switch argument {
+        case "text", "table": self = .text
+        case "json": self = .json
+        default: return nil
+        }
+    }
 }
 
 /// Prints `value` as pretty, key-sorted JSON with snake_case keys, as every record Marquee writes
@@ -104,3 +133,12 @@ func printJSON(_ value: some Encodable) throws {
     encoder.keyEncodingStrategy = .convertToSnakeCase
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
+
+/// Prints `text()` (which ends its own lines) or, with `--format json`, `json()` as one JSON document.
+func emit(_ format: OutputFormat, json: () throws -> some Encodable, text: () throws -> String) throws {
+    switch format {
+    case .text: print(try text(), terminator: "")
+    case .json: try printJSON(try json())
+    }
+}
+

@@ -20,6 +20,7 @@ struct Import: AsyncParsableCommand {
 
         @Argument(help: "The MovieLens folder (holding movies.csv and ratings.csv).")
         var directory: String
+        @Option(help: "text or json (the counts of what was new).") var format: OutputFormat = .text
 
         func run() async throws {
             let logger = global.makeLogger("marquee.import")
@@ -27,6 +28,7 @@ struct Import: AsyncParsableCommand {
                 let started = ContinuousClock.now
                 let summary = try global.openStore().importMovieLens(directory: URL(fileURLWithPath: directory))
                 logger.info("imported", metadata: ["elapsed": "\(ContinuousClock.now - started)"])
+                if format == .json { return try printJSON(summary) }
                 if summary.ratings == 0, summary.tags == 0, summary.films == 0, summary.users == 0, summary.filmFacts == 0 {
                     print("nothing new: every rating, tag, film and user of \(directory) is already in \(global.store)")
                 } else {

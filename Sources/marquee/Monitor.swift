@@ -18,7 +18,7 @@ struct Monitor: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "A run id (or unique prefix) from the list this prints without it.") var run: String?
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() async throws {
             _ = global.makeLogger("marquee.monitor")
@@ -43,7 +43,7 @@ struct Monitor: AsyncParsableCommand {
                 switch format {
                 case .json:
                     try printJSON(record)
-                case .table:
+                case .text:
                     print(Self.table(record), terminator: "")
                 }
             }

@@ -37,6 +37,9 @@ struct Normalise: AsyncParsableCommand {
     @Flag(help: "List the normalisers with examples.")
     var list = false
 
+    @Option(help: "json (one JSON value per line, the default) or text (strings unquoted).")
+    var format: OutputFormat = .json
+
     func validate() throws {
         if !list && (name == nil || values.isEmpty) {
             throw ValidationError("give a normaliser name and at least one value (or --list)")
@@ -66,7 +69,14 @@ struct Normalise: AsyncParsableCommand {
             var failures = 0
             for result in results {
                 switch result {
-                case .success(let json): print(json)
+                case .success(let json):
+                    if format == .text, json.hasPrefix("\""),
+                        let string = try? JSONDecoder().decode(String.self, from: Data(json.utf8))
+                    {
+                        print(string)
+                    } else {
+                        print(json)
+                    }
                 case .failure(let error):
                     failures += 1
                     FileHandle.standardError.write(Data("marquee: error: \(error)\n".utf8))

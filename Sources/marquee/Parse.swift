@@ -37,6 +37,9 @@ struct Parse: AsyncParsableCommand {
     @Option(help: "The page's URL (decides site and page kind).")
     var url: String?
 
+    @Option(help: "json (JSON Lines: one record per line, the default) or text.")
+    var format: OutputFormat = .json
+
     @Option(help: "Only consider this site's page kinds.")
     var site: String?
 
@@ -55,7 +58,8 @@ struct Parse: AsyncParsableCommand {
             } catch let error as MarqueeError where error.location == nil {
                 throw MarqueeError(error.code, error.message, location: file, hint: error.hint)
             }
-            FileHandle.standardOutput.write(Data(extraction.jsonLines().utf8))
+            FileHandle.standardOutput.write(
+                Data((format == .json ? extraction.jsonLines() : extraction.textLines()).utf8))
             for warning in extraction.warnings {
                 logger.warning("\(file): \(warning)")
             }
@@ -81,7 +85,7 @@ struct Sites: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of text; the same as --format json.")
     var json = false
 
-    @Option(help: "table (text) or json, as the other commands take it.") var format: OutputFormat = .table
+    @Option(help: "text or json.") var format: OutputFormat = .text
 
     func run() async throws {
         let json = json || format == .json

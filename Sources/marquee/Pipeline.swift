@@ -28,6 +28,7 @@ struct Pipeline: AsyncParsableCommand {
         @Option(help: "Where artefacts go (default: <work>/pipelines/<name>, work from marquee config).") var work:
             String?
         @Flag(help: "Run every step, even those whose inputs match a previous run.") var force = false
+        @Option(help: "text or json (the run record, as runs show prints it).") var format: OutputFormat = .text
 
         func run() async throws {
             let logger = global.makeLogger("marquee.pipeline")
@@ -47,7 +48,7 @@ struct Pipeline: AsyncParsableCommand {
                         storePath: global.store, features: URL(fileURLWithPath: global.features),
                         scrapers: URL(fileURLWithPath: specs.scrapers), work: workFolder, salt: EffectiveConfig.userSalt),
                     force: force, logger: logger)
-                print(RunsFormat.show(record), terminator: "")
+                try emit(format) { RunsFormat.json(record) } text: { RunsFormat.show(record) }
             }
         }
     }
@@ -62,7 +63,7 @@ struct Runs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Runs, newest first.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "How many.") var limit = 20
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() async throws {
             try await reportingErrors {
@@ -85,6 +86,7 @@ struct Runs: AsyncParsableCommand {
             abstract: "One run: its steps, input and output hashes, artefacts and versions (lineage).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The run id (or a unique prefix).") var id: String
+        @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() async throws {
             try await reportingErrors {
@@ -97,7 +99,7 @@ struct Runs: AsyncParsableCommand {
                             hint: "give more of the id")
                         : MarqueeError(.dataError, "no run \(id)", hint: "marquee runs list")
                 }
-                print(RunsFormat.show(record), terminator: "")
+                try emit(format) { RunsFormat.json(record) } text: { RunsFormat.show(record) }
             }
         }
     }
@@ -168,6 +170,7 @@ struct Demo: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var specs: ScraperOptions
     @Flag(help: "Run every step, even those whose inputs match a previous run.") var force = false
+    @Option(help: "text (the tour) or json (the run record, as runs show prints it).") var format: OutputFormat = .text
 
     func run() async throws {
         let logger = global.makeLogger("marquee.demo")
@@ -187,6 +190,7 @@ struct Demo: AsyncParsableCommand {
                     // gets your salt or none (and then a scrape of user ratings stops with exit 78).
                     work: work, salt: EffectiveConfig.userSalt ?? (global.storeFlag == nil ? "marquee-demo-salt" : nil)),
                 force: force, logger: logger)
+            if format == .json { return try printJSON(RunsFormat.json(record)) }
             print(RunsFormat.show(record))
             if let path = record.steps.first(where: { $0.step == "evaluate" })?.outputs?["summary"]?.stringValue,
                 let data = FileManager.default.contents(atPath: path),

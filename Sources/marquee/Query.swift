@@ -6,7 +6,11 @@ import MarqueeStore
 /// `marquee query "SQL"`: read the store with SQL; nothing but reading is allowed.
 struct Query: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, csv, json
+        case text, csv, json
+
+        init?(argument: String) {
+            if argument == "table" { self = .text } else { self.init(rawValue: argument) }
+        }
     }
 
     static let configuration = CommandConfiguration(
@@ -21,7 +25,7 @@ struct Query: AsyncParsableCommand {
         name: .customLong("arg"),
         help: "A value for the statement's next ? placeholder, bound (never pasted into the SQL); repeatable.")
     var arguments: [String] = []
-    @Option(help: "table, csv or json.") var format: Format = .table
+    @Option(help: "text (an aligned table), csv or json.") var format: Format = .text
 
     func run() async throws {
         _ = global.makeLogger("marquee.query")

@@ -5,10 +5,6 @@ import MarqueeML
 
 /// `marquee recommend MODEL --user ID | --film ID`: top films for a user, or similar films.
 struct Recommend: AsyncParsableCommand {
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json
-    }
-
     static let configuration = CommandConfiguration(
         abstract: "Top-k films for a user, or the films most similar to a film, from a model file.",
         discussion: """
@@ -23,7 +19,7 @@ struct Recommend: AsyncParsableCommand {
     @Option(name: [.customShort("k"), .long], help: "How many films.") var k = 10
     @Flag(inversion: .prefixedNo, help: "Leave out films the user rated in training.") var excludeSeen = true
     @Option(help: "Similar films: only films with at least this many training ratings.") var minRatings = 20
-    @Option(help: "table or json.") var format: Format = .table
+    @Option(help: "text or json.") var format: OutputFormat = .text
 
     func validate() throws {
         if (user == nil) == (film == nil) { throw ValidationError("give exactly one of --user and --film") }
@@ -74,7 +70,7 @@ struct Recommend: AsyncParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(entries), as: UTF8.self))
-            case .table:
+            case .text:
                 print(heading)
                 print(user == nil ? "rank  cosine  film" : "rank  rating  film")
                 for entry in entries {

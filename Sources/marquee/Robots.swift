@@ -13,6 +13,7 @@ struct Robots: AsyncParsableCommand {
     @OptionGroup var global: LoggingOptions
     @Argument(help: "The robots.txt file.") var robotsFile: String
     @Argument(help: "URLs or paths to check.") var urls: [String]
+    @Option(help: "text or json.") var format: OutputFormat = .text
     @Option(help: "The crawler's user agent; its product token (letters, _ and -) picks the group.") var agent =
         "Marquee"
 
@@ -23,7 +24,9 @@ struct Robots: AsyncParsableCommand {
     func run() async throws {
         _ = global.makeLogger("marquee.robots")
         try await reportingErrors {
-            for line in try RobotsRequest(file: robotsFile, urls: urls, agent: agent).run() { print(line) }
+            let request = RobotsRequest(file: robotsFile, urls: urls, agent: agent)
+            if format == .json { return try printJSON(try request.verdicts()) }
+            for line in try request.run() { print(line) }
         }
     }
 }

@@ -49,6 +49,7 @@ struct Scrape: AsyncParsableCommand {
     @Flag(help: "Allow loopback and private-network addresses.") var allowPrivate = false
     @Flag(help: "Skip user ratings (counted in the summary) instead of requiring a user salt to store them.")
     var noUserRatings = false
+    @Option(help: "text or json (the summary).") var format: OutputFormat = .text
 
     func validate() throws {
         if starts.isEmpty { throw ValidationError("give at least one --start URL") }
@@ -76,14 +77,19 @@ struct Scrape: AsyncParsableCommand {
             SignalHandling.install()
             let result = try await configured.run(scrapers: scrapers, store: store, logger: logger)
             let crawl = result.crawl
-            print(
-                "scrape \(site): \(crawl.recorded) pages fetched, \(crawl.unchanged) unchanged, \(crawl.failed) failed, in \(String(format: "%.1f", crawl.seconds)) s"
-            )
-            print(result.records.report())
-            print(
-                out.map { "records written to \($0)" }
-                    ?? "\(result.records.stored) observations stored in \(global.store)")
-            if let review = result.review { print(review.report()) }
+            if format == .json {
+                try printJSON(
+                    ScrapeOutcome(site: site, crawl: crawl, summary: result.records, output: out, review: result.review))
+            } else {
+                print(
+                    "scrape \(site): \(crawl.recorded) pages fetched, \(crawl.unchanged) unchanged, \(crawl.failed) failed, in \(String(format: "%.1f", crawl.seconds)) s"
+                )
+                print(result.records.report())
+                print(
+                    out.map { "records written to \($0)" }
+                        ?? "\(result.records.stored) observations stored in \(global.store)")
+                if let review = result.review { print(review.report()) }
+            }
             if result.interrupted {
                 throw MarqueeError(
                     .temporary, "interrupted; what was fetched is recorded",
@@ -123,6 +129,7 @@ struct Reparse: AsyncParsableCommand {
     var jobs = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Skip user ratings (counted in the summary) instead of requiring a user salt to store them.")
     var noUserRatings = false
+    @Option(help: "text or json (the summary).") var format: OutputFormat = .text
 
     func run() async throws {
         let logger = global.makeLogger("marquee.reparse")
@@ -160,15 +167,43 @@ struct Reparse: AsyncParsableCommand {
                 }
             }
             let summary = sink.summary
-            print(summary.report())
-            print(
-                out.map { "records written to \($0)" }
-                    ?? "\(summary.stored) observations stored in \(global.store)")
             let review = try CoverageMonitor.review(
                 summary.coverage, scrapers: scrapers, store: store, command: "reparse",
                 pages: summary.pages, records: summary.records.values.reduce(0, +), started: started)
-            print(review.report())
+            if format == .json {
+                try printJSON(ScrapeOutcome(site: site, crawl: nil, summary: summary, output: out, review: review))
+            } else {
+                print(summary.report())
+                print(
+                    out.map { "records written to \($0)" }
+                        ?? "\(summary.stored) observations stored in \(global.store)")
+                print(review.report())
+            }
             if let error = review.error { throw error }
         }
+    }
+}
+
+/// What `scrape` and `reparse` print with `--format json`.
+struct ScrapeOutcome: Encodable {
+    var site: String?
+    var crawl: CrawlSummary?
+    var pages, unrecognised, stored, skippedUserRatings: Int
+    var records, rejects, errors: [String: Int]
+    var output: String?
+    var alarms: [String]
+
+    init(site: String?, crawl: CrawlSummary?, summary: ScrapeSummary, output: String?, review: CoverageReview?) {
+        self.site = site
+        self.crawl = crawl
+        pages = summary.pages
+        unrecognised = summary.unrecognised
+        stored = summary.stored
+        skippedUserRatings = summary.skippedUserRatings
+        records = summary.records
+        rejects = summary.rejects
+        errors = summary.errors
+        self.output = output
+        alarms = review?.alarms.map { "\($0)" } ?? []
     }
 }

@@ -32,7 +32,7 @@ struct Select: AsyncParsableCommand {
     @Flag(help: "Print results as JSON (a string, or an array with --all); the same as --format json.")
     var json = false
 
-    @Option(help: "table (text) or json, as the other commands take it.") var format: OutputFormat = .table
+    @Option(help: "text or json.") var format: OutputFormat = .text
 
     @Flag(help: "Print each match's whitespace-normalised text instead of its HTML.")
     var text = false

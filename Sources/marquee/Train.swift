@@ -14,6 +14,14 @@ struct Train: AsyncParsableCommand {
     @Option(name: .customLong("param"), help: "Hyper-parameter key=value (repeatable).") var params: [String] = []
     @Option(help: "Seed of the initialisation.") var seed: UInt32 = 0
     @Option(help: "The model file to write.") var out: String
+    @Option(help: "text or json.") var format: OutputFormat = .text
+
+    struct Outcome: Encodable {
+        var algorithm: String
+        var ratings, users, films, bytes: Int
+        var seconds: Double
+        var model, datasetVersion, sha256: String
+    }
 
     func run() async throws {
         _ = global.makeLogger("marquee.train")
@@ -29,6 +37,13 @@ struct Train: AsyncParsableCommand {
             TerminalProgress.line("")
             let url = URL(fileURLWithPath: out)
             let bytes = try ModelFile.write(model, datasetVersion: version, to: url)
+            if format == .json {
+                return try printJSON(
+                    Outcome(
+                        algorithm: algorithm.rawValue, ratings: table.count, users: set.userCount, films: set.itemCount,
+                        bytes: bytes.count, seconds: Date().timeIntervalSince(started), model: out,
+                        datasetVersion: version, sha256: Hashing.sha256(bytes)))
+            }
             print(
                 String(
                     format: "trained %@ on %d ratings (%d users, %d films) in %.2f s → %@ (%d bytes)",

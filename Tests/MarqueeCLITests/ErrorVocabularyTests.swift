@@ -47,7 +47,7 @@ private func expectError(
         (["parse", "INPUT"], 65),
         (["robots", "INPUT", "https://example.com/"], nil),  // an empty robots.txt allows everything
         (["recommend", "INPUT", "--user", "1"], 65),
-        (["export", "INPUT", "--format", "onnx", "--out", world.root.appendingPathComponent("x").path], 65),
+        (["export", "INPUT", "--target", "onnx", "--out", world.root.appendingPathComponent("x").path], 65),
         (["serve", "INPUT"], 65),
         (["train", "--dataset", "INPUT", "--algorithm", "svd", "--out", world.root.appendingPathComponent("m").path], 65),
         (["evaluate", "--dataset", "INPUT", "--algorithm", "svd"], 65),
@@ -151,7 +151,7 @@ func aReadOnlyLocationReadsButNeverWrites() throws {
         (["features", "materialize", "--store", store], 77, store),
         (["train", "--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "svd", "--out", ro.appendingPathComponent("m.mqm").path], 73, "m.mqm"),
         (["evaluate", "--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "svd", "--report", ro.appendingPathComponent("r.html").path], 73, "r.html"),
-        (["export", model, "--format", "onnx", "--out", ro.appendingPathComponent("export").path], 73, "export"),
+        (["export", model, "--target", "onnx", "--out", ro.appendingPathComponent("export").path], 73, "export"),
         (["crawl", "https://example.com/", "--frontier", ro.appendingPathComponent("f.sqlite").path, "--pages", ro.appendingPathComponent("p").path], 73, "f.sqlite"),
         (["pipeline", "run", "mini", "--pipelines", "fixtures/pipelines", "--store", store, "--work", world.root.appendingPathComponent("w").path], 73, store),
         (["pipeline", "run", "mini", "--pipelines", "fixtures/pipelines", "--store", world.root.appendingPathComponent("p.sqlite").path, "--work", ro.appendingPathComponent("w").path], 73, "/w"),

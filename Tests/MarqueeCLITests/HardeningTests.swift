@@ -87,7 +87,7 @@ func readingCommandsDoNotCreateAStore(_ command: [String]) throws {
     let missing = folder.appendingPathComponent("nope").path
     for command in [
         ["select", missing, "--css", "a"], ["parse", missing], ["recommend", missing, "--user", "1"],
-        ["export", missing, "--format", "onnx", "--out", folder.appendingPathComponent("x").path],
+        ["export", missing, "--target", "onnx", "--out", folder.appendingPathComponent("x").path],
         ["evaluate", "--dataset", missing + ".csv", "--algorithm", "svd"],
     ] {
         let result = try runMarquee(command)
@@ -171,7 +171,7 @@ func readingCommandsDoNotCreateAStore(_ command: [String]) throws {
     let path = { (name: String) in folder.appendingPathComponent(name).path }
     for command in [
         ["parse", path("e.html")], ["recommend", path("e.mqm"), "--user", "1"],
-        ["export", path("e.mqm"), "--format", "onnx", "--out", path("x")], ["serve", path("e.mqm")],
+        ["export", path("e.mqm"), "--target", "onnx", "--out", path("x")], ["serve", path("e.mqm")],
         ["evaluate", "--dataset", path("e.csv"), "--algorithm", "svd"],
     ] {
         let result = try runMarquee(command)

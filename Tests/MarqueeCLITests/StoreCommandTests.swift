@@ -26,8 +26,10 @@ private func scratchStore() -> String {
         try Data(contentsOf: URL(fileURLWithPath: "\(folder)/again.csv"))
             == Data(contentsOf: URL(fileURLWithPath: "\(folder)/r.csv")))
 
-    let shown = try runMarquee(["dataset", "show", id, "--store", store])
-    #expect(shown.stdout.contains("\"rowCount\" : 11"))
+    let shown = try runMarquee(["dataset", "show", id, "--store", store, "--format", "json"])
+    #expect(shown.stdout.contains("\"row_count\" : 11"), "\(shown.stdout)")
+    let text = try runMarquee(["dataset", "show", id, "--store", store])
+    #expect(text.stdout.contains("rows            11"), "\(text.stdout)")
     let listed = try runMarquee(["dataset", "list", "--store", store])
     #expect(listed.stdout.hasPrefix(id))
 }
