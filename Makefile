@@ -6,13 +6,14 @@ MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
 TEST_VENV := .venv-test
 
-.PHONY: help setup build test demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities fuzz leakcheck fmt lint clean regen-onnx
+.PHONY: help setup build test install demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities fuzz leakcheck fmt lint clean regen-onnx
 
 help:
 	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
 	@echo "make build      debug build of the package"
 	@echo "make test       the whole test suite, then the library example (Examples/notebook), offline"
 	@echo "make demo       the main job on bundled fixtures, offline"
+	@echo "make install    release build into PREFIX/bin (default /usr/local) with its specs, views, pipelines and demo data in PREFIX/share/marquee"
 	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl, bench-entities (matcher precision/recall)"
 	@echo "make fuzz       every libFuzzer harness (Fuzz/) for SECONDS seconds each (default 60); fails on a crash, leak or timeout"
 	@echo "make leakcheck  parse every real page repeatedly under valgrind; fails on a leak"
@@ -31,6 +32,12 @@ build:
 test:
 	swift test
 	swift run --package-path Examples/notebook
+
+PREFIX ?= /usr/local
+
+install:
+	swift build -c release
+	bash scripts/install.sh $(PREFIX) .build/release/marquee
 
 demo: build
 	@bash scripts/demo.sh $(MARQUEE)

@@ -53,7 +53,20 @@ public struct PipelineSpec: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw MarqueeError(.dataError, "the pipeline is not UTF-8 text", location: path, hint: "save it as UTF-8")
         }
-        return try parse(text: text, path: path)
+        var spec = try parse(text: text, path: path)
+        // A relative path names a file under the working directory or, when there is none, under
+        // the folder the pipelines folder sits in (how a shipped pipeline finds its fixtures).
+        let root = url.deletingLastPathComponent().deletingLastPathComponent()
+        func resolved(_ relative: String?) -> String? {
+            guard let relative, !relative.hasPrefix("/"), !FileManager.default.fileExists(atPath: relative) else {
+                return relative
+            }
+            let candidate = root.appendingPathComponent(relative).path
+            return FileManager.default.fileExists(atPath: candidate) ? candidate : relative
+        }
+        spec.movieLens = resolved(spec.movieLens)
+        for index in spec.scrape.indices { spec.scrape[index].replay = resolved(spec.scrape[index].replay) }
+        return spec
     }
 
     /// Reads and checks a pipeline from its TOML text; `path` names it in `file:line` errors.

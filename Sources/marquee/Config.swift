@@ -46,6 +46,12 @@ struct EffectiveConfig: Sendable {
     ) throws(MarqueeError) -> EffectiveConfig {
         var values: [String: Value] = [:]
         for key in keys { values[key.name] = Value(value: key.defaultValue, source: "default") }
+        // The shipped specs, views and pipelines when the working directory has none of its own.
+        for name in ["features", "scrapers", "pipelines"] {
+            if let found = ShippedFiles.locate(name, workingDirectory: directory), found != name {
+                values[name] = Value(value: found, source: "default (shipped with marquee)")
+            }
+        }
         let path = environment["MARQUEE_CONFIG"] ?? (directory as NSString).appendingPathComponent("marquee.toml")
         if let text = try? String(contentsOfFile: path, encoding: .utf8) {
             let table = try TOMLText.parse(text, path: path)
@@ -154,12 +160,16 @@ struct Config: AsyncParsableCommand {
                             return (key.name, Setting(value: shown, source: value.source))
                         }))
             }
-            for key in EffectiveConfig.keys {
+            let rows = EffectiveConfig.keys.map { key in
                 let value = config.values[key.name]!
                 let shown = key.secret ? (value.value.isEmpty ? "(unset)" : "(set)") : value.value
-                print(
-                    "\(key.name.padding(toLength: 12, withPad: " ", startingAt: 0)) = \(shown.padding(toLength: 28, withPad: " ", startingAt: 0))  # \(value.source); \(key.help)"
-                )
+                return (key.name, shown, "\(value.source); \(key.help)")
+            }
+            // Aligned, never cut: a long path widens the column.
+            let width = max(28, rows.map(\.1.count).max() ?? 0)
+            for (name, shown, comment) in rows {
+                let padded = shown + String(repeating: " ", count: width - shown.count)
+                print("\(name.padding(toLength: 12, withPad: " ", startingAt: 0)) = \(padded)  # \(comment)")
             }
         }
     }
