@@ -113,6 +113,16 @@ public enum TOMLText {
             throw MarqueeError(.dataError, "TOML syntax: \(error)", location: path)
         }
     }
+
+    /// Whether the bytes before a `[` on its line leave it at the line's start as toml++ reads
+    /// it: blanks (Unicode's too), a byte-order mark, or nothing — after any break toml++ may see.
+    static func onlyBlanks(_ prefix: ArraySlice<UInt8>) -> Bool {
+        let text = String(decoding: prefix, as: UTF8.self)
+        let breaks: Set<Character> = ["\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"]
+        let last = text.split(omittingEmptySubsequences: false, whereSeparator: breaks.contains).last ?? ""
+        return last.allSatisfy { $0.isWhitespace || $0 == "\u{FEFF}" }
+    }
+
     /// toml++ (inside TOMLKit 0.6.0) aborts the process — a debug assertion — instead of reporting
     /// some syntax errors, all found by fuzzing the loaders: a table header whose name starts with
     /// a character that is neither a bare-key character nor a quote (`[é]`, `[` alone, `[#`,
@@ -123,8 +133,9 @@ public enum TOMLText {
         var line = 1
         var stack: [UInt8] = []  // open `[` (arrays, headers) and `{`
         var valueDue = false  // after `[` or `,` inside an array
-        var atLineStart = true  // nothing but blanks since the line began
-        var bytes = Array(text.utf8)[...]
+        let all = Array(text.utf8)
+        var lineStart = 0  // where the current line began
+        var bytes = all[...]
         func starts(_ token: String) -> Bool { bytes.starts(with: token.utf8) }
         while let byte = bytes.first {
             if starts("\"\"\"") || starts("'''") {
@@ -139,8 +150,7 @@ public enum TOMLText {
                 valueDue = false
                 continue
             }
-            defer { atLineStart = byte == UInt8(ascii: "\n") || (atLineStart && (byte == 0x20 || byte == 0x09)) }
-            if byte == UInt8(ascii: "["), stack.isEmpty, atLineStart {
+            if byte == UInt8(ascii: "["), stack.isEmpty, Self.onlyBlanks(all[lineStart..<bytes.startIndex]) {
                 // A table header: toml++ asserts unless its name starts with a bare-key
                 // character or a quote (`[é]`, `[`, `[#`, `[[[`, `[[  [`, `\r\n[` were found).
                 var name = bytes.dropFirst()
@@ -176,7 +186,9 @@ public enum TOMLText {
             case UInt8(ascii: "#"):
                 while let next = bytes.first, next != UInt8(ascii: "\n") { bytes = bytes.dropFirst() }
                 continue
-            case UInt8(ascii: "\n"): line += 1
+            case UInt8(ascii: "\n"):
+                line += 1
+                lineStart = bytes.startIndex + 1
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
             case UInt8(ascii: "["):
                 stack.append(byte)
