@@ -9,7 +9,11 @@ seconds="${SECONDS_PER_HARNESS:-60}"
 harnesses=(html json normalise robots warc spec pipeline model csv)
 flags=(-c release --package-path Fuzz --scratch-path Fuzz/.build
     -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address)
-swift build "${flags[@]}" >&2
+if ! swift build "${flags[@]}" >&2; then
+    # SwiftPM keeps its build plan when files of the main package move ("missing inputs"): plan again once.
+    rm -f Fuzz/.build/release.yaml Fuzz/.build/build.db
+    swift build "${flags[@]}" >&2
+fi
 bin="$(swift build "${flags[@]}" --show-bin-path)"
 # One-time initialisers (a global Regex, libxml2's tables) are kept for the process's life and
 # reported as leaks at exit; what a single input leaks is still caught.
