@@ -135,41 +135,15 @@ struct Reparse: AsyncParsableCommand {
         let logger = global.makeLogger("marquee.reparse")
         try await reportingErrors {
             let scrapers = try specs.load()
+            var job = ReparseJob(frontier: frontier, pages: URL(fileURLWithPath: pages))
+            job.site = site
+            job.output = out.map { URL(fileURLWithPath: $0) }
+            job.jobs = jobs
+            job.salt = EffectiveConfig.userSalt
+            job.skipUserRatings = noUserRatings
             try InputFile.requireDatabase(frontier, what: "frontier", hint: "run marquee scrape first")
-            let pageStore = PageStore(root: URL(fileURLWithPath: pages))
-            let records = try Frontier(path: frontier).pages().map(\.1).filter { record in
-                site == nil || !scrapers.candidates(for: record.finalURL, site: site).isEmpty
-            }
-            let sites = Set(records.flatMap { scrapers.candidates(for: $0.finalURL, site: site).map(\.site.site) })
-            let salt = EffectiveConfig.userSalt
-            try UserSaltPolicy.check(
-                specs: scrapers.sites.filter { sites.contains($0.site) }, toStore: out == nil, salt: salt,
-                skipUserRatings: noUserRatings)
-            let started = Microseconds.from(Date())
-            let store = out == nil ? try global.openStore() : nil
-            let sink = try RecordSink(
-                output: out.map { URL(fileURLWithPath: $0) }, store: store, salt: noUserRatings ? nil : salt,
-                scrapers: scrapers)
-            defer { sink.close() }
-            try scrapers.extractAll(records.count, jobs: jobs) { [site] index throws(MarqueeError) in
-                let record = records[index]
-                return PageInput(
-                    data: try pageStore.get(record.bodySHA256), url: record.finalURL, site: site,
-                    contentType: record.contentType)
-            } deliver: { index, result in
-                switch result {
-                case .success(let extraction):
-                    try sink.accept(
-                        extraction, fetchedAt: records[index].fetchedAt, sourceHash: records[index].bodySHA256)
-                case .failure(let error):
-                    sink.count(error: "unrecognised", unrecognised: true)
-                    logger.warning("\(error)", metadata: ["url": "\(records[index].finalURL)"])
-                }
-            }
-            let summary = sink.summary
-            let review = try CoverageMonitor.review(
-                summary.coverage, scrapers: scrapers, store: store, command: "reparse",
-                pages: summary.pages, records: summary.records.values.reduce(0, +), started: started)
+            let result = try job.run(scrapers: scrapers, store: out == nil ? try global.openStore() : nil, logger: logger)
+            let (summary, review) = (result.records, result.review)
             if format == .json {
                 try printJSON(ScrapeOutcome(site: site, crawl: nil, summary: summary, output: out, review: review))
             } else {
