@@ -205,9 +205,28 @@ public enum TOMLText {
                 if !stack.isEmpty { stack.removeLast() }
                 valueDue = false
             case UInt8(ascii: ","): valueDue = stack.last == UInt8(ascii: "[")
-            default: valueDue = false
+            default:
+                // TOML's whitespace is spaces and tabs; toml++ asserts on some other Unicode blanks
+                // (U+0085 where an array value is due, found by fuzzing), so any is an error here.
+                if byte >= 0x80, bytes.startIndex > 0 || byte != 0xEF,
+                    let scalar = String(decoding: bytes.prefix(4), as: UTF8.self).unicodeScalars.first,
+                    scalar.properties.isWhitespace || scalar == "\u{FEFF}"
+                {
+                    throw MarqueeError(
+                        .dataError,
+                        "TOML syntax: U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)) is not whitespace TOML allows outside strings and comments",
+                        location: "\(path):\(line)", hint: "use spaces or tabs; a byte-order mark belongs only at the very start")
+                }
+                valueDue = false
             }
             bytes = bytes.dropFirst()
         }
+    }
+}
+
+extension String {
+    /// The string with zeros in front up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }
