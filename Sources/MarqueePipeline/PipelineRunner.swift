@@ -297,67 +297,7 @@ public struct PipelineRunner: Sendable {
                     inputs.members.append(("compare", .array(spec.compare.map { .string($0.rawValue) })))
                 }
                 try await step("evaluate", inputs: .object(inputs)) { () throws(MarqueeError) in
-                    let table = try RatingTable.load(csv: URL(fileURLWithPath: datasetFile))
-                    func evaluate(_ algorithm: Algorithm, _ parameters: Hyperparameters) throws(MarqueeError)
-                        -> Evaluation
-                    {
-                        let request = EvaluationRequest(
-                            algorithm: algorithm, parameters: parameters, split: .kFold(spec.folds), seed: spec.seed,
-                            k: spec.k)
-                        return try Evaluator.evaluate(request, on: table, datasetVersion: datasetVersion) { _ in }
-                    }
-                    let evaluation = try evaluate(spec.algorithm, parameters)
-                    var compared = [evaluation]
-                    for other in spec.compare {
-                        // The [train] parameters the other algorithm takes (n_factors, n_epochs, …).
-                        let known = Set(other.parameterSpecs.map(\.name))
-                        let settings = spec.parameters.filter { known.contains(String($0.prefix { $0 != "=" })) }
-                        compared.append(try evaluate(other, try Hyperparameters(other, settings: settings)))
-                    }
-                    let summary = evaluation.summary
-                    let json = environment.work.appendingPathComponent("evaluation.json")
-                    let report = environment.work.appendingPathComponent("report.html")
-                    let comparison = environment.work.appendingPathComponent("comparison.html")
-                    do {
-                        let encoder = JSONEncoder()
-                        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                        try encoder.encode(summary).write(to: json, options: .atomic)
-                        try Data(EvaluationReport.html(evaluation, datasetName: spec.dataset).utf8).write(
-                            to: report, options: .atomic)
-                        if compared.count > 1 {
-                            try Data(EvaluationReport.comparisonHTML(compared, datasetName: spec.dataset).utf8).write(
-                                to: comparison, options: .atomic)
-                        }
-                    } catch {
-                        throw MarqueeError(
-                            .failure, "cannot write the evaluation", location: environment.work.path, underlying: error)
-                    }
-                    var members: [(String, JSONValue)] = [
-                        ("rmse", .number(summary.rmse.mean)), ("mae", .number(summary.mae.mean)),
-                        ("ndcg", summary.ranking.map { .number($0.ndcg) } ?? .null), ("report", .string(report.path)),
-                        ("summary", .string(json.path)),
-                    ]
-                    if compared.count > 1 {
-                        members.append(("comparison", .string(comparison.path)))
-                        members.append(
-                            (
-                                "compared",
-                                .array(
-                                    compared.map { other in
-                                        let cold = EvaluationReport.coldStartRMSE(other)
-                                        return .object(
-                                            JSONObject([
-                                                ("algorithm", .string(other.summary.algorithm)),
-                                                ("rmse", .number(other.summary.rmse.mean)),
-                                                ("mae", .number(other.summary.mae.mean)),
-                                                ("cold_rmse", cold.rmse.map(JSONValue.number) ?? .null),
-                                                ("cold_ratings", .number(Double(cold.count))),
-                                            ]))
-                                    })
-                            ))
-                    }
-                    let perFold = compared.map { "\($0.summary.rmse.perFold) \($0.summary.mae.perFold)" }
-                    return (Hashing.sha256(perFold.joined(separator: ";")), .object(JSONObject(members)))
+                    try evaluateStep(datasetFile: datasetFile, datasetVersion: datasetVersion, parameters: parameters)
                 }
             }
 
