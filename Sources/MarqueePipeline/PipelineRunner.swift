@@ -13,6 +13,7 @@ import MarqueeStore
 public struct PipelineRunner: Sendable {
     /// Where things are.
     public struct Environment: Sendable {
+        /// The feature store the run writes (SQLite file).
         public var storePath: String
         /// `features/` (views and `datasets/*.toml`).
         public var features: URL
@@ -37,6 +38,7 @@ public struct PipelineRunner: Sendable {
                 store.deletingPathExtension().lastPathComponent + ".scrape")
         }
 
+        /// Where things are; see the properties.
         public init(storePath: String, features: URL, scrapers: URL, work: URL, salt: String?) {
             self.storePath = storePath
             self.features = features
@@ -46,14 +48,18 @@ public struct PipelineRunner: Sendable {
         }
     }
 
+    /// The pipeline to run.
     public let spec: PipelineSpec
+    /// Its store, specs, views and work folder.
     public var environment: Environment
     /// Run every step even when its inputs match a previous run.
     public var force = false
     /// Polled between steps (and by the crawl between fetches): `true` stops at a safe point.
     public var shouldStop: @Sendable () -> Bool = { StopRequest.isRequested }
+    /// Where step progress is logged.
     public var logger: Logger
 
+    /// A runner for `spec` in `environment`.
     public init(spec: PipelineSpec, environment: Environment, logger: Logger) {
         self.spec = spec
         self.environment = environment

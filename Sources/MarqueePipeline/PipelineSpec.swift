@@ -11,25 +11,35 @@ import TOMLKit
 public struct PipelineSpec: Sendable {
     /// The scrape step: a site and its start URLs, optionally replayed from a recording.
     public struct Scrape: Sendable, Hashable {
+        /// The site, as its scraper spec names it.
         public var site: String
+        /// The start URLs.
         public var starts: [String]
+        /// A recording (WARC file or folder, or fixtures) to replay instead of the network.
         public var replay: String?
+        /// Links followed from the start URLs, at most.
         public var depth: Int
+        /// Pages recorded at most (`nil`: no limit).
         public var maxPages: Int?
     }
 
+    /// The pipeline's name (its runs are recorded under it).
     public var name: String
+    /// The `[[scrape]]` steps, in order.
     public var scrape: [Scrape]
     /// A MovieLens folder to import (ratings and links, the bridge to scraped films).
     public var movieLens: String?
     /// The dataset spec (features/datasets/<name>.toml).
     public var dataset: String
+    /// The algorithm the train step fits (`[train] algorithm`).
     public var algorithm: Algorithm
     /// Hyper-parameters as `key=value`, as `marquee train --param` takes them.
     public var parameters: [String]
+    /// Seed of the fit and of the evaluation's folds.
     public var seed: UInt32
     /// Folds of the evaluation (0: skip the step).
     public var folds: Int
+    /// Length of the ranked lists the evaluation scores (`[evaluate] k`).
     public var k: Int
     /// Algorithms evaluated beside ``algorithm`` on the same folds (`[evaluate] compare`), each
     /// with the `[train]` parameters it takes; the run writes a comparison report.

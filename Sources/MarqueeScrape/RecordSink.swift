@@ -7,11 +7,17 @@ import Synchronization
 
 /// Counts of a scrape or reparse: pages, records by type, rejects by reason, errors by kind.
 public struct ScrapeSummary: Sendable, Hashable {
+    /// Pages extracted.
     public var pages = 0
+    /// Pages no page kind recognised.
     public var unrecognised = 0
+    /// Records written, by record type.
     public var records: [String: Int] = [:]
+    /// Reject records, by the field that failed.
     public var rejects: [String: Int] = [:]
+    /// Pages that failed, by reason (`http-404`, `unrecognised`, …).
     public var errors: [String: Int] = [:]
+    /// Observations added to the store (0 when writing JSON Lines).
     public var stored = 0
     /// User ratings extracted but not stored, because the run was told to skip them
     /// (`--no-user-ratings`): counted so nothing is dropped silently.
@@ -19,6 +25,7 @@ public struct ScrapeSummary: Sendable, Hashable {
     /// Field fill rates per site, page kind and field (when the sink was given the specs).
     public var coverage = CoverageReport()
 
+    /// Nothing counted yet.
     public init() {}
 
     /// One paragraph for the terminal.

@@ -10,9 +10,13 @@ import Synchronization
 /// extract each page with the site's spec, follow the spec's link rules, and write the records
 /// to JSON Lines or the store. What `marquee scrape` and the pipeline's scrape step run.
 public struct ScrapeJob: Sendable {
+    /// The site to scrape, as its spec names it (`imdb`, `letterboxd`, …).
     public var site: String
+    /// The start URLs (seeds of the crawl).
     public var starts: [String]
+    /// Stop once this many pages are recorded in the frontier (all runs together); `nil`: no limit.
     public var maxPages: Int?
+    /// Links followed from the start URLs, at most.
     public var depth = 2
     /// Record responses as WARC files in this folder.
     public var warc: URL?
@@ -20,12 +24,17 @@ public struct ScrapeJob: Sendable {
     public var replay: URL?
     /// JSON Lines output; `nil` writes to the store.
     public var output: URL?
+    /// The frontier database (SQLite): URLs, states, page records; a rerun resumes from it.
     public var frontier: String
+    /// The page store folder (content-addressed bodies).
     public var pages: URL
+    /// The `User-Agent` header; robots.txt groups are matched on its first word.
     public var userAgent = "Marquee/\(MarqueeVersion.current)"
     /// Requests per second per host; `nil` uses the site spec's rate.
     public var rate: Double?
+    /// Skip robots.txt (only for one's own servers).
     public var ignoreRobots = false
+    /// Connect to loopback and private-network addresses (checked on the address connected to).
     public var allowPrivate = false
     /// Polled between fetches; `true` stops at a safe point (default: SIGINT/SIGTERM via ``StopRequest``).
     public var shouldStop: @Sendable () -> Bool = { StopRequest.isRequested }
@@ -45,7 +54,9 @@ public struct ScrapeJob: Sendable {
 
     /// What a scrape did.
     public struct Result: Sendable {
+        /// What the crawl fetched, skipped and failed.
         public var crawl: CrawlSummary
+        /// What extraction made of the pages: records, rejects and errors by kind.
         public var records: ScrapeSummary
         /// The task was cancelled and the crawl stopped at a safe point.
         public var interrupted = false

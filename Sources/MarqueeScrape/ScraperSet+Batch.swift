@@ -4,11 +4,16 @@ import MarqueeCore
 
 /// One page to extract, and what is known of it (see ``ScraperSet/extract(data:url:site:contentType:links:currentYear:)``).
 public struct PageInput: Sendable {
+    /// The page's bytes, in any encoding.
     public var data: Data
+    /// The page's URL (decides site and page kind; else its canonical link).
     public var url: String?
+    /// Only this site's page kinds are considered.
     public var site: String?
+    /// The HTTP `Content-Type` it was served with (its charset helps encoding detection).
     public var contentType: String?
 
+    /// A page to extract; see the properties.
     public init(data: Data, url: String? = nil, site: String? = nil, contentType: String? = nil) {
         self.data = data
         self.url = url

@@ -23,12 +23,16 @@ public struct EntityMatchRecord: Sendable, Hashable, Codable {
     public var status: String
     /// The film it was merged into (matched only).
     public var entityKey: String?
+    /// How strongly the evidence pointed at the film (matched only).
     public var score: Double?
+    /// The evidence in words (`title + year ±1 + director`, …).
     public var reason: String
     /// The candidates' keys (ambiguous only).
     public var candidates: [String]
+    /// When the decision was recorded (UTC microseconds).
     public var created: Int64
 
+    /// A decision record; see the properties.
     public init(
         key: String, status: String, entityKey: String?, score: Double?, reason: String, candidates: [String],
         created: Int64
@@ -180,9 +184,13 @@ extension FeatureStore {
 
 /// What `marquee entities show` prints.
 public struct EntityReport: Sendable, Hashable, Codable {
+    /// One feature the entity has observations of.
     public struct Feature: Sendable, Hashable, Codable {
+        /// The feature's name.
         public var feature: String
+        /// How many observations it has.
         public var observations: Int
+        /// The sources they came from (`imdb`, `movielens`, …).
         public var sources: [String]
         /// Latest event time (UTC microseconds; 0 for timeless facts).
         public var latestEvent: Int64
@@ -196,6 +204,7 @@ public struct EntityReport: Sendable, Hashable, Codable {
     public var key: String
     /// Every key that names it.
     public var keys: [String]
+    /// Its features, by name.
     public var features: [Feature]
     /// Hashes of the pages and files its observations were read from.
     public var sourceHashes: [String]

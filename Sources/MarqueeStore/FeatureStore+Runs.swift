@@ -8,7 +8,9 @@ public struct RunStep: Sendable, Hashable {
     public var step: String
     /// `ok`, `cached` (skipped: a previous run had the same inputs), `failed`, `running`.
     public var status: String
+    /// When it started (UTC microseconds).
     public var started: Int64
+    /// When it ended (UTC microseconds); `nil` while it runs.
     public var ended: Int64?
     /// Hash of the step's inputs and parameters: equal hashes mean the step would do the same work.
     public var inputHash: String
@@ -16,8 +18,10 @@ public struct RunStep: Sendable, Hashable {
     public var outputHash: String?
     /// What it produced, as JSON (artefact paths, counts, versions).
     public var outputs: JSONValue?
+    /// Why the step failed, as the command line printed it.
     public var error: String?
 
+    /// A step record; see the properties for what each part means.
     public init(
         step: String, status: String, started: Int64, ended: Int64? = nil, inputHash: String, outputHash: String? = nil,
         outputs: JSONValue? = nil, error: String? = nil
@@ -35,14 +39,19 @@ public struct RunStep: Sendable, Hashable {
 
 /// A recorded pipeline run.
 public struct RunRecord: Sendable, Hashable {
+    /// The run id (time-ordered, unique).
     public var id: String
+    /// The pipeline's name.
     public var pipeline: String
     /// `running`, `ok`, `failed`, `interrupted`.
     public var status: String
+    /// When it started (UTC microseconds).
     public var started: Int64
+    /// When it ended (UTC microseconds); `nil` while it runs.
     public var ended: Int64?
     /// Versions and the like (Marquee version, git commit), as JSON.
     public var detail: JSONValue?
+    /// Its steps, in the order they ran.
     public var steps: [RunStep]
     /// Why a `failed` (or `interrupted`) run ended: the error as the command line printed it.
     public var error: String?

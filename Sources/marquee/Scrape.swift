@@ -141,6 +141,7 @@ struct Reparse: AsyncParsableCommand {
             job.jobs = jobs
             job.salt = EffectiveConfig.userSalt
             job.skipUserRatings = noUserRatings
+            // Checked here too (the job checks it again) so a missing frontier never creates the store.
             try InputFile.requireDatabase(frontier, what: "frontier", hint: "run marquee scrape first")
             let result = try job.run(scrapers: scrapers, store: out == nil ? try global.openStore() : nil, logger: logger)
             let (summary, review) = (result.records, result.review)
