@@ -2,126 +2,34 @@ import ArgumentParser
 import Foundation
 import MarqueeCore
 import MarqueeStore
-import TOMLKit
 
-/// The effective configuration: every key from a flag, else a `MARQUEE_<KEY>` environment
-/// variable, else `marquee.toml` in the working directory (or the file `MARQUEE_CONFIG` names),
-/// else the default — and where each value came from (`marquee config` prints it).
-struct EffectiveConfig: Sendable {
-    struct Key: Sendable {
-        var name: String
-        var defaultValue: String
-        var help: String
-        var secret = false
-    }
+/// The configuration this process runs with: loaded once from the environment and
+/// `marquee.toml` (``MarqueeConfiguration/load(environment:directory:)``); each command applies its
+/// flags and passes the values it needs into the libraries.
+enum EffectiveConfig {
+    /// Every key, in display order.
+    static var keys: [MarqueeConfiguration.Key] { MarqueeConfiguration.keys }
 
-    static let keys: [Key] = [
-        Key(name: "store", defaultValue: "marquee.sqlite", help: "the feature store (SQLite file)"),
-        Key(name: "features", defaultValue: "features", help: "feature views and dataset specs"),
-        Key(name: "scrapers", defaultValue: "scrapers", help: "site specs"),
-        Key(name: "pipelines", defaultValue: "pipelines", help: "pipeline files"),
-        Key(name: "work", defaultValue: "out", help: "artefacts of pipeline runs (<work>/pipelines/<name>)"),
-        Key(name: "user_agent", defaultValue: "Marquee/\(MarqueeVersion.current)", help: "User-Agent of every request"),
-        Key(name: "contact", defaultValue: "", help: "contact URL or e-mail appended to the User-Agent"),
-        Key(name: "rate", defaultValue: "", help: "requests per second per host (default: each site spec's rate)"),
-        Key(name: "log_format", defaultValue: "auto", help: "human, json, or auto (human on a terminal)"),
-        Key(
-            name: "user_salt", defaultValue: "", help: "salt for users' handles in the store (never printed)",
-            secret: true),
-    ]
-
-    struct Value: Sendable {
-        var value: String
-        var source: String
-    }
-
-    var values: [String: Value]
-
-    subscript(_ key: String) -> String { values[key]?.value ?? "" }
-
-    /// Reads the environment and the configuration file (flags are applied by the caller).
-    static func load(
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        directory: String = FileManager.default.currentDirectoryPath
-    ) throws(MarqueeError) -> EffectiveConfig {
-        var values: [String: Value] = [:]
-        for key in keys { values[key.name] = Value(value: key.defaultValue, source: "default") }
-        // The shipped specs, views and pipelines when the working directory has none of its own.
-        for name in ["features", "scrapers", "pipelines"] {
-            if let found = ShippedFiles.locate(name, workingDirectory: directory), found != name {
-                values[name] = Value(value: found, source: "default (shipped with marquee)")
-            }
-        }
-        let path = environment["MARQUEE_CONFIG"] ?? (directory as NSString).appendingPathComponent("marquee.toml")
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            let table = try TOMLText.parse(text, path: path)
-            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-            for name in table.keys.sorted() {
-                let line = lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name) }.map { $0 + 1 }
-                let location = line.map { "\(path):\($0)" } ?? path
-                guard keys.contains(where: { $0.name == name }) else {
-                    throw MarqueeError(
-                        .configuration, "unknown key \"\(name)\"", location: location,
-                        hint: "keys: \(keys.map(\.name).joined(separator: ", "))")
-                }
-                let raw = table[name]!
-                guard let value = raw.string ?? raw.int.map(String.init) ?? raw.double.map({ "\($0)" }) else {
-                    throw MarqueeError(
-                        .configuration, "\"\(name)\" must be a string or a number, not \(raw)", location: location,
-                        hint: name == "rate" ? "rate = 0.5 (requests per second per host)" : "\(name) = \"…\"")
-                }
-                values[name] = Value(value: value, source: location)
-            }
-        }
-        for key in keys {
-            let variable = "MARQUEE_" + key.name.uppercased()
-            if let value = environment[variable], !value.isEmpty {
-                values[key.name] = Value(value: value, source: "environment \(variable)")
-            }
-        }
-        if let rate = values["rate"], !rate.value.isEmpty, !((Double(rate.value) ?? -1) > 0) {
-            throw MarqueeError(
-                .configuration, "rate must be a positive number, not \"\(rate.value)\"", location: rate.source)
-        }
-        if let format = values["log_format"]?.value, !["auto", "human", "json"].contains(format) {
-            throw MarqueeError(
-                .configuration, "log_format must be auto, human or json, not \"\(format)\"",
-                location: values["log_format"]?.source)
-        }
-        return EffectiveConfig(values: values)
-    }
-
-    /// The configuration this process runs with (flags applied by ``GlobalOptions``).
-    static let current: Result<EffectiveConfig, MarqueeError> = {
+    /// The loaded configuration, or why it could not be loaded (``LoggingOptions/makeLogger(_:)`` reports it).
+    static let current: Result<MarqueeConfiguration, MarqueeError> = {
         do throws(MarqueeError) {
-            return .success(try load())
+            return .success(try MarqueeConfiguration.load())
         } catch {
             return .failure(error)
         }
     }()
 
-    /// The salt for users' handles (`user_salt`, e.g. from `MARQUEE_USER_SALT`), or `nil`.
-    static var userSalt: String? {
-        let salt = currentOrDefaults["user_salt"]
-        return salt.isEmpty ? nil : salt
-    }
+    /// `current`, or the defaults when the file is broken (``LoggingOptions/makeLogger(_:)`` reports that).
+    static var currentOrDefaults: MarqueeConfiguration { (try? current.get()) ?? .defaults }
 
-    /// The User-Agent: `user_agent`, with `(+contact)` when a contact is configured.
-    static var userAgent: String {
-        let contact = currentOrDefaults["contact"]
-        return currentOrDefaults["user_agent"] + (contact.isEmpty ? "" : " (+\(contact))")
-    }
+    /// The salt for users' handles, or `nil`.
+    static var userSalt: String? { currentOrDefaults.userSalt }
 
-    /// The configured requests per second per host, or `nil` (the site spec's rate applies).
-    static var rate: Double? { Double(currentOrDefaults["rate"]) }
+    /// The User-Agent with the contact appended.
+    static var userAgent: String { currentOrDefaults.userAgent }
 
-    /// `current`, or the defaults when the file is broken (``GlobalOptions/makeLogger(_:)`` reports that).
-    static var currentOrDefaults: EffectiveConfig {
-        (try? current.get())
-            ?? EffectiveConfig(
-                values: Dictionary(
-                    uniqueKeysWithValues: keys.map { ($0.name, Value(value: $0.defaultValue, source: "default")) }))
-    }
+    /// The configured requests per second per host, or `nil`.
+    static var rate: Double? { currentOrDefaults.rate }
 }
 
 /// `marquee config`: the effective configuration and where each value came from.
@@ -144,12 +52,12 @@ struct Config: AsyncParsableCommand {
         _ = global.makeLogger("marquee.config")
         try await reportingErrors {
             var config = try EffectiveConfig.current.get()
-            if let flag = global.storeFlag { config.values["store"] = .init(value: flag, source: "flag --store") }
+            if let flag = global.storeFlag { config.set("store", to: flag, source: "flag --store") }
             if let flag = global.featuresFlag {
-                config.values["features"] = .init(value: flag, source: "flag --features")
+                config.set("features", to: flag, source: "flag --features")
             }
             if let flag = global.logging.logFormatFlag {
-                config.values["log_format"] = .init(value: flag.rawValue, source: "flag --log-format")
+                config.set("log_format", to: flag.rawValue, source: "flag --log-format")
             }
             if format == .json {
                 return try printJSON(
