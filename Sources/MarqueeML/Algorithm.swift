@@ -20,8 +20,8 @@ public enum Algorithm: String, Sendable, Hashable, Codable, CaseIterable {
     /// The hyper-parameters the algorithm takes, in display order.
     public var parameterSpecs: [ParameterSpec] {
         let scale = [
-            ParameterSpec("rating_min", nil, "lowest rating; predictions are clipped (default: the data's minimum)"),
-            ParameterSpec("rating_max", nil, "highest rating (default: the data's maximum)"),
+            ParameterSpec("rating_min", nil, "lowest rating; predictions clipped (default: data's min)"),
+            ParameterSpec("rating_max", nil, "highest rating (default: the data's max)"),
         ]
         func sgd(factors: Double, learningRate: Double) -> [ParameterSpec] {
             [
@@ -50,7 +50,7 @@ public enum Algorithm: String, Sendable, Hashable, Codable, CaseIterable {
             ] + scale
         case .svd:
             return sgd(factors: 100, learningRate: 0.005) + [
-                ParameterSpec("biased", 1, "1: global mean and biases; 0: pure factorisation (Funk)", integer: true)
+                ParameterSpec("biased", 1, "1: mean and biases; 0: pure factorisation (Funk)", integer: true)
             ] + scale
         case .svdpp:
             return sgd(factors: 20, learningRate: 0.007) + [
@@ -59,16 +59,16 @@ public enum Algorithm: String, Sendable, Hashable, Codable, CaseIterable {
             ] + scale
         case .hybrid:
             return sgd(factors: 100, learningRate: 0.005) + [
-                ParameterSpec("lr_content", 0.001, "learning rate of the content-feature weights"),
-                ParameterSpec("reg_content", 0.0005, "regularisation of the content-feature weights"),
+                ParameterSpec("lr_content", 0.001, "learning rate of content-feature weights"),
+                ParameterSpec("reg_content", 0.0005, "regularisation of content-feature weights"),
                 ParameterSpec(
-                    "min_films", 5, "keep a categorical feature value shared by at least this many films", integer: true
+                    "min_films", 5, "keep feature values shared by >= this many films", integer: true
                 ),
             ] + scale
         case .popularity:
             return [
                 ParameterSpec(
-                    "damping", 0, "shrinks each film's mean toward the global mean by this many pseudo-ratings")
+                    "damping", 0, "pseudo-ratings pulling film means to the global mean")
             ]
                 + scale
         case .random:
@@ -164,5 +164,28 @@ public struct Hyperparameters: Sendable, Hashable {
             }
         }
         return all
+    }
+}
+
+extension Algorithm {
+    /// Every algorithm's hyper-parameters and defaults as help text: one paragraph per
+    /// algorithm, one `name=default  meaning` line per parameter (`marquee train --help`).
+    public static var parameterHelp: String {
+        let width = allCases.flatMap(\.parameterSpecs).map { $0.name.count + $0.defaultText.count + 1 }.max() ?? 0
+        return allCases.map { algorithm in
+            let lines = algorithm.parameterSpecs.map { spec in
+                let setting = "\(spec.name)=\(spec.defaultText)"
+                return "  " + setting + String(repeating: " ", count: width - setting.count + 2) + spec.help
+            }
+            return "\(algorithm.rawValue):\n" + lines.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+}
+
+extension ParameterSpec {
+    /// The default as written on a command line (`100`, `0.005`), or `…` when it is derived.
+    public var defaultText: String {
+        guard let defaultValue else { return "…" }
+        return integer || defaultValue == defaultValue.rounded() ? String(Int(defaultValue)) : "\(defaultValue)"
     }
 }

@@ -12,7 +12,9 @@ struct Evaluate: AsyncParsableCommand {
             stratified:0.75 (per user), temporal:N (each user's last N ratings) or cold-items:0.1 \
             (all ratings of 10% of films held out). Ranking metrics rank every film the user did not \
             rate in training (no sampling). The JSON output's fields are a stable interface.
-            """)
+
+            Parameters (--param name=value; … is derived, see its meaning):
+            """ + "\n" + Algorithm.parameterHelp)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Dataset spec name, recorded version id, or a CSV file.") var dataset: String
@@ -67,7 +69,9 @@ struct Evaluate: AsyncParsableCommand {
                 do {
                     try Data(html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
                 } catch {
-                    throw MarqueeError(.cannotCreate, "cannot write the report", location: report, hint: "check the folder and the free space")
+                    throw MarqueeError(
+                        .cannotCreate, "cannot write the report", location: report,
+                        hint: "check the folder and the free space")
                 }
                 FileHandle.standardError.write(Data("marquee: report → \(report)\n".utf8))
             }

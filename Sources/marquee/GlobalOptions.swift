@@ -141,4 +141,3 @@ func emit(_ format: OutputFormat, json: () throws -> some Encodable, text: () th
     case .json: try printJSON(try json())
     }
 }
-

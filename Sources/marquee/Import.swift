@@ -8,36 +8,4 @@ struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import data into the feature store.", subcommands: [MovieLens.self])
 
-    struct MovieLens: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "movielens",
-            abstract: "Import a MovieLens folder (ml-latest-small layout): ratings, movies, links, tags.",
-            discussion:
-                "Idempotent: importing the same files again adds nothing. Exit 65 with file:line for a malformed row; nothing is written then."
-        )
-
-        @OptionGroup var global: GlobalOptions
-
-        @Argument(help: "The MovieLens folder (holding movies.csv and ratings.csv).")
-        var directory: String
-        @Option(help: "text or json (the counts of what was new).") var format: OutputFormat = .text
-
-        func run() async throws {
-            let logger = global.makeLogger("marquee.import")
-            try await reportingErrors {
-                let started = ContinuousClock.now
-                let summary = try global.openStore().importMovieLens(directory: URL(fileURLWithPath: directory))
-                logger.info("imported", metadata: ["elapsed": "\(ContinuousClock.now - started)"])
-                if format == .json { return try printJSON(summary) }
-                if summary.ratings == 0, summary.tags == 0, summary.films == 0, summary.users == 0, summary.filmFacts == 0 {
-                    print("nothing new: every rating, tag, film and user of \(directory) is already in \(global.store)")
-                } else {
-                    print(
-                        "imported \(directory): \(summary.ratings) ratings, \(summary.tags) tags, \(summary.films) films "
-                            + "(\(summary.filmFacts) facts, \(summary.links) ids from links.csv), \(summary.users) users into \(global.store)"
-                    )
-                }
-            }
-        }
-    }
 }

@@ -79,7 +79,8 @@ struct Scrape: AsyncParsableCommand {
             let crawl = result.crawl
             if format == .json {
                 try printJSON(
-                    ScrapeOutcome(site: site, crawl: crawl, summary: result.records, output: out, review: result.review))
+                    ScrapeOutcome(site: site, crawl: crawl, summary: result.records, output: out, review: result.review)
+                )
             } else {
                 print(
                     "scrape \(site): \(crawl.recorded) pages fetched, \(crawl.unchanged) unchanged, \(crawl.failed) failed, in \(String(format: "%.1f", crawl.seconds)) s"
@@ -99,62 +100,11 @@ struct Scrape: AsyncParsableCommand {
                 let reasons = result.records.errors.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
                     .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 throw MarqueeError(
-                    .unavailable, "every page failed to fetch (\(reasons.isEmpty ? "\(crawl.failed) failed" : reasons))",
+                    .unavailable,
+                    "every page failed to fetch (\(reasons.isEmpty ? "\(crawl.failed) failed" : reasons))",
                     hint: "marquee crawl-status --frontier \(frontier) lists them; -v logs each URL")
             }
             if let error = result.review?.error { throw error }
-        }
-    }
-}
-
-/// `marquee reparse`: extract again from stored pages with the current specs (no refetch).
-struct Reparse: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Re-extract records from the pages a crawl or scrape stored, with the current specs (no refetch).",
-        discussion: """
-            Each record keeps its page's fetch time as its event time, so a reparse of unchanged \
-            pages with unchanged specs stores nothing new, and a value a changed spec reads \
-            differently is added at the time the page was fetched. The drift monitors run as in \
-            marquee scrape. Exit status: 0, 65 for a bad spec, a missing frontier or a drift alarm, \
-            78 when a user salt is needed (see marquee scrape).
-            """)
-
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var specs: ScraperOptions
-    @Option(help: "The frontier database holding the page records.") var frontier = "scrape.sqlite"
-    @Option(help: "The page store folder.") var pages = "pages"
-    @Option(help: "Only pages of this site.") var site: String?
-    @Option(help: "Write records as JSON Lines to this file instead of the store.") var out: String?
-    @Option(help: "Pages extracted at once (default: one per core); records are written in page order either way.")
-    var jobs = ProcessInfo.processInfo.activeProcessorCount
-    @Flag(help: "Skip user ratings (counted in the summary) instead of requiring a user salt to store them.")
-    var noUserRatings = false
-    @Option(help: "text or json (the summary).") var format: OutputFormat = .text
-
-    func run() async throws {
-        let logger = global.makeLogger("marquee.reparse")
-        try await reportingErrors {
-            let scrapers = try specs.load()
-            var job = ReparseJob(frontier: frontier, pages: URL(fileURLWithPath: pages))
-            job.site = site
-            job.output = out.map { URL(fileURLWithPath: $0) }
-            job.jobs = jobs
-            job.salt = EffectiveConfig.userSalt
-            job.skipUserRatings = noUserRatings
-            // Checked here too (the job checks it again) so a missing frontier never creates the store.
-            try InputFile.requireDatabase(frontier, what: "frontier", hint: "run marquee scrape first")
-            let result = try job.run(scrapers: scrapers, store: out == nil ? try global.openStore() : nil, logger: logger)
-            let (summary, review) = (result.records, result.review)
-            if format == .json {
-                try printJSON(ScrapeOutcome(site: site, crawl: nil, summary: summary, output: out, review: review))
-            } else {
-                print(summary.report())
-                print(
-                    out.map { "records written to \($0)" }
-                        ?? "\(summary.stored) observations stored in \(global.store)")
-                print(review.report())
-            }
-            if let error = review.error { throw error }
         }
     }
 }

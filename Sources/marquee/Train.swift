@@ -6,7 +6,8 @@ import MarqueeML
 /// `marquee train`: fit an algorithm on every rating of a dataset and write a model file.
 struct Train: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fit an algorithm on a whole dataset and write a model file (docs/model-format.md).")
+        abstract: "Fit an algorithm on a whole dataset and write a model file (docs/model-format.md).",
+        discussion: "Parameters (--param name=value; … is derived, see its meaning):\n" + Algorithm.parameterHelp)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Dataset spec name, recorded version id, or a CSV file.") var dataset: String

@@ -20,7 +20,9 @@ private func subcommands(_ path: [String] = []) throws -> [[String]] {
 private func isJSON(_ text: String, lines: Bool) -> Bool {
     let documents = lines ? text.split(separator: "\n").map(String.init) : [text]
     return !documents.isEmpty
-        && documents.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed)) != nil }
+        && documents.allSatisfy {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed)) != nil
+        }
 }
 
 /// Every subcommand that prints data takes `--format json` and prints valid JSON: the test walks
@@ -34,17 +36,25 @@ private func isJSON(_ text: String, lines: Bool) -> Bool {
     // A world: a store with a pipeline run (scrape, ingest, dataset, train, evaluate, export), a model.
     let store = path("s.sqlite")
     let run = try runMarquee(
-        ["pipeline", "run", "mini", "--pipelines", "fixtures/pipelines", "--store", store, "--work", path("w"), "--format", "json"],
+        [
+            "pipeline", "run", "mini", "--pipelines", "fixtures/pipelines", "--store", store, "--work", path("w"),
+            "--format", "json",
+        ],
         environment: salt)
     #expect(run.status == 0 && isJSON(run.stdout, lines: false), "\(run.stderr)")
     let model = path("m.mqm")
-    #expect(try runMarquee(["train", "--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "svd", "--out", model]).status == 0)
+    #expect(
+        try runMarquee([
+            "train", "--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "svd", "--out", model,
+        ]).status == 0)
     let versions = try runMarquee(["dataset", "list", "--store", store, "--format", "json"]).stdout
     let version = try #require(versions.firstMatch(of: /"id" : "([0-9a-f]+)"/)?.1).description
     let runs = try runMarquee(["runs", "list", "--store", store, "--format", "json"]).stdout
     let runID = try #require(runs.firstMatch(of: /"id" : "([^"]+)"/)?.1).description
     try "User-agent: *\nDisallow: /private/\n".write(toFile: path("robots.txt"), atomically: true, encoding: .utf8)
-    let server = try LoopbackServer { _ in .response(200, headers: [("Content-Type", "text/html")], body: Data("<p>hi</p>".utf8)) }
+    let server = try LoopbackServer { _ in
+        .response(200, headers: [("Content-Type", "text/html")], body: Data("<p>hi</p>".utf8))
+    }
     defer { server.stop() }
     let diary = "https://letterboxd.com/marqueedemo/films/diary/"
 
@@ -66,11 +76,21 @@ private func isJSON(_ text: String, lines: Bool) -> Bool {
         "features materialize": (["--store", store], false),
         "robots": ([path("robots.txt"), "/private/a", "/public"], false),
         "fetch": ([server.base + "/page"], false),
-        "crawl": ([diary, "--replay", "fixtures/letterboxd/diary", "--max-depth", "0", "--frontier", path("c.sqlite"), "--pages", path("cp")], false),
+        "crawl": (
+            [
+                diary, "--replay", "fixtures/letterboxd/diary", "--max-depth", "0", "--frontier", path("c.sqlite"),
+                "--pages", path("cp"),
+            ], false
+        ),
         "crawl-status": (["--frontier", path("c.sqlite")], false),
         "parse": (["fixtures/demo/film.html"], true),
         "sites": ([], false),
-        "scrape": (["letterboxd", "--start", diary, "--replay", "fixtures/letterboxd", "--depth", "1", "--out", path("r.jsonl"), "--frontier", path("sc.sqlite"), "--pages", path("sp")], false),
+        "scrape": (
+            [
+                "letterboxd", "--start", diary, "--replay", "fixtures/letterboxd", "--depth", "1", "--out",
+                path("r.jsonl"), "--frontier", path("sc.sqlite"), "--pages", path("sp"),
+            ], false
+        ),
         "reparse": (["--frontier", path("sc.sqlite"), "--pages", path("sp"), "--out", path("r2.jsonl")], false),
         "runs list": (["--store", store], false),
         "runs show": ([runID, "--store", store], false),
@@ -79,22 +99,53 @@ private func isJSON(_ text: String, lines: Bool) -> Bool {
         "entities conflicts": (["--store", store], false),
         "config": ([], false),
         "demo": (["--store", path("demo.sqlite")], false),
-        "train": (["--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "baseline", "--out", path("b.mqm")], false),
-        "evaluate": (["--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "baseline", "--cv", "2"], false),
+        "train": (
+            ["--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "baseline", "--out", path("b.mqm")],
+            false
+        ),
+        "evaluate": (
+            ["--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "baseline", "--cv", "2"], false
+        ),
         "recommend": ([model, "--user", "1"], false),
         "export": ([model, "--out", path("export")], false),
     ]
     let listed = try subcommands().map { $0.joined(separator: " ") }
     #expect(listed.count >= 30, "\(listed)")
     // `crawl` must run before `crawl-status`, `scrape` before `reparse`.
-    for name in listed.sorted(by: { ($0.hasPrefix("crawl-") || $0 == "reparse" ? 1 : 0, $0) < ($1.hasPrefix("crawl-") || $1 == "reparse" ? 1 : 0, $1) }) {
+    for name in listed.sorted(by: {
+        ($0.hasPrefix("crawl-") || $0 == "reparse" ? 1 : 0, $0) < (
+            $1.hasPrefix("crawl-") || $1 == "reparse" ? 1 : 0, $1
+        )
+    }) {
         if exempt[name] != nil { continue }
         guard let (arguments, lines) = commands[name] else {
             Issue.record("marquee \(name) has no --format json case here: add one, or an exemption with its reason")
             continue
         }
-        let result = try runMarquee(name.split(separator: " ").map(String.init) + arguments + ["--format", "json"], environment: salt)
+        let result = try runMarquee(
+            name.split(separator: " ").map(String.init) + arguments + ["--format", "json"], environment: salt)
         #expect(result.status == 0, "\(name): \(result.stderr)")
-        #expect(isJSON(result.stdout, lines: lines), "marquee \(name) --format json printed: \(result.stdout.prefix(300))")
+        #expect(
+            isJSON(result.stdout, lines: lines), "marquee \(name) --format json printed: \(result.stdout.prefix(300))")
     }
+}
+
+/// `train --help` and `evaluate --help` list every algorithm's parameters with their defaults,
+/// generated from the algorithms' own parameter lists (not only in the error for a wrong one).
+@Test(arguments: ["train", "evaluate"])
+func helpListsEveryAlgorithmsParametersAndDefaults(command: String) throws {
+    let help = try runMarquee([command, "--help"]).stdout
+    for (algorithm, setting) in [
+        ("svd", "n_factors=100"), ("svd", "lr_all=0.005"), ("svdpp", "n_factors=20"), ("svdpp", "reg_yj=…"),
+        ("baseline", "reg_u=15"), ("hybrid", "min_films=5"), ("popularity", "damping=0"),
+    ] {
+        let section = help.components(separatedBy: "\n\(algorithm):\n").dropFirst().first ?? ""
+        let paragraph = section.components(separatedBy: ":\n").first ?? ""
+        #expect(paragraph.contains("  \(setting) "), "\(command) --help: no \(setting) under \(algorithm):")
+    }
+    // A typo names the parameters too (unchanged behaviour).
+    let typo = try runMarquee([
+        command, "--dataset", "x.csv", "--algorithm", "svd", "--param", "n_factor=5", "--out", "/tmp/m",
+    ])
+    #expect(typo.status != 0)
 }

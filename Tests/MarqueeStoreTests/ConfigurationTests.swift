@@ -8,7 +8,9 @@ import Testing
     private func folder(toml: String?) throws -> String {
         let folder = scratchDirectory()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        if let toml { try toml.write(to: folder.appendingPathComponent("marquee.toml"), atomically: true, encoding: .utf8) }
+        if let toml {
+            try toml.write(to: folder.appendingPathComponent("marquee.toml"), atomically: true, encoding: .utf8)
+        }
         return folder.path
     }
 
