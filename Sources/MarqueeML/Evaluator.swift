@@ -72,38 +72,44 @@ public struct Evaluation: Sendable {
     public var summary: EvaluationSummary { EvaluationSummary(self) }
 }
 
-/// Progress events of an evaluation.
-public enum EvaluationProgress: Sendable {
-    /// A fold finished fitting (fold number from 1, folds).
-    case foldFinished(Int, Int, rmse: Double)
-}
-
 /// Cross-validates or holds out, fits, predicts and ranks.
 public enum Evaluator {
     /// Runs `request` on `table`. Deterministic for the seed whatever the parallelism.
+    /// - Parameters:
+    ///   - datasetVersion: recorded in the evaluation (the report and experiment records show it).
+    ///   - progress: advanced by one per training epoch of every fold (`epochs`), or per fold for
+    ///     algorithms fitted in one pass (`folds`); its total is set once the folds are made.
+    /// - Returns: per-fold and mean metrics, the resolved parameters and timings.
     /// - Throws: ``MarqueeError`` when the split cannot be made, or a fold's fit diverges.
     public static func evaluate(
         _ request: EvaluationRequest, on table: RatingTable, datasetVersion: String? = nil,
-        progress: (@Sendable (EvaluationProgress) -> Void)? = nil
+        progress: ProgressMeter? = nil
     ) throws(MarqueeError) -> Evaluation {
         let started = DispatchTime.now()
         let folds = try request.split.folds(of: table, seed: request.seed)
+        let epochs =
+            request.algorithm.parameterSpecs.contains { $0.name == "n_epochs" }
+            ? max(1, Int(request.parameters.value("n_epochs"))) : 0
+        progress?.update(done: 0, total: folds.count * max(1, epochs))
+        var perEpoch: Trainer.Progress?
+        if epochs > 0, let progress { perEpoch = { _, _ in progress.advance() } }
+        let epochProgress = perEpoch
         let outcomes = Mutex([FoldOutcome?](repeating: nil, count: folds.count))
         let failure = Mutex<MarqueeError?>(nil)
         let next = Atomic<Int>(0)
-        let finished = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(request.parallelism, folds.count)) { _ in
             while true {
                 let index = next.add(1, ordering: .relaxed).oldValue
                 guard index < folds.count, failure.withLock({ $0 == nil }) else { return }
                 let outcome: FoldOutcome
-                do throws(MarqueeError) { outcome = try run(request, fold: folds[index], table: table) } catch {
+                do throws(MarqueeError) {
+                    outcome = try run(request, fold: folds[index], table: table, progress: epochProgress)
+                } catch {
                     failure.withLock { $0 = $0 ?? error }
                     return
                 }
                 outcomes.withLock { $0[index] = outcome }
-                let done = finished.add(1, ordering: .relaxed).newValue
-                progress?(.foldFinished(done, folds.count, rmse: outcome.rmse))
+                if epochs == 0 { progress?.advance() }
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
@@ -118,10 +124,13 @@ public enum Evaluator {
     }
 
     /// Fits one fold and measures it.
-    static func run(_ request: EvaluationRequest, fold: Fold, table: RatingTable) throws(MarqueeError) -> FoldOutcome {
+    static func run(
+        _ request: EvaluationRequest, fold: Fold, table: RatingTable, progress: Trainer.Progress? = nil
+    ) throws(MarqueeError) -> FoldOutcome {
         var start = DispatchTime.now()
         let set = TrainingSet(table: table, rows: fold.train)
-        let model = try Trainer.fit(request.algorithm, parameters: request.parameters, on: set, seed: request.seed)
+        let model = try Trainer.fit(
+            request.algorithm, parameters: request.parameters, on: set, seed: request.seed, progress: progress)
         let fitSeconds = seconds(since: start)
 
         start = DispatchTime.now()

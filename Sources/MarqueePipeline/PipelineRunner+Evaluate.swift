@@ -18,7 +18,7 @@ extension PipelineRunner {
             let request = EvaluationRequest(
                 algorithm: algorithm, parameters: parameters, split: .kFold(spec.folds), seed: spec.seed,
                 k: spec.k)
-            return try Evaluator.evaluate(request, on: table, datasetVersion: datasetVersion) { _ in }
+            return try Evaluator.evaluate(request, on: table, datasetVersion: datasetVersion)
         }
         let evaluation = try evaluate(spec.algorithm, parameters)
         var compared = [evaluation]

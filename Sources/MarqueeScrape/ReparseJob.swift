@@ -25,6 +25,8 @@ public struct ReparseJob: Sendable {
     public var salt: String?
     /// Skip user ratings and count them instead.
     public var skipUserRatings = false
+    /// Counts pages extracted; its total is the number of pages to reparse.
+    public var progress: ProgressMeter?
 
     /// A job over the pages recorded in `frontier` with bodies under `pages`.
     public init(frontier: String, pages: URL) {
@@ -60,12 +62,14 @@ public struct ReparseJob: Sendable {
         let sink = try RecordSink(
             output: output, store: toStore ? store : nil, salt: skipUserRatings ? nil : salt, scrapers: scrapers)
         defer { sink.close() }
+        progress?.update(done: 0, total: records.count)
         try scrapers.extractAll(records.count, jobs: jobs) { index throws(MarqueeError) in
             let record = records[index]
             return PageInput(
                 data: try pageStore.get(record.bodySHA256), url: record.finalURL, site: site,
                 contentType: record.contentType)
         } deliver: { (index, result) throws(MarqueeError) in
+            progress?.advance()
             switch result {
             case .success(let extraction):
                 try sink.accept(extraction, fetchedAt: records[index].fetchedAt, sourceHash: records[index].bodySHA256)

@@ -43,6 +43,8 @@ public struct ScrapeJob: Sendable {
     public var salt: String?
     /// Skip user ratings and count them instead of storing them (`--no-user-ratings`).
     public var skipUserRatings = false
+    /// Counts pages fetched (recorded, unchanged or failed); its total is ``maxPages`` when set.
+    public var progress: ProgressMeter?
 
     /// A job with the required settings; see the properties for the rest.
     public init(site: String, starts: [String], frontier: String, pages: URL) {
@@ -112,7 +114,9 @@ public struct ScrapeJob: Sendable {
         options.allowPrivate = allowPrivate || replay != nil
         options.allowedHosts = Set(spec.hosts)
         options.shouldStop = shouldStop
-        let crawl = try await crawler.run(seeds: starts, options: options) { url, outcome in
+        progress?.update(done: 0, total: maxPages)
+        let crawl = try await crawler.run(seeds: starts, options: options) { [progress] url, outcome in
+            progress?.advance()
             if outcome.hasPrefix("failed: ") { sink.count(error: String(outcome.dropFirst(8))) }
             logger.info("\(outcome)", metadata: ["url": "\(url)"])
         }

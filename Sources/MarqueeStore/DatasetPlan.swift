@@ -43,6 +43,14 @@ struct DatasetPlan {
     /// Column headers of the output.
     var headers: [String] { ["user", "film", "rating", "event_time"] + columns.map(\.feature.name) }
 
+    /// How many rows the join yields (one per rating); the same parameters as ``sql``.
+    var rowCountSQL: String {
+        """
+        SELECT COUNT(*) FROM observations r
+        WHERE r.feature = 'rating' AND r.id <= :watermark AND (:as_of IS NULL OR r.created_ts_us <= :as_of)
+        """
+    }
+
     /// The point-in-time join. Parameters: watermark, then as-of (or NULL).
     var sql: String {
         let lookups = columns.enumerated().map { index, column -> String in

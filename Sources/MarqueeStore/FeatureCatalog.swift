@@ -31,7 +31,8 @@ public struct FeatureCatalog: Sendable {
             catalog.views[view.name] = view
         }
         guard !catalog.views.isEmpty else {
-            throw MarqueeError(.dataError, "no feature views (*.toml) in the features folder", location: directory.path, hint: hint)
+            throw MarqueeError(
+                .dataError, "no feature views (*.toml) in the features folder", location: directory.path, hint: hint)
         }
         for file in tomlFiles(in: directory.appendingPathComponent("datasets")) {
             let spec = try SpecFile(url: file)

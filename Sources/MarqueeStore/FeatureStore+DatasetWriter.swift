@@ -13,9 +13,11 @@ extension FeatureStore {
     }
 
     /// Runs the plan's join and streams the rows to a temporary file beside `output`, hashing
-    /// the bytes and the selected observation ids and checking expectations on the way.
+    /// the bytes and the selected observation ids and checking expectations on the way;
+    /// `progress` counts rows written.
     func write(
-        _ plan: DatasetPlan, asOf: Int64?, watermark: Int64, format: DatasetVersion.Format, output: URL
+        _ plan: DatasetPlan, asOf: Int64?, watermark: Int64, format: DatasetVersion.Format, output: URL,
+        progress: ProgressMeter? = nil
     ) throws(MarqueeError) -> WrittenDataset {
         let temporary = output.deletingLastPathComponent().appendingPathComponent(
             ".\(output.lastPathComponent).\(UUID().uuidString).partial")
@@ -43,10 +45,15 @@ extension FeatureStore {
         if format == .csv { emit(plan.headers.map(CSVField.escape).joined(separator: ",") + "\n") }
         do {
             try writer.read { db in
+                if let progress {
+                    let arguments: StatementArguments = ["watermark": watermark, "as_of": asOf]
+                    progress.update(done: 0, total: try Int.fetchOne(db, sql: plan.rowCountSQL, arguments: arguments))
+                }
                 let cursor = try Row.fetchCursor(db, sql: plan.sql, arguments: ["watermark": watermark, "as_of": asOf])
                 // Columns by position: row_id, user, film, rating, ts, then (id, value) per feature.
                 while let row = try cursor.next() {
                     rows += 1
+                    if rows & 4095 == 0 { progress?.update(done: rows) }
                     let rowID: Int64 = row[0]
                     selected.update("\(rowID)")
                     var values: [DatabaseValue] = [row[1], row[2], row[3]]
@@ -69,6 +76,7 @@ extension FeatureStore {
                 }
             }
             flush()
+            progress?.update(done: rows)
             try handle.close()
         } catch {
             try? handle.close()

@@ -12,10 +12,17 @@ extension FeatureStore {
     /// qualifying observation keep an empty value; duplicate rows stay. The join runs inside
     /// SQLite as indexed lookups. The file is written to a temporary name and moved into place
     /// only when no `error`-level expectation failed.
+    /// - Parameters:
+    ///   - name: the dataset spec (`features/datasets/NAME.toml`).
+    ///   - asOf: only observations created by then (microseconds since 1970) count.
+    ///   - output: the file to write (replaced atomically).
+    ///   - progress: counts rows written; its total is the number of ratings joined.
+    /// - Returns: the recorded version, warning-level expectation failures, whether it is new.
     /// - Throws: ``MarqueeError`` `.dataError` for an unknown dataset or failed expectations
     ///   (nothing written), `.failure` for I/O and database errors.
     public func buildDataset(
-        _ name: String, catalog: FeatureCatalog, asOf: Int64? = nil, format: DatasetVersion.Format = .csv, output: URL
+        _ name: String, catalog: FeatureCatalog, asOf: Int64? = nil, format: DatasetVersion.Format = .csv, output: URL,
+        progress: ProgressMeter? = nil
     ) throws(MarqueeError) -> DatasetBuildResult {
         guard let spec = catalog.datasets[name] else {
             throw MarqueeError(
@@ -32,7 +39,8 @@ extension FeatureStore {
         } catch {
             throw .database(error, "reading the observation watermark")
         }
-        let written = try write(plan, asOf: asOf, watermark: watermark, format: format, output: output)
+        let written = try write(
+            plan, asOf: asOf, watermark: watermark, format: format, output: output, progress: progress)
         let errors = written.violations.filter { $0.level == .error }
         guard errors.isEmpty else {
             try? FileManager.default.removeItem(at: written.temporary)

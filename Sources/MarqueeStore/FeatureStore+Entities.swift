@@ -9,7 +9,8 @@ extension FeatureStore {
     /// still free. A key held by another entity is left with it (a merge is a later, explicit
     /// step), so two MovieLens films that share an IMDb id stay two films.
     static func resolveEntity(
-        _ db: Database, kind: EntityKind, keys: [EntityKey], matchOn: Int? = nil, adoptingUnclaimedBy owner: String? = nil,
+        _ db: Database, kind: EntityKind, keys: [EntityKey], matchOn: Int? = nil,
+        adoptingUnclaimedBy owner: String? = nil,
         now: Int64
     ) throws -> Int64 {
         precondition(!keys.isEmpty, "an entity needs at least one key")

@@ -152,7 +152,8 @@ extension FeatureStore {
                         db, sql: "SELECT entity_id FROM entity_keys WHERE kind = ? AND namespace = ? AND value = ?",
                         arguments: [kind.rawValue, key.namespace, key.value])
                 else { return nil }
-                let canonical = try String.fetchOne(db, sql: "SELECT key FROM entities WHERE id = ?", arguments: [id]) ?? ""
+                let canonical =
+                    try String.fetchOne(db, sql: "SELECT key FROM entities WHERE id = ?", arguments: [id]) ?? ""
                 let keys = try Row.fetchAll(
                     db, sql: "SELECT namespace, value FROM entity_keys WHERE entity_id = ? ORDER BY namespace, value",
                     arguments: [id]
@@ -172,7 +173,8 @@ extension FeatureStore {
                 }
                 let pages = try String.fetchAll(
                     db,
-                    sql: "SELECT DISTINCT source_hash FROM observations WHERE entity_id = ? AND source_hash IS NOT NULL ORDER BY 1",
+                    sql:
+                        "SELECT DISTINCT source_hash FROM observations WHERE entity_id = ? AND source_hash IS NOT NULL ORDER BY 1",
                     arguments: [id])
                 return EntityReport(key: canonical, keys: keys, features: features, sourceHashes: pages)
             }

@@ -70,7 +70,8 @@ extension FeatureStore {
         do {
             try writer.write { db in
                 try db.execute(
-                    sql: "INSERT INTO scrape_runs (id, command, started_ts_us, pages, records, alarms) VALUES (?, ?, ?, ?, ?, ?)",
+                    sql:
+                        "INSERT INTO scrape_runs (id, command, started_ts_us, pages, records, alarms) VALUES (?, ?, ?, ?, ?, ?)",
                     arguments: [id, command, started, pages, records, coverage.count { $0.alarm != nil }])
                 for row in coverage {
                     try db.execute(
@@ -105,7 +106,8 @@ extension FeatureStore {
                                 """, arguments: [kind[0], kind[1]])
                     else { continue }
                     rows += try Row.fetchAll(
-                        db, sql: "SELECT * FROM scrape_coverage WHERE run_id = ? AND site = ? AND kind = ? ORDER BY field",
+                        db,
+                        sql: "SELECT * FROM scrape_coverage WHERE run_id = ? AND site = ? AND kind = ? ORDER BY field",
                         arguments: [run, kind[0], kind[1]]
                     ).map(Self.coverageRow)
                 }

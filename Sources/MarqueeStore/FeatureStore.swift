@@ -58,8 +58,11 @@ public final class FeatureStore: Sendable {
             }
             guard complete else {
                 throw MarqueeError(
-                    .dataError, "this file is not a Marquee feature store, or one from an older Marquee", location: path,
-                    hint: "check --store; an older store is migrated by any command that writes (e.g. marquee features materialize)")
+                    .dataError, "this file is not a Marquee feature store, or one from an older Marquee",
+                    location: path,
+                    hint:
+                        "check --store; an older store is migrated by any command that writes (e.g. marquee features materialize)"
+                )
             }
             writer = queue
         } catch {
@@ -102,8 +105,9 @@ public final class FeatureStore: Sendable {
                 .cannotCreate, "cannot create the feature store: the folder \(folder) is not writable", location: path,
                 hint: "choose a --store in a folder you can write to", underlying: error)
         }
-        if code == .SQLITE_READONLY || code == .SQLITE_PERM || code == .SQLITE_CANTOPEN
-            && !FileManager.default.isWritableFile(atPath: folder)
+        if code == .SQLITE_READONLY || code == .SQLITE_PERM
+            || code == .SQLITE_CANTOPEN
+                && !FileManager.default.isWritableFile(atPath: folder)
         {
             return MarqueeError(
                 .noPermission,

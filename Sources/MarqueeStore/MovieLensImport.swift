@@ -30,11 +30,16 @@ extension FeatureStore {
     /// `movies.csv` — `title`, `year`, `genres` (Marquee's vocabulary, `|`-joined) — are timeless
     /// (event time 0). Everything is written in one transaction and idempotently: importing the
     /// same files again adds nothing.
+    /// - Parameters:
+    ///   - directory: the folder holding `movies.csv`, `ratings.csv` and optionally `links.csv`, `tags.csv`.
+    ///   - source: the observations' `source` column.
+    ///   - progress: advanced by rows (films, ratings, tags) as they are written; its total is set
+    ///     once the files are read.
     /// - Throws: ``MarqueeError`` `.dataError` naming `file:line` for a missing file or a malformed
     ///   row; nothing is written then.
-    public func importMovieLens(directory: URL, source: String = "movielens") throws(MarqueeError)
-        -> MovieLensImportSummary
-    {
+    public func importMovieLens(
+        directory: URL, source: String = "movielens", progress: ProgressMeter? = nil
+    ) throws(MarqueeError) -> MovieLensImportSummary {
         let movies = try Self.readCSV(
             Self.csv("movies", in: directory), header: ["movieId", "title", "genres"])
         let ratings = try Self.readCSV(
@@ -48,6 +53,13 @@ extension FeatureStore {
             FileManager.default.fileExists(atPath: tagsURL.path)
             ? try Self.readCSV(tagsURL, header: ["userId", "movieId", "tag", "timestamp"]) : nil
         let now = nowMicroseconds
+        progress?.update(done: 0, total: movies.rows.count + ratings.rows.count + (tags?.rows.count ?? 0))
+        var rowsDone = 0
+        func rowDone() {
+            rowsDone += 1
+            if rowsDone & 4095 == 0 { progress?.update(done: rowsDone) }
+        }
+        defer { progress?.update(done: rowsDone) }
         do {
             return try writer.write { db in
                 var summary = MovieLensImportSummary()
@@ -84,6 +96,7 @@ extension FeatureStore {
                         event: event, created: now, source: source, hash: hash)
                 }
                 for row in movies.rows {
+                    rowDone()
                     let movie = try Self.field(row, 0, movies, integer: true)
                     let id = try Self.resolveEntity(
                         db, kind: .film, keys: linked[movie] ?? [EntityKey("movielens", movie)], matchOn: 1,
@@ -112,6 +125,7 @@ extension FeatureStore {
                     return entity
                 }
                 for row in ratings.rows {
+                    rowDone()
                     let userID = try Self.field(row, 0, ratings, integer: true)
                     let movie = try Self.field(row, 1, ratings, integer: true)
                     guard let value = Double(row.fields[2]), (0...5).contains(value) else {
@@ -132,6 +146,7 @@ extension FeatureStore {
                     }
                 }
                 for row in tags?.rows ?? [] {
+                    rowDone()
                     let userID = try Self.field(row, 0, tags!, integer: true)
                     let movie = try Self.field(row, 1, tags!, integer: true)
                     guard let at = Int64(row.fields[3]).flatMap(Microseconds.fromSeconds) else {

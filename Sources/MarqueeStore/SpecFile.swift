@@ -164,10 +164,13 @@ public enum TOMLText {
                 guard bare || first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") else {
                     let shown =
                         first == UInt8(ascii: "\n") || first == UInt8(ascii: "\r")
-                        ? "the end of the line" : "\"\(String(decoding: name.prefix(first < 0x80 ? 1 : 4), as: UTF8.self))\""
+                        ? "the end of the line"
+                        : "\"\(String(decoding: name.prefix(first < 0x80 ? 1 : 4), as: UTF8.self))\""
                     throw MarqueeError(
                         .dataError, "TOML syntax: a table name cannot start with \(shown)", location: "\(path):\(line)",
-                        hint: "write [name] or [[name]] on one line; use letters, digits, _ and - in bare names, or quote the name")
+                        hint:
+                            "write [name] or [[name]] on one line; use letters, digits, _ and - in bare names, or quote the name"
+                    )
                 }
                 // The rest of the header line holds no value to check.
                 while let next = bytes.first, next != UInt8(ascii: "\n") { bytes = bytes.dropFirst() }
@@ -215,7 +218,8 @@ public enum TOMLText {
                     throw MarqueeError(
                         .dataError,
                         "TOML syntax: U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)) is not whitespace TOML allows outside strings and comments",
-                        location: "\(path):\(line)", hint: "use spaces or tabs; a byte-order mark belongs only at the very start")
+                        location: "\(path):\(line)",
+                        hint: "use spaces or tabs; a byte-order mark belongs only at the very start")
                 }
                 valueDue = false
             }

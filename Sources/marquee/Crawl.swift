@@ -91,9 +91,12 @@ struct Crawl: AsyncParsableCommand {
             let crawler = Crawler(
                 frontier: opened, store: PageStore(root: URL(fileURLWithPath: pages)),
                 fetcher: fetcher, links: Self.links, canonical: { try? Normalize.canonicalURL($0) })
+            let progress = global.progress("crawl", unit: "pages", total: options.maxPages)
             let summary = try await crawler.run(seeds: seeds, options: options) { url, outcome in
+                progress.advance()
                 logger.info("\(outcome)", metadata: ["url": "\(url)"])
             }
+            progress.finish()
             if format == .json {
                 try printJSON(summary)
             } else {

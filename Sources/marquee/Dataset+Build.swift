@@ -28,9 +28,11 @@ extension Dataset {
             try await reportingErrors {
                 let output = URL(fileURLWithPath: out ?? "\(name).\(fileFormat.rawValue)")
                 try OutputLocation.check(output, what: "the dataset")
+                let progress = global.progress("dataset \(name)", unit: "rows")
                 let result = try global.openStore().buildDataset(
                     name, catalog: try global.loadCatalog(), asOf: asOf.flatMap(Microseconds.parse),
-                    format: fileFormat, output: output)
+                    format: fileFormat, output: output, progress: progress)
+                progress.finish()
                 for warning in result.warnings {
                     FileHandle.standardError.write(Data("marquee: warning: \(warning)\n".utf8))
                 }

@@ -48,13 +48,9 @@ struct Evaluate: AsyncParsableCommand {
                 parallelism: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             if let report { try OutputLocation.check(URL(fileURLWithPath: report), what: "the report") }
             let (table, version) = try global.loadRatings(dataset)
-            TerminalProgress.line("evaluating \(algorithm.rawValue) on \(table.count) ratings (\(strategy))…")
-            let evaluation = try Evaluator.evaluate(request, on: table, datasetVersion: version) { event in
-                if case .foldFinished(let done, let total, let rmse) = event {
-                    TerminalProgress.line(String(format: "fold %d/%d done, RMSE %.4f", done, total, rmse))
-                }
-            }
-            TerminalProgress.line("", final: false)
+            let progress = global.progress("evaluate \(algorithm.rawValue)", unit: "epochs")
+            let evaluation = try Evaluator.evaluate(request, on: table, datasetVersion: version, progress: progress)
+            progress.finish()
             let summary = evaluation.summary
             switch format {
             case .json:

@@ -16,6 +16,17 @@ struct LoggingOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "More log output; repeat for more (-vv debug, -vvv trace).")
     var verbose: Int
 
+    @Flag(
+        name: .shortAndLong,
+        help: "No progress: neither the bar (on a terminal) nor the progress log lines (off one, every 10 s).")
+    var quiet = false
+
+    /// A progress meter for long work: a bar on a terminal, `progress` log lines otherwise,
+    /// nothing with `--quiet`.
+    func progress(_ task: String, unit: String, total: Int? = nil) -> ProgressMeter {
+        ProgressMeter(task, unit: unit, total: total, display: .automatic(quiet: quiet))
+    }
+
     /// The log format: the flag, else the configured one, else human on a terminal and JSON lines otherwise.
     var logFormat: LogFormat {
         if let logFormatFlag { return logFormatFlag }
@@ -71,6 +82,11 @@ struct GlobalOptions: ParsableArguments {
 
     /// Sets up logging and returns the command's logger.
     func makeLogger(_ label: String) -> Logger { logging.makeLogger(label) }
+
+    /// A progress meter (``LoggingOptions/progress(_:unit:total:)``).
+    func progress(_ task: String, unit: String, total: Int? = nil) -> ProgressMeter {
+        logging.progress(task, unit: unit, total: total)
+    }
 
     /// The store: the flag, else `marquee config`'s value.
     var store: String { storeFlag ?? EffectiveConfig.currentOrDefaults["store"] }

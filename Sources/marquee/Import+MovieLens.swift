@@ -22,7 +22,10 @@ extension Import {
             let logger = global.makeLogger("marquee.import")
             try await reportingErrors {
                 let started = ContinuousClock.now
-                let summary = try global.openStore().importMovieLens(directory: URL(fileURLWithPath: directory))
+                let progress = global.progress("import", unit: "rows")
+                let summary = try global.openStore().importMovieLens(
+                    directory: URL(fileURLWithPath: directory), progress: progress)
+                progress.finish()
                 logger.info("imported", metadata: ["elapsed": "\(ContinuousClock.now - started)"])
                 if format == .json { return try printJSON(summary) }
                 if summary.ratings == 0, summary.tags == 0, summary.films == 0, summary.users == 0,

@@ -39,10 +39,12 @@ struct Reparse: AsyncParsableCommand {
             job.jobs = jobs
             job.salt = EffectiveConfig.userSalt
             job.skipUserRatings = noUserRatings
+            job.progress = global.progress("reparse", unit: "pages")
             // Checked here too (the job checks it again) so a missing frontier never creates the store.
             try InputFile.requireDatabase(frontier, what: "frontier", hint: "run marquee scrape first")
             let result = try job.run(
                 scrapers: scrapers, store: out == nil ? try global.openStore() : nil, logger: logger)
+            job.progress?.finish()
             let (summary, review) = (result.records, result.review)
             if format == .json {
                 try printJSON(ScrapeOutcome(site: site, crawl: nil, summary: summary, output: out, review: review))

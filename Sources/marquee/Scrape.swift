@@ -71,11 +71,13 @@ struct Scrape: AsyncParsableCommand {
             job.allowPrivate = allowPrivate
             job.salt = EffectiveConfig.userSalt
             job.skipUserRatings = noUserRatings
+            job.progress = global.progress("scrape \(site)", unit: "pages")
             let scrapers = try specs.load()
             let store = out == nil ? try global.openStore() : nil
             let configured = job
             SignalHandling.install()
             let result = try await configured.run(scrapers: scrapers, store: store, logger: logger)
+            configured.progress?.finish()
             let crawl = result.crawl
             if format == .json {
                 try printJSON(

@@ -32,10 +32,11 @@ struct Train: AsyncParsableCommand {
             let (table, version) = try global.loadRatings(dataset)
             let started = Date()
             let set = TrainingSet(table: table, rows: Array(0..<table.count))
+            let progress = global.progress("train \(algorithm.rawValue)", unit: "epochs")
             let model = try Trainer.fit(algorithm, parameters: parameters, on: set, seed: seed) { epoch, epochs in
-                TerminalProgress.line("\(algorithm.rawValue): epoch \(epoch)/\(epochs)")
+                progress.update(done: epoch, total: epochs)
             }
-            TerminalProgress.line("")
+            progress.finish()
             let url = URL(fileURLWithPath: out)
             let bytes = try ModelFile.write(model, datasetVersion: version, to: url)
             if format == .json {

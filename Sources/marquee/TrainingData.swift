@@ -12,13 +12,3 @@ extension GlobalOptions {
         try RatingSource(reference).load(store: openStore, catalog: loadCatalog)
     }
 }
-
-/// Writes progress lines to standard error when it is a terminal; otherwise nothing.
-enum TerminalProgress {
-    static let enabled = isatty(2) != 0
-
-    static func line(_ text: String, final: Bool = false) {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(text)\(final ? "\n" : "")".utf8))
-    }
-}
