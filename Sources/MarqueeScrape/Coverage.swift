@@ -76,7 +76,9 @@ public struct CoverageReport: Sendable, Hashable {
 
     /// Adds another report's counts.
     public mutating func merge(_ other: CoverageReport) {
-        for (key, value) in other.fields { fields[key, default: .init()].add(records: value.records, filled: value.filled) }
+        for (key, value) in other.fields {
+            fields[key, default: .init()].add(records: value.records, filled: value.filled)
+        }
     }
 }
 
@@ -104,9 +106,11 @@ public struct CoverageAlarm: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let now = CoverageMonitor.percent(rate)
         if let threshold {
-            return "\(key): filled on \(now) of records, below its threshold \(CoverageMonitor.percent(threshold)) (\(location))"
+            return
+                "\(key): filled on \(now) of records, below its threshold \(CoverageMonitor.percent(threshold)) (\(location))"
         }
-        return "\(key): filled on \(now) of records, down from \(CoverageMonitor.percent(previous ?? 0)) in the previous run (\(location))"
+        return
+            "\(key): filled on \(now) of records, down from \(CoverageMonitor.percent(previous ?? 0)) in the previous run (\(location))"
     }
 }
 
@@ -121,8 +125,9 @@ public enum CoverageMonitor {
     ) -> [CoverageAlarm] {
         var alarms: [CoverageAlarm] = []
         for (key, coverage) in report.fields.sorted(by: { $0.key < $1.key }) {
-            guard let field = scrapers.site(key.site)?.pages.first(where: { $0.kind == key.kind })?
-                .fields.first(where: { $0.name == key.field })
+            guard
+                let field = scrapers.site(key.site)?.pages.first(where: { $0.kind == key.kind })?
+                    .fields.first(where: { $0.name == key.field })
             else { continue }
             if let threshold = field.expectedCoverage, coverage.rate < threshold {
                 alarms.append(
@@ -169,7 +174,9 @@ public struct CoverageReview: Sendable {
         return MarqueeError(
             .dataError,
             "layout drift: \(alarms.count) field\(alarms.count == 1 ? "" : "s") below coverage — \(first)",
-            hint: "compare a page with its spec (marquee parse FILE --url URL), fix the rules, then marquee reparse; marquee monitor report shows the table")
+            hint:
+                "compare a page with its spec (marquee parse FILE --url URL), fix the rules, then marquee reparse; marquee monitor report shows the table"
+        )
     }
 }
 
@@ -190,7 +197,9 @@ extension CoverageMonitor {
         let alarms = Self.alarms(report, scrapers: scrapers, previous: previous)
         let alarmByKey = Dictionary(alarms.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let rows = report.fields.sorted { $0.key < $1.key }.map { key, coverage in
-            let field = scrapers.site(key.site)?.pages.first { $0.kind == key.kind }?.fields.first { $0.name == key.field }
+            let field = scrapers.site(key.site)?.pages.first { $0.kind == key.kind }?.fields.first {
+                $0.name == key.field
+            }
             return CoverageRow(
                 site: key.site, kind: key.kind, field: key.field, records: coverage.records, filled: coverage.filled,
                 threshold: field?.expectedCoverage, previousRate: previous[key]?.rate,

@@ -23,7 +23,8 @@ public struct MatcherScore: Sendable, CustomStringConvertible {
 
     public var description: String {
         String(
-            format: "entity matching: precision %.3f, recall %.3f (%d right, %d wrong, %d missed, %d ambiguous, %d correctly unmatched)",
+            format:
+                "entity matching: precision %.3f, recall %.3f (%d right, %d wrong, %d missed, %d ambiguous, %d correctly unmatched)",
             precision, recall, right, wrong, missed, ambiguous, correctlyNone)
     }
 }
@@ -54,7 +55,9 @@ extension EntityMatcher {
             candidateIMDb.append(imdbOfMovie[row[0]])
         }
         var byKey: [String: [Int]] = [:]
-        for index in candidates.indices { for key in candidates[index].matchKeys { byKey[key, default: []].append(index) } }
+        for index in candidates.indices {
+            for key in candidates[index].matchKeys { byKey[key, default: []].append(index) }
+        }
         let inMovieLens = Set(candidateIMDb.compactMap { $0 })
         var score = MatcherScore()
         let text = String(decoding: try InputFile.read(labels.path, what: "the labels"), as: UTF8.self)
@@ -74,10 +77,12 @@ extension EntityMatcher {
                 let found = candidateIMDb[pool[index]]
                 if found == truth { score.right += 1 } else { score.wrong += 1 }
                 score.lines.append(
-                    "\(found == truth ? "right" : "WRONG") \(fields[0]): \(film.title) (\(film.year.map(String.init) ?? "?")) → \(found ?? "?") by \(reason), \(value)")
+                    "\(found == truth ? "right" : "WRONG") \(fields[0]): \(film.title) (\(film.year.map(String.init) ?? "?")) → \(found ?? "?") by \(reason), \(value)"
+                )
             case .ambiguous(let indices, let reason):
                 score.ambiguous += 1
-                score.lines.append("ambiguous \(fields[0]): \(reason): \(indices.map { candidateIMDb[pool[$0]] ?? "?" })")
+                score.lines.append(
+                    "ambiguous \(fields[0]): \(reason): \(indices.map { candidateIMDb[pool[$0]] ?? "?" })")
             case .none:
                 if inMovieLens.contains(truth) {
                     score.missed += 1

@@ -22,7 +22,8 @@ public struct FilmIdentity: Sendable, Hashable {
         var keys: Set<String> = [matchKey]
         if title.hasSuffix(")"), let open = title.lastIndex(of: "("), open > title.startIndex {
             keys.insert(Normalize.matchKey(String(title[..<open])))
-            keys.insert(Normalize.matchKey(String(title[title.index(after: open)..<title.index(before: title.endIndex)])))
+            keys.insert(
+                Normalize.matchKey(String(title[title.index(after: open)..<title.index(before: title.endIndex)])))
         }
         keys.remove("")
         return keys

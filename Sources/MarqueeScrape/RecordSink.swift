@@ -136,13 +136,17 @@ public final class RecordSink: Sendable {
         } else {
             var loaded: [String: [StoredFilm]] = [:]
             for film in try store.storedFilms() {
-                for key in FilmIdentity(title: film.title, year: film.year).matchKeys { loaded[key, default: []].append(film) }
+                for key in FilmIdentity(title: film.title, year: film.year).matchKeys {
+                    loaded[key, default: []].append(film)
+                }
             }
             state.withLock { $0.films = loaded }
             index = loaded
         }
         var seen = Set<Int64>()
-        let candidates = identity.matchKeys.sorted().flatMap { index[$0] ?? [] }.filter { seen.insert($0.entityID).inserted }
+        let candidates = identity.matchKeys.sorted().flatMap { index[$0] ?? [] }.filter {
+            seen.insert($0.entityID).inserted
+        }
         let decision = EntityMatcher.match(
             identity, among: candidates.map { FilmIdentity(title: $0.title, year: $0.year, directors: $0.directors) })
         let now = Microseconds.from(Date())
@@ -332,8 +336,9 @@ public enum RecordIngest {
     /// A release-dates page's earliest release, as the film's timeless `release_date` (and
     /// `release_country`); nothing when the page listed no dated release.
     public static func originalRelease(_ releases: [Release]) -> [ObservationInput] {
-        guard let first = releases.filter({ $0.releaseDate != nil && $0.filmSiteID != nil })
-            .min(by: { $0.releaseDate! < $1.releaseDate! }),
+        guard
+            let first = releases.filter({ $0.releaseDate != nil && $0.filmSiteID != nil })
+                .min(by: { $0.releaseDate! < $1.releaseDate! }),
             let id = first.filmSiteID, let date = first.releaseDate
         else { return [] }
         var values: [(String, DatabaseValue)] = [("release_date", date.databaseValue)]
