@@ -1,18 +1,21 @@
 # The index of what a developer does. `make help` lists the targets.
 SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev zlib1g-dev pkg-config python3 python3-venv
+# iproute2 and util-linux: the tests that make network and mount namespaces (unshare, ip);
+# bsdutils: `script`, the pseudo-terminal of the progress-bar test.
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev zlib1g-dev pkg-config python3 python3-venv iproute2 util-linux bsdutils
 MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
 TEST_VENV := .venv-test
 
-.PHONY: help setup build test install demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities fuzz leakcheck fmt lint clean regen-onnx
+.PHONY: help setup build test docs install demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities fuzz leakcheck fmt lint clean regen-onnx
 
 help:
 	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
 	@echo "make build      debug build of the package"
-	@echo "make test       the whole test suite, then the library example (Examples/notebook), offline"
+	@echo "make test       the whole test suite, then the library example (Examples/notebook) and the docs, offline"
 	@echo "make demo       the main job on bundled fixtures, offline"
+	@echo "make docs       DocC archives of every library (docs/api/NAME.doccarchive); fails on any documentation warning"
 	@echo "make install    release build into PREFIX/bin (default /usr/local) with its specs, views, pipelines and demo data in PREFIX/share/marquee"
 	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl, bench-entities (matcher precision/recall)"
 	@echo "make fuzz       every libFuzzer harness (Fuzz/) for SECONDS seconds each (default 60); fails on a crash, leak or timeout"
@@ -31,7 +34,22 @@ build:
 
 test:
 	swift test
+	python3 scripts/doc-snippets.py --check
 	swift run --package-path Examples/notebook
+	$(MAKE) docs
+
+LIBRARIES := MarqueeCore MarqueeHTML MarqueeNormalize MarqueeStore MarqueeFetch MarqueeML MarqueeExport MarqueeScrape MarqueePipeline
+
+# Every library's DocC archive, from its catalog (Sources/NAME/NAME.docc) and its /// comments;
+# a broken symbol link or an undocumented parameter is an error. The articles' code blocks are
+# compiled by the Examples/notebook build (scripts/doc-snippets.py).
+docs:
+	python3 scripts/doc-snippets.py
+	mkdir -p docs/api
+	for library in $(LIBRARIES); do \
+	  swift package --allow-writing-to-directory docs/api generate-documentation --target $$library \
+	    --output-path docs/api/$$library.doccarchive --warnings-as-errors --transform-for-static-hosting || exit 1; \
+	done
 
 PREFIX ?= /usr/local
 

@@ -7,8 +7,11 @@ import Foundation
 public enum ChildProcess {
     /// What a finished child left: its exit status and both streams.
     public struct Output: Sendable {
+        /// The exit status (`Process.terminationStatus`; the signal number when a signal ended it).
         public var status: Int32
+        /// Everything the process wrote to standard output.
         public var stdout: Data
+        /// Everything the process wrote to standard error.
         public var stderr: Data
     }
 

@@ -12,7 +12,8 @@ public enum InputFile {
             throw MarqueeError(.noInput, "\(what) does not exist", location: path, hint: "check the path")
         }
         guard !isDirectory.boolValue else {
-            throw MarqueeError(.noInput, "\(what) is a folder, not a file", location: path, hint: "give a file inside it")
+            throw MarqueeError(
+                .noInput, "\(what) is a folder, not a file", location: path, hint: "give a file inside it")
         }
         guard manager.isReadableFile(atPath: path), let data = manager.contents(atPath: path) else {
             throw MarqueeError(

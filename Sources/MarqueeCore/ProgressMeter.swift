@@ -138,6 +138,10 @@ public final class ProgressMeter: Sendable {
 
     /// A meter for `task`, counting `unit`, out of `total` when known.
     /// - Parameters:
+    ///   - task: what is being done, shown first (`import`, `dataset ratings`).
+    ///   - unit: what is counted (`rows`, `pages`, `epochs`).
+    ///   - total: units in all, when known (``update(done:total:)`` can set it later).
+    ///   - display: a bar, log lines, or nothing (``ProgressDisplay/automatic(quiet:terminal:)``).
     ///   - logger: where `.logLines` go (label `marquee.progress` by default).
     ///   - clock: the time source (tests pass a ``ManualClock``).
     ///   - write: where `.bar` text goes (standard error by default; tests capture it).

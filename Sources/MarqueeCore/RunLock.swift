@@ -20,8 +20,10 @@ public final class RunLock: Sendable {
     }
 
     /// Takes the lock on `path` at once, or fails.
-    /// - Parameter purpose: what the holder is doing (`marquee scrape letterboxd`), written into
-    ///   the file so a refused run can say who holds it.
+    /// - Parameters:
+    ///   - path: the lock file (created when missing; its folder must exist).
+    ///   - purpose: what the holder is doing (`marquee scrape letterboxd`), written into
+    ///     the file so a refused run can say who holds it.
     /// - Throws: ``MarqueeError`` `.temporary` (exit 75) when another process holds it, naming
     ///   that process; `.failure` when the file cannot be opened.
     public static func acquire(_ path: String, purpose: String) throws(MarqueeError) -> RunLock {

@@ -66,7 +66,7 @@ public struct ExportManifest: Codable, Sendable {
 /// Writes a model in the layouts serving systems load.
 public enum Exporter {
     /// Exports `loaded` (read from `source`, bytes `sourceBytes`) as `format` into `directory`.
-    /// - Throws: ``MarqueeError`` `.usage` for a model with no ONNX form, `.failure` for I/O.
+    /// - Throws: `MarqueeError` `.usage` for a model with no ONNX form, `.failure` for I/O.
     public static func export(
         _ loaded: ModelFile.Loaded, sourceBytes: Data, format: ExportFormat, name: String, directory: URL,
         storageURI: String? = nil, metrics: JSONValue? = nil

@@ -2,7 +2,7 @@ import Foundation
 import MarqueeCore
 import MarqueeML
 
-/// Builds ONNX models (opset 13, IR version 7) from a ``FactorModel``.
+/// Builds ONNX models (opset 13, IR version 7) from a `FactorModel`.
 ///
 /// Every table gets a row 0 for ids the model does not know, all zeros, so index 0 predicts
 /// what Marquee predicts for an unknown id (bias-only or the global mean). Index = model row + 1.

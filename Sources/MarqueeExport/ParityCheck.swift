@@ -44,7 +44,7 @@ public struct ParityCheck: Sendable {
     }
 
     /// Compares `ratingModel` and `topKModel` (ONNX files) with `model`.
-    /// - Throws: ``MarqueeError`` `.unavailable` when Python or onnxruntime is missing,
+    /// - Throws: `MarqueeError` `.unavailable` when Python or onnxruntime is missing,
     ///   `.failure` when the script fails.
     public func run(model: FactorModel, ratingModel: URL, topKModel: URL) throws(MarqueeError) -> Report {
         var random = LegacyRandom(seed: 0)

@@ -70,7 +70,7 @@ public struct Crawler: Sendable {
 
     /// Crawls from `seeds` (already-seen seeds are not queued again) until nothing is left, the
     /// page limit is reached, or the task is cancelled.
-    /// - Throws: ``MarqueeError`` when a seed is not crawlable or the frontier cannot be written.
+    /// - Throws: `MarqueeError` when a seed is not crawlable or the frontier cannot be written.
     public func run(
         seeds: [String], options: CrawlOptions, progress: (@Sendable (String, String) -> Void)? = nil
     ) async throws(MarqueeError) -> CrawlSummary {

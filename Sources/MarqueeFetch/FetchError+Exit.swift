@@ -1,7 +1,7 @@
 import MarqueeCore
 
 extension FetchError {
-    /// The error as a ``MarqueeError``: unreachable or failing sites are `unavailable` (exit 69),
+    /// The error as a `MarqueeError`: unreachable or failing sites are `unavailable` (exit 69),
     /// pages the site serves wrongly (too large, redirect loops) are `dataError` (65), URLs that
     /// are not http(s) are `usage` (64).
     public var marqueeError: MarqueeError {

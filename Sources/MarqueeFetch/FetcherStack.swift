@@ -43,7 +43,7 @@ public struct FetcherStack: Sendable {
     }
 
     /// Builds the fetcher.
-    /// - Throws: ``MarqueeError`` when the replay path cannot be read.
+    /// - Throws: `MarqueeError` when the replay path cannot be read.
     public func make() throws(MarqueeError) -> any PageFetcher {
         var fetcher: any PageFetcher
         if let replay {

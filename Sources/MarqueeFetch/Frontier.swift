@@ -171,7 +171,7 @@ public final class Frontier: Sendable {
                     sql:
                         "UPDATE frontier SET state = 'done', etag = ?, last_modified = ?, failure = NULL, updated_ts_us = ? WHERE fingerprint = ?",
                     arguments: [etag, lastModified, now, item.fingerprint])
-                try Self.insert(links, depth: item.depth + 1, priority: 0, now: now, db: db)
+                _ = try Self.insert(links, depth: item.depth + 1, priority: 0, now: now, db: db)
             }
         } catch {
             throw MarqueeError(.failure, "cannot complete \(item.url): \(error)")
@@ -221,8 +221,11 @@ public final class Frontier: Sendable {
     private var now: Int64 { Microseconds.from(clock.now()) }
 
     /// Adds URLs not seen before (by canonical fingerprint); returns how many were new.
-    /// - Parameter canonical: each URL's canonical form, used for the fingerprint (callers pass
-    ///   `Normalize.canonicalURL`'s result); the original URL is kept for fetching.
+    /// - Parameters:
+    ///   - urls: each URL with its canonical form, used for the fingerprint (callers pass
+    ///     `Normalize.canonicalURL`'s result); the original URL is kept for fetching.
+    ///   - depth: links followed from a start URL to reach them (0 for start URLs).
+    ///   - priority: higher is fetched sooner among due URLs.
     public func enqueue(_ urls: [(url: String, canonical: String)], depth: Int, priority: Int = 0) throws(MarqueeError)
         -> Int
     {

@@ -110,7 +110,8 @@ public struct HTTPClient: PageFetcher {
                 message: "not an absolute URL: give one such as https://www.imdb.com/title/tt0133093/")
         }
         guard scheme == "http" || scheme == "https" else {
-            throw FetchError(kind: .disallowedScheme, url: url, message: "only http and https are fetched, not \(scheme)")
+            throw FetchError(
+                kind: .disallowedScheme, url: url, message: "only http and https are fetched, not \(scheme)")
         }
         guard let handle = HandlePool.shared.take() ?? curl_easy_init() else {
             throw FetchError(kind: .transport, url: url, message: "libcurl could not create a handle")
@@ -159,10 +160,12 @@ public struct HTTPClient: PageFetcher {
             }
             throw FetchError(
                 kind: .privateAddress, url: url,
-                message: "\(URL(string: url)?.host ?? url) connects to \(address), a loopback or private address (pass --allow-private to fetch it)")
+                message:
+                    "\(URL(string: url)?.host ?? url) connects to \(address), a loopback or private address (pass --allow-private to fetch it)"
+            )
         }
         guard code == CURLE_OK else {
-            let detail = String(cString: errorBuffer)
+            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             throw FetchError(kind: transfer.exceeded ? .tooLarge : kind(of: code), url: url, message: message)
         }

@@ -17,7 +17,7 @@ public struct PageStore: Sendable {
     }
 
     /// Stores `body` (if not already there) and returns its SHA-256 and whether it was new.
-    /// - Throws: ``MarqueeError`` `.failure` when the file cannot be written.
+    /// - Throws: `MarqueeError` `.failure` when the file cannot be written.
     @discardableResult
     public func put(_ body: Data) throws(MarqueeError) -> (sha256: String, isNew: Bool) {
         let digest = Hashing.sha256(body)
@@ -62,7 +62,7 @@ public struct PageStore: Sendable {
     }
 
     /// The body with this digest, checked against it.
-    /// - Throws: ``MarqueeError`` `.dataError` when missing or corrupt.
+    /// - Throws: `MarqueeError` `.dataError` when missing or corrupt.
     public func get(_ sha256: String) throws(MarqueeError) -> Data {
         let url = location(of: sha256)
         guard let compressed = try? Data(contentsOf: url) else {

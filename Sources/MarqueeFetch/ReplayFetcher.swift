@@ -33,7 +33,7 @@ public struct ReplayFetcher: PageFetcher {
     /// Serves a fixtures folder: every `NAME.html` (any depth) with a sibling `NAME.meta.json`
     /// holding `{"url": …, "status": 200, "headers": {"Content-Type": …}, "fetched_at": ISO 8601}`
     /// (status, headers and time optional). Pages without a `.meta.json` are skipped.
-    /// - Throws: ``MarqueeError`` `.dataError` naming a `.meta.json` that is not valid.
+    /// - Throws: `MarqueeError` `.dataError` naming a `.meta.json` that is not valid.
     public init(fixtures directory: URL) throws(MarqueeError) {
         var pages: [String: FetchedPage] = [:]
         let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
@@ -63,7 +63,7 @@ public struct ReplayFetcher: PageFetcher {
     }
 
     /// Serves whatever `url` holds: a WARC file, a folder of WARC files, or a fixtures folder.
-    /// - Throws: ``MarqueeError`` `.dataError` when there is nothing there or it cannot be read.
+    /// - Throws: `MarqueeError` `.dataError` when there is nothing there or it cannot be read.
     public init(path url: URL) throws(MarqueeError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {

@@ -28,7 +28,7 @@ public struct RobotsRequest: Sendable {
     }
 
     /// One line per URL: `allowed|disallowed URL  why`.
-    /// - Throws: ``MarqueeError`` `.noInput` (66) when the file is missing, `.noPermission` when it cannot be read.
+    /// - Throws: `MarqueeError` `.noInput` (66) when the file is missing, `.noPermission` when it cannot be read.
     public func run() throws(MarqueeError) -> [String] {
         try verdicts().map { "\($0.allowed ? "allowed" : "disallowed") \($0.url)  \($0.reason)" }
     }
@@ -41,7 +41,8 @@ public struct RobotsRequest: Sendable {
             text = String(decoding: try InputFile.read(file, what: "robots.txt"), as: UTF8.self)
         } catch {
             throw MarqueeError(
-                error.code, error.message, location: file, hint: "save it with `curl -o robots.txt https://SITE/robots.txt`")
+                error.code, error.message, location: file,
+                hint: "save it with `curl -o robots.txt https://SITE/robots.txt`")
         }
         let robots = RobotsTxt(text)
         return urls.map { url in

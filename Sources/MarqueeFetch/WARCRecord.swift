@@ -20,11 +20,13 @@ public struct WARCRecord: Sendable, Hashable {
         self.block = block
     }
 
+    /// Two records are equal when their header lines (in order) and their blocks are the same.
     public static func == (lhs: WARCRecord, rhs: WARCRecord) -> Bool {
         lhs.block == rhs.block
             && lhs.headers.map { "\($0.name): \($0.value)" } == rhs.headers.map { "\($0.name): \($0.value)" }
     }
 
+    /// Hashes the same fields `==` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(block)
         for header in headers { hasher.combine("\(header.name): \(header.value)") }

@@ -44,7 +44,7 @@ public actor WARCWriter {
         var bytes = Data()
         if !FileManager.default.fileExists(atPath: file.path) {
             bytes += Gzip.compress(WARCRecord.info(filename: file.lastPathComponent).serialized)
-            FileManager.default.createFile(atPath: file.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         }
         for record in records { bytes += Gzip.compress(record.serialized) }
         do {
@@ -72,7 +72,7 @@ public actor WARCWriter {
                 url = directory.appendingPathComponent(String(format: "%@-%05d.warc.gz", prefix, sequence))
                 sequence += 1
             } while FileManager.default.fileExists(atPath: url.path)
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)  // opening it next reports any failure
             handle = try FileHandle(forWritingTo: url)
             files.append(url)
             size = 0
@@ -89,7 +89,7 @@ public actor WARCWriter {
 /// Reads the records of a WARC file (gzip members or plain).
 public enum WARCReader {
     /// Every record of `url`, in order.
-    /// - Throws: ``MarqueeError`` `.dataError` naming the file and byte offset of a malformed record.
+    /// - Throws: `MarqueeError` `.dataError` naming the file and byte offset of a malformed record.
     public static func records(_ url: URL) throws(MarqueeError) -> [WARCRecord] {
         guard let raw = try? Data(contentsOf: url) else {
             throw MarqueeError(.failure, "cannot read", location: url.path)

@@ -13,14 +13,16 @@ public enum PageQuery: Sendable, Hashable {
     /// What a query produced: one JSON value per result, plus the JSON-LD blocks that failed.
     public struct Output: Sendable {
         /// CSS/XPath: `.string` per match (``Selector/get()``, or ``Selector/text`` when asked);
-        /// JSON-LD: one value per item (``JSONLD/flatten``) of the blocks that parsed.
+        /// JSON-LD: one value per item (``JSONLD/flatten(_:)``) of the blocks that parsed.
         public var values: [JSONValue]
         /// JSON-LD blocks that could not be parsed, with their errors.
         public var failedBlocks: [JSONLDBlock]
     }
 
     /// Runs the query on `document`.
-    /// - Parameter text: for CSS/XPath, return each match's whitespace-normalised text instead of `get()`.
+    /// - Parameters:
+    ///   - document: the parsed page.
+    ///   - text: for CSS/XPath, return each match's whitespace-normalised text instead of `get()`.
     /// - Throws: ``QueryError`` when the query does not compile.
     public func run(on document: HTMLDocument, text: Bool = false) throws(QueryError) -> Output {
         switch self {

@@ -58,7 +58,7 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
-    /// The same error as a ``MarqueeError`` with the `usage` code (exit 64).
+    /// The same error as a `MarqueeError` with the `usage` code (exit 64).
     public var marqueeError: MarqueeError {
         MarqueeError(.usage, description, hint: kind == .css ? "see docs/selectors.md for the supported CSS" : nil)
     }

@@ -58,7 +58,7 @@ public struct SelectRequest: Sendable {
     }
 
     /// Reads, parses and queries the page.
-    /// - Throws: ``MarqueeError`` `.noInput` (exit 66) for a missing file or a folder,
+    /// - Throws: `MarqueeError` `.noInput` (exit 66) for a missing file or a folder,
     ///   `.noPermission` (77) for an unreadable one, `.usage` (64) when the query does not compile.
     public func run(logger: Logger) throws(MarqueeError) -> Report {
         var data: Data

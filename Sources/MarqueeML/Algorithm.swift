@@ -104,7 +104,7 @@ public struct Hyperparameters: Sendable, Hashable {
     public let algorithm: Algorithm
 
     /// The defaults overridden by `settings` (`["n_factors=50", "lr_all=0.01"]`).
-    /// - Throws: ``MarqueeError`` `.usage` for a malformed setting, an unknown name (with the
+    /// - Throws: `MarqueeError` `.usage` for a malformed setting, an unknown name (with the
     ///   closest known one) or a non-integer where an integer is needed.
     public init(_ algorithm: Algorithm, settings: [String] = []) throws(MarqueeError) {
         self.algorithm = algorithm

@@ -76,11 +76,13 @@ public struct Evaluation: Sendable {
 public enum Evaluator {
     /// Runs `request` on `table`. Deterministic for the seed whatever the parallelism.
     /// - Parameters:
+    ///   - request: the algorithm, its parameters, the split, the seed, the ranking cut-off.
+    ///   - table: the ratings.
     ///   - datasetVersion: recorded in the evaluation (the report and experiment records show it).
     ///   - progress: advanced by one per training epoch of every fold (`epochs`), or per fold for
     ///     algorithms fitted in one pass (`folds`); its total is set once the folds are made.
     /// - Returns: per-fold and mean metrics, the resolved parameters and timings.
-    /// - Throws: ``MarqueeError`` when the split cannot be made, or a fold's fit diverges.
+    /// - Throws: `MarqueeError` when the split cannot be made, or a fold's fit diverges.
     public static func evaluate(
         _ request: EvaluationRequest, on table: RatingTable, datasetVersion: String? = nil,
         progress: ProgressMeter? = nil

@@ -146,7 +146,7 @@ public enum ModelFile {
     }
 
     /// Reads a model file.
-    /// - Throws: ``MarqueeError`` `.dataError` saying what is wrong with the file (not a model, a
+    /// - Throws: `MarqueeError` `.dataError` saying what is wrong with the file (not a model, a
     ///   newer format, truncated arrays), `.noInput` (66) when it is missing, `.noPermission` (77)
     ///   when it cannot be read.
     public static func read(_ url: URL) throws(MarqueeError) -> Loaded {

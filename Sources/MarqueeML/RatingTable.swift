@@ -66,7 +66,7 @@ public struct RatingTable: Sendable {
 
     /// Reads a dataset file (`marquee dataset build` CSV, or any CSV with user, film/item and
     /// rating columns — MovieLens' `ratings.csv` works as is).
-    /// - Throws: ``MarqueeError`` `.dataError` naming the file, line and column of the first bad
+    /// - Throws: `MarqueeError` `.dataError` naming the file, line and column of the first bad
     ///   value; `.noInput` (66) when the file is missing, `.noPermission` (77) when unreadable.
     public static func load(csv url: URL) throws(MarqueeError) -> RatingTable {
         try parse(csv: try InputFile.read(url.path, what: "the ratings file"), source: url.path)
@@ -153,7 +153,7 @@ public struct RatingTable: Sendable {
         return table
     }
 
-    /// `2019-02-05T10:00:00Z` quickly, anything else through ``Microseconds/parse(_:)``.
+    /// `2019-02-05T10:00:00Z` quickly, anything else through `Microseconds/parse(_:)`.
     static func parseTime(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         if bytes.count == 20, bytes[4] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),

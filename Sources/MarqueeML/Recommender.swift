@@ -15,7 +15,7 @@ public struct Recommender: Sendable {
     }
 
     /// The row of a user id, given in full (`movielens:429`) or by its last part (`429`).
-    /// - Throws: ``MarqueeError`` `.dataError` when the model has no such user, or the short form
+    /// - Throws: `MarqueeError` `.dataError` when the model has no such user, or the short form
     ///   is ambiguous.
     public func userRow(_ id: String) throws(MarqueeError) -> Int {
         try row(id, in: userRows, ids: model.userIDs, what: "user")
@@ -55,7 +55,7 @@ public struct Recommender: Sendable {
     /// The `k` films whose factors are closest to `item`'s by cosine similarity, among films with
     /// at least `minRatings` training ratings (factors of rarely rated films are mostly their
     /// random initialisation).
-    /// - Throws: ``MarqueeError`` `.usage` when the model has no film factors.
+    /// - Throws: `MarqueeError` `.usage` when the model has no film factors.
     public func similar(to item: Int, k: Int, minRatings: Int = 20) throws(MarqueeError) -> [(
         item: Int, score: Double
     )] {

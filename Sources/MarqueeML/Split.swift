@@ -81,7 +81,7 @@ public enum SplitStrategy: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The folds for `table`, deterministic for `seed`.
-    /// - Throws: ``MarqueeError`` `.dataError` when the table is too small for the split, or a
+    /// - Throws: `MarqueeError` `.dataError` when the table is too small for the split, or a
     ///   temporal split is asked of a dataset without times.
     public func folds(of table: RatingTable, seed: UInt32) throws(MarqueeError) -> [Fold] {
         let count = table.count

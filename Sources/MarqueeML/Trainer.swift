@@ -10,7 +10,7 @@ public enum Trainer {
     public typealias Progress = @Sendable (Int, Int) -> Void
 
     /// Fits `algorithm` with `parameters` on `set`.
-    /// - Throws: ``MarqueeError`` `.dataError` (exit 65) when the fit diverges — a learning rate
+    /// - Throws: `MarqueeError` `.dataError` (exit 65) when the fit diverges — a learning rate
     ///   too high for the data makes the training error overflow to infinity or NaN. Such a fit
     ///   stops at that epoch and never becomes a model.
     public static func fit(

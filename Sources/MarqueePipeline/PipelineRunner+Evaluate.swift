@@ -7,7 +7,7 @@ extension PipelineRunner {
     /// algorithm, with the `[train]` parameters it takes) on the same folds of the dataset file,
     /// writes `evaluation.json`, `report.html` and, when comparing, `comparison.html` into the
     /// work folder, and returns the hash of the per-fold metrics with the step's outputs.
-    /// - Throws: ``MarqueeError`` from loading or evaluating, `.failure` when a file cannot be written.
+    /// - Throws: `MarqueeError` from loading or evaluating, `.failure` when a file cannot be written.
     func evaluateStep(datasetFile: String, datasetVersion: String?, parameters: Hyperparameters) throws(MarqueeError)
         -> (hash: String, outputs: JSONValue)
     {

@@ -69,7 +69,7 @@ public struct PipelineRunner: Sendable {
     /// Runs the pipeline and returns its record. ``shouldStop`` turning true (the CLI's SIGINT and
     /// SIGTERM handling) stops at a safe point: a crawl finishes what is in flight and leaves its frontier
     /// resumable, no further step starts, and the run is recorded as `interrupted`.
-    /// - Throws: ``MarqueeError``: `.temporary` (75) when another run holds the store's lock or
+    /// - Throws: `MarqueeError`: `.temporary` (75) when another run holds the store's lock or
     ///   the run was interrupted; the failing step's error otherwise (recorded as failed first).
     public func run() async throws(MarqueeError) -> RunRecord {
         try? FileManager.default.createDirectory(

@@ -50,7 +50,7 @@ public struct PipelineSpec: Sendable {
     public var file: String
 
     /// Loads and checks `pipelines/<name>.toml` (or any path).
-    /// - Throws: ``MarqueeError`` `.dataError` naming the file and key.
+    /// - Throws: `MarqueeError` `.dataError` naming the file and key.
     public static func load(_ url: URL) throws(MarqueeError) -> PipelineSpec {
         let path = url.path
         let data: Data
@@ -80,7 +80,7 @@ public struct PipelineSpec: Sendable {
     }
 
     /// Reads and checks a pipeline from its TOML text; `path` names it in `file:line` errors.
-    /// - Throws: ``MarqueeError`` `.dataError` naming the file and key.
+    /// - Throws: `MarqueeError` `.dataError` naming the file and key.
     public static func parse(text: String, path: String) throws(MarqueeError) -> PipelineSpec {
         let table = try TOMLText.parse(text, path: path)
         func fail(_ message: String, _ key: String) -> MarqueeError {

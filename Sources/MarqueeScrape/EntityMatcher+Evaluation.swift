@@ -21,6 +21,7 @@ public struct MatcherScore: Sendable, CustomStringConvertible {
         return findable == 0 ? 1 : Double(right) / Double(findable)
     }
 
+    /// One line: precision, recall and the counts behind them.
     public var description: String {
         String(
             format:

@@ -2,10 +2,14 @@ import MarqueeNormalize
 
 /// What a film record or a stored film entity says about which film it is.
 public struct FilmIdentity: Sendable, Hashable {
+    /// The title as the record or the store has it (folded for matching by the matcher).
     public var title: String
+    /// The release year.
     public var year: Int?
+    /// Directors, in credit order.
     public var directors: [String]
 
+    /// An identity from what a record or the store says.
     public init(title: String, year: Int?, directors: [String] = []) {
         self.title = title
         self.year = year

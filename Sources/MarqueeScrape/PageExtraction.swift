@@ -15,10 +15,13 @@ public struct ExtractedRecord: Sendable {
 public struct PageExtraction: Sendable {
     /// The site and page kind it was recognised as.
     public var site: String
+    /// The page kind of the spec that matched (`film`, `diary`, …).
     public var kind: String
     /// The URL the records carry as `source_url`.
     public var url: String
+    /// The records the page yielded, in page order.
     public var records: [ExtractedRecord]
+    /// Records or fields a normaliser or a plausibility check refused, with why.
     public var rejects: [Reject]
     /// Absolute URLs on the site's hosts that a page kind of the site accepts, with the link rule's name.
     public var links: [(name: String, url: String)]

@@ -68,7 +68,7 @@ public final class RecordSink: Sendable {
         var handle: FileHandle?
         if let output {
             if !FileManager.default.fileExists(atPath: output.path) {
-                FileManager.default.createFile(atPath: output.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             }
             guard let opened = try? FileHandle(forWritingTo: output), (try? opened.seekToEnd()) != nil else {
                 throw MarqueeError(.dataError, "cannot write the records file", location: output.path)

@@ -5,10 +5,15 @@
 /// `/csi/film/SLUG/rating-histogram/` fragment, which film pages load for their ratings): the
 /// average with its count, the histogram of ratings by step, the fans.
 public struct RatingSummary: ScrapedRecord, Hashable {
+    /// The record type as written in JSON Lines and specs (`record = "…"`).
     public var type = "rating_summary"
+    /// The site the page belongs to (`imdb`, `letterboxd`, …), as in `scrapers/SITE.toml`.
     public var site: String
+    /// The URL of the page the record was extracted from.
     public var sourceURL: String
+    /// The film's slug on the site (Letterboxd `lost-highway`), when the page links one.
     public var filmSlug: String?
+    /// The film's id on the site (IMDb `tt0116922`), when the page shows one.
     public var filmSiteID: String?
     /// The weighted average on the site's scale, with the number of ratings.
     public var rating: ShownRating?
@@ -17,6 +22,7 @@ public struct RatingSummary: ScrapedRecord, Hashable {
     /// Members who have the film among their favourites.
     public var fans: Int?
 
+    /// The JSON field names (snake_case), in output order; `CaseIterable` lets coverage monitors list every field.
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case type, site
         case sourceURL = "source_url"
@@ -25,6 +31,7 @@ public struct RatingSummary: ScrapedRecord, Hashable {
         case rating, histogram, fans
     }
 
+    /// The plausibility checks this record fails (field, reason, value); a record with none is accepted whole.
     public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] {
         var problems = Check.rating(rating, "rating")
         if filmSlug == nil, filmSiteID == nil {
@@ -40,11 +47,17 @@ public struct RatingSummary: ScrapedRecord, Hashable {
 /// One release of a film as a release-dates page lists it: where, when, and how (festival,
 /// premiere, limited, DVD…). The earliest is the film's original release.
 public struct Release: ScrapedRecord, Hashable {
+    /// The record type as written in JSON Lines and specs (`record = "…"`).
     public var type = "release"
+    /// The site the page belongs to (`imdb`, `letterboxd`, …), as in `scrapers/SITE.toml`.
     public var site: String
+    /// The URL of the page the record was extracted from.
     public var sourceURL: String
+    /// The film's id on the site (IMDb `tt0116922`), when the page shows one.
     public var filmSiteID: String?
+    /// The film's title as shown.
     public var filmTitle: String?
+    /// The film's release year as shown.
     public var filmYear: Int?
     /// The country or region, as the page names it.
     public var country: String?
@@ -55,6 +68,7 @@ public struct Release: ScrapedRecord, Hashable {
     /// 1-based row on the page (the page lists releases by date).
     public var position: Int?
 
+    /// The JSON field names (snake_case), in output order; `CaseIterable` lets coverage monitors list every field.
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case type, site
         case sourceURL = "source_url"
@@ -66,6 +80,7 @@ public struct Release: ScrapedRecord, Hashable {
         case attributes, position
     }
 
+    /// The plausibility checks this record fails (field, reason, value); a record with none is accepted whole.
     public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] {
         (Check.year(filmYear, "film_year", currentYear: currentYear) + Check.position(position)).map {
             (field: $0.0, reason: $0.1, value: $0.2)

@@ -86,6 +86,7 @@ public protocol ScrapedRecord: Codable, Sendable {
 }
 
 extension ScrapedRecord {
+    /// Nothing to resolve: this record carries no references.
     public mutating func resolve() {}
 }
 
@@ -121,44 +122,68 @@ enum Check {
 
 /// A film (or series, episode, game — see `format`) as one site shows it.
 public struct Film: ScrapedRecord, Hashable {
+    /// The record type as written in JSON Lines and specs (`record = "…"`).
     public var type = "film"
+    /// The site the page belongs to (`imdb`, `letterboxd`, …), as in `scrapers/SITE.toml`.
     public var site: String
+    /// The URL of the page the record was extracted from.
     public var sourceURL: String
     /// The film's id on this site (`tt0133093`, `mulholland-drive`, `m/shawshank_redemption`).
     public var siteID: String?
     /// The best key to join on: `imdb:tt…` when known, else another site's id; see ``resolve()``.
     public var key: String?
+    /// The title as shown.
     public var title: String
+    /// The title in the original language, when the page shows one apart.
     public var originalTitle: String?
-    /// ``Title/matchKey`` of the title, with `year` the fallback join key.
+    /// `Title/matchKey` of the title, with `year` the fallback join key.
     public var matchKey: String?
+    /// The release year.
     public var year: Int?
+    /// The last year (series).
     public var endYear: Int?
     /// `feature`, `tv_series`, `tv_miniseries`, `tv_episode`, `tv_movie`, `short`, `video`, `video_game`, …
     public var format: String?
     /// Seasons (series) and episodes, for television.
     public var seasons: Int?
+    /// Episode count (series).
     public var episodes: Int?
+    /// Running time in minutes.
     public var runtimeMinutes: Int?
+    /// Directors, in credit order.
     public var directors: [String]?
+    /// Genres in Marquee's vocabulary.
     public var genres: [String]?
+    /// The rating shown, on the site's scale.
     public var rating: ShownRating?
+    /// The IMDb title id (`tt0116922`) the page links to.
     public var imdbID: String?
+    /// The Letterboxd film slug.
     public var letterboxdSlug: String?
+    /// The TMDB movie id.
     public var tmdbID: Int?
+    /// The Rotten Tomatoes slug (`m/lost_highway`).
     public var rtSlug: String?
+    /// The Wikipedia article title.
     public var wikipediaTitle: String?
+    /// The release date as an ISO date (`1997-02-21`), or a partial date (`1997-02`, `1997`).
     public var releaseDate: String?
+    /// Production countries.
     public var countries: [String]?
+    /// Spoken languages.
     public var languages: [String]?
+    /// Cast names, in billing order.
     public var cast: [String]?
     /// Rotten Tomatoes' critics score (0…100) and review count.
     public var tomatometer: ShownRating?
     /// Rotten Tomatoes' audience score (0…100) and rating count.
     public var audienceScore: ShownRating?
+    /// The production budget.
     public var budget: Money?
+    /// Box office gross as the page states it.
     public var boxOffice: Money?
 
+    /// The JSON field names (snake_case), in output order; `CaseIterable` lets coverage monitors list every field.
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case type, site
         case sourceURL = "source_url"
@@ -183,6 +208,7 @@ public struct Film: ScrapedRecord, Hashable {
         case boxOffice = "box_office"
     }
 
+    /// The plausibility checks this record fails (field, reason, value); a record with none is accepted whole.
     public func violations(currentYear: Int) -> [(field: String, reason: String, value: String)] {
         var problems =
             Check.year(year, "year", currentYear: currentYear)
@@ -218,21 +244,30 @@ public struct Film: ScrapedRecord, Hashable {
 /// A page (or one item of it) that was recognised but could not give a valid record: a required
 /// field no rule filled, or a value out of range. Layout drift shows up as rejects, never as nulls.
 public struct Reject: Sendable, Hashable, Codable {
+    /// The record type as written in JSON Lines and specs (`record = "…"`).
     public var type = "reject"
+    /// The site the page belongs to (`imdb`, `letterboxd`, …), as in `scrapers/SITE.toml`.
     public var site: String
+    /// The URL of the page the record was extracted from.
     public var sourceURL: String
+    /// The page kind of the spec that matched (`film`, `diary`, …).
     public var pageKind: String
+    /// The record type it belongs to.
     public var record: String
     /// The item's 0-based index on a list page.
     public var item: Int?
+    /// The field the problem is in.
     public var field: String
     /// `missing-required`, `out-of-range`, `malformed`.
     public var reason: String
+    /// What was wrong, in words, with the offending text.
     public var detail: String
     /// The rules tried, in order, as the spec writes them.
     public var rulesTried: [String]
+    /// The text as the page showed it, before normalising.
     public var rawValue: String?
 
+    /// A reject with every field given.
     public init(
         site: String, sourceURL: String, pageKind: String, record: String, item: Int?, field: String,
         reason: String, detail: String, rulesTried: [String], rawValue: String?

@@ -43,7 +43,7 @@ public struct ReparseJob: Sendable {
     }
 
     /// Runs the job, writing into `store` unless ``output`` is set.
-    /// - Throws: ``MarqueeError`` `.noInput` for a missing frontier, `.configuration` (78) when a
+    /// - Throws: `MarqueeError` `.noInput` for a missing frontier, `.configuration` (78) when a
     ///   salt is needed, `.dataError` for an unreadable body; a drift alarm is in the result's
     ///   review (``CoverageReview/error``), not thrown.
     public func run(scrapers: ScraperSet, store: FeatureStore?, logger: Logger) throws(MarqueeError) -> Result {

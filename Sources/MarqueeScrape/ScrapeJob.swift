@@ -36,7 +36,7 @@ public struct ScrapeJob: Sendable {
     public var ignoreRobots = false
     /// Connect to loopback and private-network addresses (checked on the address connected to).
     public var allowPrivate = false
-    /// Polled between fetches; `true` stops at a safe point (default: SIGINT/SIGTERM via ``StopRequest``).
+    /// Polled between fetches; `true` stops at a safe point (default: SIGINT/SIGTERM via `StopRequest`).
     public var shouldStop: @Sendable () -> Bool = { StopRequest.isRequested }
     /// Salt for users' handles in the store (`MARQUEE_USER_SALT`). A run that would store the
     /// user ratings of a site refuses to start without one (exit 78) unless `skipUserRatings`.

@@ -31,7 +31,10 @@ extension ScraperSet {
     /// ahead of delivery, so memory stays bounded; a sink needs no locking, and the output is the
     /// same, in the same order, as extracting one page at a time — only sooner.
     /// - Parameters:
+    ///   - count: how many pages.
     ///   - jobs: worker threads; 1 reads and extracts on the calling thread.
+    ///   - links: whether to extract the pages' links too (`false`: records only).
+    ///   - currentYear: the year relative dates ("3 days ago", a year-less date) are read in.
     ///   - page: reads page `index` (on a worker thread).
     ///   - deliver: receives page `index`'s records, or why it could not be read or extracted.
     public func extractAll<DeliveryError: Error>(

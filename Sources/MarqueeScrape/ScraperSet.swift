@@ -45,7 +45,7 @@ public struct ScraperSet: Sendable {
     /// The URL is `url` when given, else the page's canonical link or `og:url`. Among the page
     /// kinds whose URL pattern matches, the first whose `detect` rules (if any) find something
     /// wins. `links: false` skips the link rules (`parse` prints records only). A page with no URL at all is matched on content alone (kinds with `detect` rules).
-    /// - Throws: ``MarqueeError`` `.dataError` (exit 65) for an unrecognised page, naming what was tried.
+    /// - Throws: `MarqueeError` `.dataError` (exit 65) for an unrecognised page, naming what was tried.
     public func extract(
         data: Data, url: String? = nil, site name: String? = nil, contentType: String? = nil, links: Bool = true,
         currentYear: Int = Calendar(identifier: .gregorian).component(.year, from: Date())

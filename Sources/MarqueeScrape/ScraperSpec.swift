@@ -143,6 +143,7 @@ public struct Rule: Sendable, CustomStringConvertible {
         case value(JSONValue)
     }
 
+    /// What the rule reads: a CSS or XPath query, JSON-LD, a `<meta>` tag, a URL group or a constant.
     public var source: Source
     /// Read this attribute of each matched element.
     public var attribute: String?
@@ -164,5 +165,6 @@ public struct Rule: Sendable, CustomStringConvertible {
     /// How the spec wrote it, for reject records.
     public var text: String
 
+    /// The rule as the spec wrote it.
     public var description: String { text }
 }

@@ -5,7 +5,7 @@ import MarqueeNormalize
 import MarqueeStore
 import TOMLKit
 
-/// Loads and checks scraper specs (`scrapers/*.toml`); every problem is a ``MarqueeError``
+/// Loads and checks scraper specs (`scrapers/*.toml`); every problem is a `MarqueeError`
 /// (exit 65) with `file:line` and, where it can tell, the fix.
 public enum SpecLoader {
     /// Every spec in `directory`, sorted by site name.

@@ -3,6 +3,7 @@ import Foundation
 /// Reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, quoted line breaks) row by row,
 /// remembering each row's first line number for error messages.
 public struct CSVReader: Sequence {
+    /// One parsed CSV row and the line it starts on.
     public struct Row {
         /// 1-based line where the row starts.
         public var line: Int

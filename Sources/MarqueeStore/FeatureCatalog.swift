@@ -16,7 +16,7 @@ public struct FeatureCatalog: Sendable {
     }
 
     /// Loads `directory/*.toml` as feature views and `directory/datasets/*.toml` as dataset specs.
-    /// - Throws: ``MarqueeError`` `.dataError` with `file:line` for the first problem: TOML syntax,
+    /// - Throws: `MarqueeError` `.dataError` with `file:line` for the first problem: TOML syntax,
     ///   unknown or missing keys, wrong types, unknown entities or types, bad TTLs, duplicate
     ///   names, and datasets naming features no view declares.
     public static func load(directory: URL) throws(MarqueeError) -> FeatureCatalog {

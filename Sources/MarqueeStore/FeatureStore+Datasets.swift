@@ -14,11 +14,13 @@ extension FeatureStore {
     /// only when no `error`-level expectation failed.
     /// - Parameters:
     ///   - name: the dataset spec (`features/datasets/NAME.toml`).
+    ///   - catalog: the feature views and dataset specs.
+    ///   - format: CSV or JSON Lines.
     ///   - asOf: only observations created by then (microseconds since 1970) count.
     ///   - output: the file to write (replaced atomically).
     ///   - progress: counts rows written; its total is the number of ratings joined.
     /// - Returns: the recorded version, warning-level expectation failures, whether it is new.
-    /// - Throws: ``MarqueeError`` `.dataError` for an unknown dataset or failed expectations
+    /// - Throws: `MarqueeError` `.dataError` for an unknown dataset or failed expectations
     ///   (nothing written), `.failure` for I/O and database errors.
     public func buildDataset(
         _ name: String, catalog: FeatureCatalog, asOf: Int64? = nil, format: DatasetVersion.Format = .csv, output: URL,

@@ -5,7 +5,7 @@ extension FeatureStore {
     /// Writes the dataset a training run asked for into `directory` and returns its version:
     /// a dataset spec's name builds it now (recording a version only when the data changed); a
     /// recorded version id, or a unique prefix of one, is rebuilt byte for byte.
-    /// - Throws: ``MarqueeError`` `.dataError` when `nameOrID` is neither, listing what exists;
+    /// - Throws: `MarqueeError` `.dataError` when `nameOrID` is neither, listing what exists;
     ///   whatever building or rebuilding throws.
     public func materializeDataset(_ nameOrID: String, catalog: FeatureCatalog, into directory: URL)
         throws(MarqueeError) -> (version: DatasetVersion, file: URL)

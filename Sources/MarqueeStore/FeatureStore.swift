@@ -14,7 +14,7 @@ public final class FeatureStore: Sendable {
     public let path: String?
 
     /// Opens (creating and migrating as needed) the store at `path`.
-    /// - Throws: ``MarqueeError`` `.dataError` when the file is not a Marquee store or cannot be opened.
+    /// - Throws: `MarqueeError` `.dataError` when the file is not a Marquee store or cannot be opened.
     public init(path: String, clock: any WallClock = SystemClock()) throws(MarqueeError) {
         self.path = path
         self.clock = clock
@@ -37,7 +37,7 @@ public final class FeatureStore: Sendable {
     /// store in a read-only folder or on read-only media too — there it is opened `immutable`
     /// (SQLite then needs no `-wal`/`-shm` files; nothing may write it meanwhile, which such a
     /// folder guarantees).
-    /// - Throws: ``MarqueeError`` `.noInput` when there is no file, `.dataError` when it is not a
+    /// - Throws: `MarqueeError` `.noInput` when there is no file, `.dataError` when it is not a
     ///   Marquee store or was written by a newer Marquee, `.temporary` when an older store needs
     ///   one writable open to migrate.
     public init(readingAt path: String, clock: any WallClock = SystemClock()) throws(MarqueeError) {

@@ -35,7 +35,7 @@ extension FeatureStore {
     ///   - source: the observations' `source` column.
     ///   - progress: advanced by rows (films, ratings, tags) as they are written; its total is set
     ///     once the files are read.
-    /// - Throws: ``MarqueeError`` `.dataError` naming `file:line` for a missing file or a malformed
+    /// - Throws: `MarqueeError` `.dataError` naming `file:line` for a missing file or a malformed
     ///   row; nothing is written then.
     public func importMovieLens(
         directory: URL, source: String = "movielens", progress: ProgressMeter? = nil

@@ -27,7 +27,7 @@ public enum ReadOnlyQuery {
     /// Runs `sql` on the store at `storePath`, binding `arguments` to its `?` placeholders in
     /// order (`ReadOnlyQuery.run("SELECT … WHERE user = ?", arguments: ["movielens:1"], storePath: …)`)
     /// — values are never pasted into the SQL text.
-    /// - Throws: ``MarqueeError`` `.usage` (exit 64) for refused or malformed SQL or a wrong number
+    /// - Throws: `MarqueeError` `.usage` (exit 64) for refused or malformed SQL or a wrong number
     ///   of arguments, `.noInput` when there is no store file, `.dataError` when it cannot be opened.
     public static func run(
         _ sql: String, arguments: [any DatabaseValueConvertible] = [], storePath: String
