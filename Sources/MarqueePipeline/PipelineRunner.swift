@@ -98,240 +98,9 @@ public struct PipelineRunner: Sendable {
         // Whatever ends the run early — a step's error, or one before any step (a bad parameter,
         // an unreadable folder) — is recorded with the run, never left `running`.
         do throws(MarqueeError) {
-            var position = 0
-            var upstream: [String: String] = [:]  // step → output hash
-            var outputs: [String: JSONValue] = [:]
-
-            func step(
-                _ name: String, inputs: JSONValue, cacheable: Bool = true,
-                _ body: () async throws(MarqueeError) -> (hash: String, outputs: JSONValue)
-            ) async throws(MarqueeError) {
-                let inputHash = Hashing.sha256(
-                    JSONValue.object(JSONObject([("step", .string(name)), ("inputs", inputs)])).serialized())
-                let started = Microseconds.from(Date())
-                func interrupted(_ when: String) -> MarqueeError {
-                    try? store.endRun(id: runID, status: "interrupted")
-                    return MarqueeError(
-                        .temporary, "interrupted \(when) step \(name)",
-                        hint: "run again: finished steps are reused and a crawl resumes where it stopped")
-                }
-                if shouldStop() { throw interrupted("before") }
-                if !force, cacheable, let cached = try store.cachedStep(name, inputHash: inputHash),
-                    let hash = cached.outputHash, Self.artefactsExist(cached.outputs)
-                {
-                    upstream[name] = hash
-                    outputs[name] = cached.outputs ?? .null
-                    try store.recordStep(
-                        run: runID, position: position,
-                        RunStep(
-                            step: name, status: "cached", started: started, ended: Microseconds.from(Date()),
-                            inputHash: inputHash, outputHash: hash, outputs: cached.outputs))
-                    logger.info("step cached", metadata: ["step": "\(name)", "output": "\(hash.prefix(16))"])
-                    position += 1
-                    return
-                }
-                try store.recordStep(
-                    run: runID, position: position,
-                    RunStep(step: name, status: "running", started: started, inputHash: inputHash))
-                logger.info("step started", metadata: ["step": "\(name)"])
-                do throws(MarqueeError) {
-                    let (hash, produced) = try await body()
-                    if shouldStop() {
-                        // Stopped at a safe point (a crawl re-queues what was in flight): not a result to reuse.
-                        try? store.recordStep(
-                            run: runID, position: position,
-                            RunStep(
-                                step: name, status: "interrupted", started: started, ended: Microseconds.from(Date()),
-                                inputHash: inputHash, outputs: produced))
-                        throw interrupted("during")
-                    }
-                    upstream[name] = hash
-                    outputs[name] = produced
-                    try store.recordStep(
-                        run: runID, position: position,
-                        RunStep(
-                            step: name, status: "ok", started: started, ended: Microseconds.from(Date()),
-                            inputHash: inputHash,
-                            outputHash: hash, outputs: produced))
-                    logger.info("step done", metadata: ["step": "\(name)", "output": "\(hash.prefix(16))"])
-                    position += 1
-                } catch {
-                    if !shouldStop() {
-                        try? store.recordStep(
-                            run: runID, position: position,
-                            RunStep(
-                                step: name, status: "failed", started: started, ended: Microseconds.from(Date()),
-                                inputHash: inputHash, error: error.description))
-                    }
-                    try? store.endRun(id: runID, status: shouldStop() ? "interrupted" : "failed")
-                    throw error
-                }
-            }
-
-            // scrape: replays are content-addressed (cacheable); live scrapes always run (the
-            // frontier makes them incremental).
-            for scrape in spec.scrape {
-                var replayHash: String?
-                if let replay = scrape.replay { replayHash = try Self.folderHash(URL(fileURLWithPath: replay)) }
-                let inputs = JSONValue.object(
-                    JSONObject([
-                        ("site", .string(scrape.site)), ("start", .array(scrape.starts.map(JSONValue.string))),
-                        ("depth", .number(Double(scrape.depth))), ("replay", replayHash.map(JSONValue.string) ?? .null),
-                        ("specs", .string(try Self.folderHash(environment.scrapers))),
-                    ]))
-                try await step("scrape:\(scrape.site)", inputs: inputs, cacheable: replayHash != nil) {
-                    () throws(MarqueeError) in
-                    try? FileManager.default.createDirectory(
-                        at: environment.scrapeState, withIntermediateDirectories: true)
-                    var job = ScrapeJob(
-                        site: scrape.site, starts: scrape.starts,
-                        frontier: environment.scrapeState.appendingPathComponent("\(scrape.site).sqlite").path,
-                        pages: environment.scrapeState.appendingPathComponent("pages"))
-                    job.depth = scrape.depth
-                    job.maxPages = scrape.maxPages
-                    job.replay = scrape.replay.map { URL(fileURLWithPath: $0) }
-                    job.salt = environment.salt
-                    job.skipUserRatings = environment.skipUserRatings
-                    job.rate = environment.rate
-                    job.shouldStop = shouldStop
-                    let scrapers = try ScraperSet.load(directory: environment.scrapers)
-                    let result = try await job.run(scrapers: scrapers, store: store, logger: logger)
-                    if let review = result.review { logger.info("\(review.report())", metadata: ["step": "scrape:\(scrape.site)"]) }
-                    // Layout drift fails the step (exit 65), so cron reports it the day it happens.
-                    if let error = result.review?.error { throw error }
-                    let summary = JSONValue.object(
-                        JSONObject([
-                            ("pages", .number(Double(result.crawl.recorded))),
-                            ("unchanged", .number(Double(result.crawl.unchanged))),
-                            ("failed", .number(Double(result.crawl.failed))),
-                            (
-                                "records",
-                                .object(
-                                    JSONObject(
-                                        result.records.records.sorted { $0.key < $1.key }.map {
-                                            ($0.key, .number(Double($0.value)))
-                                        }))
-                            ),
-                            (
-                                "rejects",
-                                .object(
-                                    JSONObject(
-                                        result.records.rejects.sorted { $0.key < $1.key }.map {
-                                            ($0.key, .number(Double($0.value)))
-                                        }))
-                            ),
-                            ("observations", .number(Double(result.records.stored))),
-                        ]))
-                    return (Hashing.sha256(summary.serialized() + (replayHash ?? UUID().uuidString)), summary)
-                }
-            }
-
-            if let movieLens = spec.movieLens {
-                let hash = try Self.folderHash(URL(fileURLWithPath: movieLens))
-                try await step("ingest", inputs: .object(JSONObject([("movielens", .string(hash))]))) {
-                    () throws(MarqueeError) in
-                    let summary = try store.importMovieLens(directory: URL(fileURLWithPath: movieLens))
-                    return (
-                        hash,
-                        .object(
-                            JSONObject([
-                                ("ratings", .number(Double(summary.ratings))), ("films", .number(Double(summary.films))),
-                                ("users", .number(Double(summary.users))),
-                            ]))
-                    )
-                }
-            }
-
-            // dataset: its spec and feature views, and whatever the data steps produced.
-            let datasetInputs = JSONValue.object(
-                JSONObject([
-                    ("name", .string(spec.dataset)), ("features", .string(try Self.folderHash(environment.features))),
-                    (
-                        "upstream",
-                        .object(JSONObject(upstream.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
-                    ),
-                    // Data added outside the pipeline (a separate scrape or import) also rebuilds the dataset.
-                    ("observations", .string(try store.observationsFingerprint())),
-                ]))
-            try await step("dataset", inputs: datasetInputs) { () throws(MarqueeError) in
-                let catalog = try FeatureCatalog.load(directory: environment.features)
-                let directory = environment.work.appendingPathComponent("datasets")
-                try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                let (version, file) = try store.materializeDataset(spec.dataset, catalog: catalog, into: directory)
-                return (
-                    version.id,
-                    .object(
-                        JSONObject([
-                            ("version", .string(version.id)), ("rows", .number(Double(version.rowCount))),
-                            ("file", .string(file.path)),
-                        ]))
-                )
-            }
-            let datasetVersion = upstream["dataset"]!
-            let datasetFile = outputs["dataset"]?["file"]?.stringValue ?? ""
-            let training = JSONValue.object(
-                JSONObject([
-                    ("dataset", .string(datasetVersion)), ("algorithm", .string(spec.algorithm.rawValue)),
-                    ("params", .array(spec.parameters.map(JSONValue.string))), ("seed", .number(Double(spec.seed))),
-                ]))
-            let parameters = try Hyperparameters(spec.algorithm, settings: spec.parameters)
-
-            try await step("train", inputs: training) { () throws(MarqueeError) in
-                let table = try RatingTable.load(csv: URL(fileURLWithPath: datasetFile))
-                let set = TrainingSet(table: table, rows: Array(0..<table.count))
-                let model = try Trainer.fit(spec.algorithm, parameters: parameters, on: set, seed: spec.seed)
-                let url = environment.work.appendingPathComponent("models/\(spec.name)-\(spec.algorithm.rawValue).mqm")
-                try? FileManager.default.createDirectory(
-                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let bytes = try ModelFile.write(model, datasetVersion: datasetVersion, to: url)
-                let hash = Hashing.sha256(bytes)
-                return (
-                    hash,
-                    .object(
-                        JSONObject([
-                            ("file", .string(url.path)), ("sha256", .string(hash)),
-                            ("ratings", .number(Double(table.count))),
-                        ]))
-                )
-            }
-
-            if spec.folds > 0 {
-                var inputs = training.objectValue!
-                inputs.members.append(("cv", .number(Double(spec.folds))))
-                inputs.members.append(("k", .number(Double(spec.k))))
-                if !spec.compare.isEmpty {
-                    inputs.members.append(("compare", .array(spec.compare.map { .string($0.rawValue) })))
-                }
-                try await step("evaluate", inputs: .object(inputs)) { () throws(MarqueeError) in
-                    try evaluateStep(datasetFile: datasetFile, datasetVersion: datasetVersion, parameters: parameters)
-                }
-            }
-
-            if let format = spec.export {
-                let modelHash = upstream["train"]!
-                let modelFile = outputs["train"]?["file"]?.stringValue ?? ""
-                try await step(
-                    "export",
-                    inputs: .object(JSONObject([("model", .string(modelHash)), ("format", .string(format.rawValue))]))
-                ) { () throws(MarqueeError) in
-                    let bytes: Data
-                    do { bytes = try Data(contentsOf: URL(fileURLWithPath: modelFile)) } catch {
-                        throw MarqueeError(.failure, "cannot read the model", location: modelFile)
-                    }
-                    let loaded = try ModelFile.decode(bytes, source: modelFile)
-                    let directory = environment.work.appendingPathComponent("export/\(format.rawValue)")
-                    let result = try Exporter.export(
-                        loaded, sourceBytes: bytes, format: format, name: "marquee-\(spec.name)", directory: directory)
-                    return (
-                        Hashing.sha256(modelHash + format.rawValue),
-                        .object(
-                            JSONObject([
-                                ("directory", .string(directory.path)),
-                                ("files", .array(result.files.map(JSONValue.string))),
-                            ]))
-                    )
-                }
-            }
+            try await runSteps(
+                StepRecorder(
+                    store: store, runID: runID, force: force, shouldStop: shouldStop, logger: logger))
             try store.endRun(id: runID, status: "ok")
         } catch {
             try? store.failRun(id: runID, error: error.description, exitCode: Int(error.code.rawValue))
@@ -341,6 +110,80 @@ public struct PipelineRunner: Sendable {
             throw MarqueeError(.failure, "the run record \(runID) vanished")
         }
         return record
+    }
+
+    /// The steps in order — each scrape, the MovieLens ingest, dataset, train, evaluate, export —
+    /// with the inputs that decide whether a previous run's result can be reused.
+    private func runSteps(_ steps: StepRecorder) async throws(MarqueeError) {
+        let store = steps.store
+        // Replays are content-addressed (cacheable); live scrapes always run (the frontier makes
+        // them incremental).
+        for scrape in spec.scrape {
+            let replayHash = try scrape.replay.map { path throws(MarqueeError) in
+                try Self.folderHash(URL(fileURLWithPath: path))
+            }
+            let inputs = JSONValue.object(
+                JSONObject([
+                    ("site", .string(scrape.site)), ("start", .array(scrape.starts.map(JSONValue.string))),
+                    ("depth", .number(Double(scrape.depth))), ("replay", replayHash.map(JSONValue.string) ?? .null),
+                    ("specs", .string(try Self.folderHash(environment.scrapers))),
+                ]))
+            try await steps.step("scrape:\(scrape.site)", inputs: inputs, cacheable: replayHash != nil) {
+                () async throws(MarqueeError) in
+                try await scrapeStep(scrape, replayHash: replayHash, store: store)
+            }
+        }
+        if let movieLens = spec.movieLens {
+            let hash = try Self.folderHash(URL(fileURLWithPath: movieLens))
+            try await steps.step("ingest", inputs: .object(JSONObject([("movielens", .string(hash))]))) {
+                () throws(MarqueeError) in try ingestStep(movieLens, hash: hash, store: store)
+            }
+        }
+        // The dataset: its spec and feature views, and whatever the data steps produced.
+        let datasetInputs = JSONValue.object(
+            JSONObject([
+                ("name", .string(spec.dataset)), ("features", .string(try Self.folderHash(environment.features))),
+                (
+                    "upstream",
+                    .object(JSONObject(steps.upstream.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+                ),
+                // Data added outside the pipeline (a separate scrape or import) also rebuilds the dataset.
+                ("observations", .string(try store.observationsFingerprint())),
+            ]))
+        try await steps.step("dataset", inputs: datasetInputs) { () throws(MarqueeError) in
+            try datasetStep(store: store)
+        }
+        let datasetVersion = steps.upstream["dataset"]!
+        let datasetFile = steps.outputs["dataset"]?["file"]?.stringValue ?? ""
+        let training = JSONValue.object(
+            JSONObject([
+                ("dataset", .string(datasetVersion)), ("algorithm", .string(spec.algorithm.rawValue)),
+                ("params", .array(spec.parameters.map(JSONValue.string))), ("seed", .number(Double(spec.seed))),
+            ]))
+        let parameters = try Hyperparameters(spec.algorithm, settings: spec.parameters)
+        try await steps.step("train", inputs: training) { () throws(MarqueeError) in
+            try trainStep(datasetFile: datasetFile, datasetVersion: datasetVersion, parameters: parameters)
+        }
+        if spec.folds > 0 {
+            var inputs = training.objectValue!
+            inputs.members.append(("cv", .number(Double(spec.folds))))
+            inputs.members.append(("k", .number(Double(spec.k))))
+            if !spec.compare.isEmpty {
+                inputs.members.append(("compare", .array(spec.compare.map { .string($0.rawValue) })))
+            }
+            try await steps.step("evaluate", inputs: .object(inputs)) { () throws(MarqueeError) in
+                try evaluateStep(datasetFile: datasetFile, datasetVersion: datasetVersion, parameters: parameters)
+            }
+        }
+        if let format = spec.export {
+            let modelHash = steps.upstream["train"]!
+            let modelFile = steps.outputs["train"]?["file"]?.stringValue ?? ""
+            let inputs = JSONValue.object(
+                JSONObject([("model", .string(modelHash)), ("format", .string(format.rawValue))]))
+            try await steps.step("export", inputs: inputs) { () throws(MarqueeError) in
+                try exportStep(format, modelFile: modelFile, modelHash: modelHash)
+            }
+        }
     }
 
     // MARK: helpers

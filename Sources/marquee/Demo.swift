@@ -42,8 +42,8 @@ struct Demo: AsyncParsableCommand {
                     // gets your salt or none (and then a scrape of user ratings stops with exit 78).
                     work: work, salt: EffectiveConfig.userSalt ?? (global.storeFlag == nil ? "marquee-demo-salt" : nil)),
                 force: force, logger: logger)
-            if format == .json { return try printJSON(RunsFormat.json(record)) }
-            print(RunsFormat.show(record))
+            if format == .json { return try printJSON(record.summary) }
+            print(record.report)
             if let path = record.steps.first(where: { $0.step == "evaluate" })?.outputs?["summary"]?.stringValue,
                 let data = FileManager.default.contents(atPath: path),
                 let summary = try? JSONDecoder().decode(EvaluationSummary.self, from: data)

@@ -48,7 +48,7 @@ extension Monitor {
         static func table(_ record: ScrapeRunRecord) -> String {
             func percent(_ share: Double?) -> String { share.map { String(format: "%5.1f%%", $0 * 100) } ?? "     —" }
             var out =
-                "run \(record.id)  \(record.command)  \(RunsFormat.time(record.started))  \(record.pages) pages, \(record.records) records, \(record.alarms) alarm\(record.alarms == 1 ? "" : "s")\n"
+                "run \(record.id)  \(record.command)  \(Microseconds.isoSeconds(record.started))  \(record.pages) pages, \(record.records) records, \(record.alarms) alarm\(record.alarms == 1 ? "" : "s")\n"
             out += "site           kind           field                      records  filled  threshold  previous\n"
             for row in record.coverage {
                 out += row.site.padding(toLength: 14, withPad: " ", startingAt: 0) + " "

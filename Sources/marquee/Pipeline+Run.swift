@@ -45,9 +45,9 @@ extension Pipeline {
                     ),
                     force: force, logger: logger)
                 try emit(format) {
-                    RunsFormat.json(record)
+                    record.summary
                 } text: {
-                    RunsFormat.show(record)
+                    record.report
                 }
             }
         }

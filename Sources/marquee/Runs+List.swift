@@ -16,11 +16,12 @@ extension Runs {
         func run() async throws {
             try await reportingErrors {
                 let runs = try global.openExistingStore().runs(limit: limit)
-                if format == .json { return try printJSON(runs.map(RunsFormat.json)) }
+                if format == .json { return try printJSON(runs.map(\.summary)) }
                 if runs.isEmpty { print("no runs recorded in \(global.store)") }
                 for run in runs {
                     let steps = run.steps.map { "\($0.step):\($0.status)" }.joined(separator: " ")
-                    print("\(run.id)  \(run.pipeline)  \(run.status)  \(RunsFormat.time(run.started))  \(steps)")
+                    print(
+                        "\(run.id)  \(run.pipeline)  \(run.status)  \(Microseconds.isoSeconds(run.started))  \(steps)")
                     if let error = run.error {
                         print("    error (exit \(run.exitCode.map(String.init) ?? "?")): \(error)")
                     }

@@ -26,9 +26,9 @@ extension Runs {
                         : MarqueeError(.dataError, "no run \(id)", hint: "marquee runs list")
                 }
                 try emit(format) {
-                    RunsFormat.json(record)
+                    record.summary
                 } text: {
-                    RunsFormat.show(record)
+                    record.report
                 }
             }
         }

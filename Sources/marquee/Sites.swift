@@ -20,46 +20,8 @@ struct Sites: AsyncParsableCommand {
         let json = json || format == .json
         try await reportingErrors {
             let scrapers = try specs.load()
-            if json {
-                let value = JSONValue.array(
-                    scrapers.sites.map { site in
-                        .object(
-                            JSONObject([
-                                ("site", .string(site.site)), ("hosts", .array(site.hosts.map(JSONValue.string))),
-                                (
-                                    "pages",
-                                    .array(
-                                        site.pages.map { page in
-                                            .object(
-                                                JSONObject([
-                                                    ("kind", .string(page.kind)),
-                                                    ("record", .string(page.record.rawValue)),
-                                                    ("description", .string(page.description)),
-                                                    ("fields", .array(page.fields.map { .string($0.name) })),
-                                                    (
-                                                        "required",
-                                                        .array(page.fields.filter(\.required).map { .string($0.name) })
-                                                    ),
-                                                    ("links", .array(page.links.map { .string($0.name) })),
-                                                ]))
-                                        })
-                                ),
-                            ]))
-                    })
-                print(value.serialized(pretty: true))
-                return
-            }
-            for site in scrapers.sites {
-                print("\(site.site)  (\(site.hosts.joined(separator: ", ")); \(site.requestsPerSecond) req/s)")
-                for page in site.pages {
-                    let fields = page.fields.map { $0.required ? "\($0.name)*" : $0.name }.joined(separator: ", ")
-                    let links = page.links.isEmpty ? "" : "  links: " + page.links.map(\.name).joined(separator: ", ")
-                    print(
-                        "  \(page.kind) → \(page.record.rawValue)\(page.each == nil ? "" : " (one per item)"): \(fields)\(links)"
-                    )
-                }
-            }
-            print("(* required)")
+            if json { return print(scrapers.summaryJSON.serialized(pretty: true)) }
+            print(scrapers.summaryText, terminator: "")
         }
     }
 }
