@@ -44,35 +44,32 @@ extension FeatureStore {
         }
         if format == .csv { emit(plan.headers.map(CSVField.escape).joined(separator: ",") + "\n") }
         do {
-            try writer.read { db in
-                if let progress {
-                    let arguments: StatementArguments = ["watermark": watermark, "as_of": asOf]
-                    progress.update(done: 0, total: try Int.fetchOne(db, sql: plan.rowCountSQL, arguments: arguments))
+            let joined = try writer.read { db in
+                try PointInTimeJoin(plan: plan, watermark: watermark, asOf: asOf).run(db)
+            }
+            progress?.update(done: 0, total: joined.rows.count)
+            let source = joined.rows
+            for position in joined.order {
+                let row = Int(position)
+                rows += 1
+                if rows & 4095 == 0 { progress?.update(done: rows) }
+                selected.update("\(source.id[row])")
+                var values: [DatabaseValue] = [source.userKey[row], source.filmKey[row], source.rating[row]]
+                values.append(Microseconds.iso(source.time[row]).databaseValue)
+                for index in plan.columns.indices {
+                    let choice = Int(joined.chosen[index][row])
+                    let facts = joined.observations[joined.featureIndex[index]]
+                    selected.update(",\(choice < 0 ? "-" : String(facts.id[choice]))")
+                    let value = choice < 0 ? DatabaseValue.null : facts.value[choice]
+                    checks[index].observe(value)
+                    values.append(value)
                 }
-                let cursor = try Row.fetchCursor(db, sql: plan.sql, arguments: ["watermark": watermark, "as_of": asOf])
-                // Columns by position: row_id, user, film, rating, ts, then (id, value) per feature.
-                while let row = try cursor.next() {
-                    rows += 1
-                    if rows & 4095 == 0 { progress?.update(done: rows) }
-                    let rowID: Int64 = row[0]
-                    selected.update("\(rowID)")
-                    var values: [DatabaseValue] = [row[1], row[2], row[3]]
-                    let timestamp: Int64 = row[4]
-                    values.append(Microseconds.iso(timestamp).databaseValue)
-                    for index in plan.columns.indices {
-                        let id: Int64? = row[5 + 2 * index]
-                        selected.update(",\(id.map(String.init) ?? "-")")
-                        let value: DatabaseValue = row[6 + 2 * index]
-                        checks[index].observe(value)
-                        values.append(value)
-                    }
-                    selected.update("\n")
-                    switch format {
-                    case .csv: emit(values.map(CSVField.format).joined(separator: ",") + "\n")
-                    case .jsonl:
-                        let object = JSONObject(zip(plan.headers, values).map { ($0, CSVField.json($1)) })
-                        emit(JSONValue.object(object).serialized() + "\n")
-                    }
+                selected.update("\n")
+                switch format {
+                case .csv: emit(values.map(CSVField.format).joined(separator: ",") + "\n")
+                case .jsonl:
+                    let object = JSONObject(zip(plan.headers, values).map { ($0, CSVField.json($1)) })
+                    emit(JSONValue.object(object).serialized() + "\n")
                 }
             }
             flush()

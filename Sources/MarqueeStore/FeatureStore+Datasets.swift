@@ -9,8 +9,8 @@ extension FeatureStore {
     /// observation with the greatest event time ≤ T and ≥ T − ttl (ttl 0: no lower bound); ties go
     /// to the latest created, then the highest id. With `created_cutoff` only observations created
     /// by T count; with `asOf` only observations created by then count at all. Rows with no
-    /// qualifying observation keep an empty value; duplicate rows stay. The join runs inside
-    /// SQLite as indexed lookups. The file is written to a temporary name and moved into place
+    /// qualifying observation keep an empty value; duplicate rows stay. The join is a merge
+    /// over rows and observations grouped by entity (`PointInTimeJoin`). The file is written to a temporary name and moved into place
     /// only when no `error`-level expectation failed.
     /// - Parameters:
     ///   - name: the dataset spec (`features/datasets/NAME.toml`).

@@ -1,0 +1,234 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import MarqueeCore
+
+/// The point-in-time join of a dataset as a merge, not a lookup per row and feature (as DuckDB's
+/// ASOF join and Feast's offline joins do): the rating rows and each feature's observations are
+/// read once, grouped by entity (a counting sort on entity ids), ordered by time within an
+/// entity, and swept together.
+///
+/// For a row at time T, a feature's candidates are its observations of the row's user or film
+/// with event time ≤ T (and, with `created_cutoff`, created ≤ T), restricted once to ids ≤ the
+/// watermark and, with `as of`, to those created by then. Both conditions only admit more
+/// observations as T grows, so sweeping an entity's rows in time order while admitting its
+/// observations in order of the time they become eligible (event time, or the later of event
+/// and created time with the cut-off) keeps the winner as a running maximum of
+/// (event time, created time, id) — the SQL reference's `ORDER BY … DESC LIMIT 1`. The TTL bound
+/// (event ≥ T − ttl) then only needs checking on the winner: if the newest event is too old, all are.
+struct PointInTimeJoin {
+    let plan: DatasetPlan
+    let watermark: Int64
+    let asOf: Int64?
+
+    /// The rating rows, in columns.
+    struct Rows {
+        var id: [Int64] = []
+        var user: [Int64] = []
+        var film: [Int64] = []
+        var userKey: [DatabaseValue] = []
+        var filmKey: [DatabaseValue] = []
+        var rating: [DatabaseValue] = []
+        var time: [Int64] = []
+        var count: Int { id.count }
+    }
+
+    /// One feature's eligible observations, in columns.
+    struct Observations {
+        var entity: [Int64] = []
+        var event: [Int64] = []
+        var created: [Int64] = []
+        var id: [Int64] = []
+        var value: [DatabaseValue] = []
+    }
+
+    /// The joined dataset: the rows in output order (time, user key, film key, row id — byte
+    /// order for keys, as SQLite's `BINARY` collation) and, per column, the chosen observation
+    /// index of each row (−1: none qualifies).
+    struct Result {
+        var rows: Rows
+        var order: [Int32]
+        var observations: [Observations]
+        /// Per column, its feature's entry in `observations`.
+        var featureIndex: [Int]
+        /// Per column, per row.
+        var chosen: [[Int32]]
+    }
+
+    func run(_ db: Database) throws -> Result {
+        let rows = try readRows(db)
+        let maxEntity = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM entities")!
+        var byFeature: [String: Int] = [:]
+        var observations: [Observations] = []
+        for column in plan.columns where byFeature[column.feature.name] == nil {
+            byFeature[column.feature.name] = observations.count
+            observations.append(try readObservations(db, feature: column.feature.name))
+        }
+        var rowGroups: [Bool: Groups] = [:]  // by user (true) or by film (false)
+        var observationGroups: [String: Groups] = [:]
+        var chosen: [[Int32]] = []
+        for column in plan.columns {
+            let byUser = column.view.entity == .user
+            if rowGroups[byUser] == nil {
+                rowGroups[byUser] = Groups(
+                    keys: byUser ? rows.user : rows.film, maxKey: maxEntity, within: rows.time)
+            }
+            let index = byFeature[column.feature.name]!
+            let cutoff = plan.spec.createdCutoff
+            let groupKey = "\(index)/\(cutoff)"
+            let facts = observations[index]
+            if observationGroups[groupKey] == nil {
+                let eligible = cutoff ? zip(facts.event, facts.created).map { max($0, $1) } : facts.event
+                observationGroups[groupKey] = Groups(keys: facts.entity, maxKey: maxEntity, within: eligible)
+            }
+            chosen.append(
+                sweep(
+                    rows: rows, rowGroups: rowGroups[byUser]!, facts: facts,
+                    factGroups: observationGroups[groupKey]!, ttl: Int64(column.view.ttlSeconds) * 1_000_000))
+        }
+        return Result(
+            rows: rows, order: outputOrder(rows), observations: observations,
+            featureIndex: plan.columns.map { byFeature[$0.feature.name]! }, chosen: chosen)
+    }
+
+    /// Items grouped by an integer key (a counting sort) and ordered by `within` inside a group.
+    struct Groups {
+        var order: [Int32]
+        /// Group `k` is `order[start[k]..<start[k + 1]]`.
+        var start: [Int32]
+        var within: [Int64]
+
+        init(keys: [Int64], maxKey: Int64, within: [Int64]) {
+            let size = Int(max(maxKey, keys.max() ?? 0)) + 2
+            var start = [Int32](repeating: 0, count: size)
+            for key in keys { start[Int(key) + 1] += 1 }
+            for k in 1..<size { start[k] += start[k - 1] }
+            var next = start
+            var order = [Int32](repeating: 0, count: keys.count)
+            for (item, key) in keys.enumerated() {
+                order[Int(next[Int(key)])] = Int32(item)
+                next[Int(key)] += 1
+            }
+            order.withUnsafeMutableBufferPointer { buffer in
+                for k in 0..<(size - 1) where start[k + 1] - start[k] > 1 {
+                    let range = Int(start[k])..<Int(start[k + 1])
+                    buffer[range].sort { within[Int($0)] < within[Int($1)] }
+                }
+            }
+            self.order = order
+            self.start = start
+            self.within = within
+        }
+    }
+
+    /// For each row, the index of the observation it gets (−1 for none).
+    private func sweep(rows: Rows, rowGroups: Groups, facts: Observations, factGroups: Groups, ttl: Int64) -> [Int32] {
+        var chosen = [Int32](repeating: -1, count: rows.count)
+        let groups = min(rowGroups.start.count, factGroups.start.count) - 1
+        for key in 0..<groups {
+            let rowRange = Int(rowGroups.start[key])..<Int(rowGroups.start[key + 1])
+            let factRange = Int(factGroups.start[key])..<Int(factGroups.start[key + 1])
+            guard !rowRange.isEmpty, !factRange.isEmpty else { continue }
+            var next = factRange.lowerBound
+            var best = -1
+            for position in rowRange {
+                let row = Int(rowGroups.order[position])
+                let time = rows.time[row]
+                while next < factRange.upperBound, factGroups.within[Int(factGroups.order[next])] <= time {
+                    let candidate = Int(factGroups.order[next])
+                    if best < 0
+                        || (facts.event[candidate], facts.created[candidate], facts.id[candidate])
+                            > (facts.event[best], facts.created[best], facts.id[best])
+                    {
+                        best = candidate
+                    }
+                    next += 1
+                }
+                if best >= 0, ttl == 0 || facts.event[best] >= time - ttl { chosen[row] = Int32(best) }
+            }
+        }
+        return chosen
+    }
+
+    /// Row positions in output order: time, user key, film key (UTF-8 byte order), row id.
+    private func outputOrder(_ rows: Rows) -> [Int32] {
+        func bytesPrecede(_ a: DatabaseValue, _ b: DatabaseValue) -> Bool? {
+            let x = String.fromDatabaseValue(a) ?? ""
+            let y = String.fromDatabaseValue(b) ?? ""
+            if x == y { return nil }
+            return x.utf8.lexicographicallyPrecedes(y.utf8)
+        }
+        var order = (0..<Int32(rows.count)).map { $0 }
+        order.sort { a, b in
+            let (i, j) = (Int(a), Int(b))
+            if rows.time[i] != rows.time[j] { return rows.time[i] < rows.time[j] }
+            if let user = bytesPrecede(rows.userKey[i], rows.userKey[j]) { return user }
+            if let film = bytesPrecede(rows.filmKey[i], rows.filmKey[j]) { return film }
+            return rows.id[i] < rows.id[j]
+        }
+        return order
+    }
+
+    private var arguments: StatementArguments { ["watermark": watermark, "as_of": asOf] }
+
+    private func readRows(_ db: Database) throws -> Rows {
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT r.id, r.entity_id, r.object_id, u.key, f.key, r.value, r.event_ts_us
+                FROM observations r
+                JOIN entities u ON u.id = r.entity_id
+                JOIN entities f ON f.id = r.object_id
+                WHERE r.feature = 'rating' AND r.id <= :watermark AND (:as_of IS NULL OR r.created_ts_us <= :as_of)
+                """)
+        try statement.setArguments(arguments)
+        var rows = Rows()
+        let raw = statement.sqliteStatement
+        try step(raw, db) {
+            rows.id.append(sqlite3_column_int64(raw, 0))
+            rows.user.append(sqlite3_column_int64(raw, 1))
+            rows.film.append(sqlite3_column_int64(raw, 2))
+            rows.userKey.append(DatabaseValue(sqliteStatement: raw, index: 3))
+            rows.filmKey.append(DatabaseValue(sqliteStatement: raw, index: 4))
+            rows.rating.append(DatabaseValue(sqliteStatement: raw, index: 5))
+            rows.time.append(sqlite3_column_int64(raw, 6))
+        }
+        return rows
+    }
+
+    private func readObservations(_ db: Database, feature: String) throws -> Observations {
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT entity_id, event_ts_us, created_ts_us, id, value FROM observations
+                WHERE feature = :feature AND object_id = 0 AND id <= :watermark
+                  AND (:as_of IS NULL OR created_ts_us <= :as_of)
+                """)
+        var values = arguments
+        values += ["feature": feature]
+        try statement.setArguments(values)
+        var facts = Observations()
+        let raw = statement.sqliteStatement
+        try step(raw, db) {
+            facts.entity.append(sqlite3_column_int64(raw, 0))
+            facts.event.append(sqlite3_column_int64(raw, 1))
+            facts.created.append(sqlite3_column_int64(raw, 2))
+            facts.id.append(sqlite3_column_int64(raw, 3))
+            facts.value.append(DatabaseValue(sqliteStatement: raw, index: 4))
+        }
+        return facts
+    }
+
+    /// Steps `statement` to its end, calling `row` for each row.
+    private func step(_ statement: SQLiteStatement, _ db: Database, _ row: () -> Void) throws {
+        sqlite3_reset(statement)
+        while true {
+            switch sqlite3_step(statement) {
+            case SQLITE_ROW: row()
+            case SQLITE_DONE: return
+            case let code:
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code),
+                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+        }
+    }
+}
