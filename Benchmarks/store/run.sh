@@ -14,6 +14,7 @@ films=${STORE_BENCH_FILMS:-100000}
 work=${STORE_BENCH_DIR:-$(mktemp -d)}
 trap 'rm -rf "$work"' EXIT
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -c "import duckdb" 2>/dev/null || "$venv/bin/pip" install -q duckdb
 swift build -c release --package-path Benchmarks --product store-bench >&2
 bench=$(swift build -c release --package-path Benchmarks --show-bin-path)/store-bench
 cc -O2 -o "$work/raw_insert" Benchmarks/store/raw_insert.c -lsqlite3

@@ -72,14 +72,55 @@ public enum Microseconds {
         let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
         let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        // Written digit by digit into one buffer (this runs once per dataset row).
+        return String(unsafeUninitializedCapacity: 40) { buffer in
+            var at = 0
+            // As `String(value)` left-padded with zeros to `width` (a sign counts as a character).
+            func put(_ value: Int64, _ width: Int) {
+                var count = 1
+                var probe = value.magnitude
+                while probe >= 10 {
+                    probe /= 10
+                    count += 1
+                }
+                let length = count + (value < 0 ? 1 : 0)
+                for _ in length..<max(width, length) {
+                    buffer[at] = 48
+                    at += 1
+                }
+                if value < 0 {
+                    buffer[at] = UInt8(ascii: "-")
+                    at += 1
+                }
+                var rest = value.magnitude
+                for offset in stride(from: count - 1, through: 0, by: -1) {
+                    buffer[at + offset] = UInt8(truncatingIfNeeded: rest % 10) + 48
+                    rest /= 10
+                }
+                at += count
+            }
+            func put(_ byte: Unicode.Scalar) {
+                buffer[at] = UInt8(ascii: byte)
+                at += 1
+            }
+            put(year, 4)
+            put("-")
+            put(month, 2)
+            put("-")
+            put(day, 2)
+            put("T")
+            put(secondOfDay / 3_600, 2)
+            put(":")
+            put(secondOfDay / 60 % 60, 2)
+            put(":")
+            put(secondOfDay % 60, 2)
+            if fraction != 0 {
+                put(".")
+                put(fraction, 6)
+            }
+            put("Z")
+            return at
         }
-        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3_600, 2)):"
-        text += "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-        if fraction != 0 { text += ".\(pad(fraction, 6))" }
-        return text + "Z"
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {

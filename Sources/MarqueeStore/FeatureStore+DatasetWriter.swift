@@ -32,15 +32,28 @@ extension FeatureStore {
         var selected = Hashing.Stream()
         var checks = plan.columns.map { ExpectationCheck(column: $0) }
         var rows = 0
-        var buffer = Data()
-        func emit(_ text: String) {
-            buffer.append(contentsOf: text.utf8)
-            if buffer.count > 1 << 20 { flush() }
-        }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 21)
+        var ids: [UInt8] = []  // the selected observation ids, hashed as text ("row,id|-,…\n")
+        ids.reserveCapacity(1 << 21)
+        func emit(_ text: String) { buffer.append(contentsOf: text.utf8) }
         func flush() {
             content.update(buffer)
-            handle.write(buffer)
+            handle.write(Data(buffer))
             buffer.removeAll(keepingCapacity: true)
+            selected.update(ids)
+            ids.removeAll(keepingCapacity: true)
+        }
+        /// A CSV field: integers as digits, reals in Swift's shortest round-trip form, text
+        /// quoted as needed, NULL empty (``CSVField/format(_:)``, without the intermediate String).
+        func emitField(_ value: DatabaseValue) {
+            switch value.storage {
+            case .null: break
+            case .int64(let int): emit(String(int))
+            case .double(let double): emit(String(double))
+            case .string(let text): emit(CSVField.escape(text))
+            case .blob(let data): emit(data.base64EncodedString())
+            }
         }
         if format == .csv { emit(plan.headers.map(CSVField.escape).joined(separator: ",") + "\n") }
         do {
@@ -49,28 +62,51 @@ extension FeatureStore {
             }
             progress?.update(done: 0, total: joined.rows.count)
             let source = joined.rows
+            let columns = plan.columns.indices.map { index in
+                (chosen: joined.chosen[index], facts: joined.observations[joined.featureIndex[index]])
+            }
+            var values: [DatabaseValue] = []
             for position in joined.order {
                 let row = Int(position)
                 rows += 1
                 if rows & 4095 == 0 { progress?.update(done: rows) }
-                selected.update("\(source.id[row])")
-                var values: [DatabaseValue] = [source.userKey[row], source.filmKey[row], source.rating[row]]
-                values.append(Microseconds.iso(source.time[row]).databaseValue)
-                for index in plan.columns.indices {
-                    let choice = Int(joined.chosen[index][row])
-                    let facts = joined.observations[joined.featureIndex[index]]
-                    selected.update(",\(choice < 0 ? "-" : String(facts.id[choice]))")
-                    let value = choice < 0 ? DatabaseValue.null : facts.value[choice]
+                ids.append(contentsOf: String(source.id[row]).utf8)
+                values.removeAll(keepingCapacity: true)
+                for (index, column) in columns.enumerated() {
+                    let choice = Int(column.chosen[row])
+                    ids.append(UInt8(ascii: ","))
+                    if choice < 0 {
+                        ids.append(UInt8(ascii: "-"))
+                    } else {
+                        ids.append(contentsOf: String(column.facts.id[choice]).utf8)
+                    }
+                    let value = choice < 0 ? DatabaseValue.null : column.facts.value[choice]
                     checks[index].observe(value)
                     values.append(value)
                 }
-                selected.update("\n")
+                ids.append(UInt8(ascii: "\n"))
+                let time = Microseconds.iso(source.time[row])
                 switch format {
-                case .csv: emit(values.map(CSVField.format).joined(separator: ",") + "\n")
+                case .csv:
+                    emitField(source.userKey[row])
+                    emit(",")
+                    emitField(source.filmKey[row])
+                    emit(",")
+                    emitField(source.rating[row])
+                    emit(",")
+                    emit(CSVField.escape(time))
+                    for value in values {
+                        emit(",")
+                        emitField(value)
+                    }
+                    emit("\n")
                 case .jsonl:
-                    let object = JSONObject(zip(plan.headers, values).map { ($0, CSVField.json($1)) })
+                    let all =
+                        [source.userKey[row], source.filmKey[row], source.rating[row], time.databaseValue] + values
+                    let object = JSONObject(zip(plan.headers, all).map { ($0, CSVField.json($1)) })
                     emit(JSONValue.object(object).serialized() + "\n")
                 }
+                if buffer.count > 1 << 20 { flush() }
             }
             flush()
             progress?.update(done: rows)
@@ -91,7 +127,11 @@ extension FeatureStore {
 enum CSVField {
     /// RFC 4180 quoting when needed.
     static func escape(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        // Bytes first (fast); the Character test decides, as it always has (a "\r\n" grapheme or a
+        // comma with a combining mark is one Character, equal to none of the four).
+        guard text.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }),
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 

@@ -12,6 +12,9 @@ public final class FeatureStore: Sendable {
     public let clock: any WallClock
     /// The file's path, `nil` in memory.
     public let path: String?
+    /// Entity ids by kind and key, filled as batches commit: a key never changes entity once
+    /// recorded (`entity_keys` is insert-only), so ingest resolves a known key without a query.
+    let entityIDs = EntityIDCache()
 
     /// Opens (creating and migrating as needed) the store at `path`.
     /// - Throws: `MarqueeError` `.dataError` when the file is not a Marquee store or cannot be opened.

@@ -56,14 +56,11 @@ struct PointInTimeJoin {
     }
 
     func run(_ db: Database) throws -> Result {
-        let rows = try readRows(db)
-        let maxEntity = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM entities")!
         var byFeature: [String: Int] = [:]
-        var observations: [Observations] = []
         for column in plan.columns where byFeature[column.feature.name] == nil {
-            byFeature[column.feature.name] = observations.count
-            observations.append(try readObservations(db, feature: column.feature.name))
+            byFeature[column.feature.name] = byFeature.count
         }
+        let (rows, observations, maxEntity) = try scan(db, features: byFeature)
         var rowGroups: [Bool: Groups] = [:]  // by user (true) or by film (false)
         var observationGroups: [String: Groups] = [:]
         var chosen: [[Int32]] = []
@@ -171,50 +168,64 @@ struct PointInTimeJoin {
 
     private var arguments: StatementArguments { ["watermark": watermark, "as_of": asOf] }
 
-    private func readRows(_ db: Database) throws -> Rows {
-        let statement = try db.makeStatement(
-            sql: """
-                SELECT r.id, r.entity_id, r.object_id, u.key, f.key, r.value, r.event_ts_us
-                FROM observations r
-                JOIN entities u ON u.id = r.entity_id
-                JOIN entities f ON f.id = r.object_id
-                WHERE r.feature = 'rating' AND r.id <= :watermark AND (:as_of IS NULL OR r.created_ts_us <= :as_of)
-                """)
-        try statement.setArguments(arguments)
-        var rows = Rows()
-        let raw = statement.sqliteStatement
-        try step(raw, db) {
-            rows.id.append(sqlite3_column_int64(raw, 0))
-            rows.user.append(sqlite3_column_int64(raw, 1))
-            rows.film.append(sqlite3_column_int64(raw, 2))
-            rows.userKey.append(DatabaseValue(sqliteStatement: raw, index: 3))
-            rows.filmKey.append(DatabaseValue(sqliteStatement: raw, index: 4))
-            rows.rating.append(DatabaseValue(sqliteStatement: raw, index: 5))
-            rows.time.append(sqlite3_column_int64(raw, 6))
+    /// One pass over the observations in table order (sequential reads, no lookup per row): the
+    /// rating rows (with their user's and film's keys from an in-memory id → key table) and, per
+    /// feature, its eligible observations (no object, id ≤ watermark, created by `as of`).
+    private func scan(_ db: Database, features: [String: Int]) throws -> (Rows, [Observations], Int64) {
+        let maxEntity = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM entities")!
+        var keys = [DatabaseValue?](repeating: nil, count: Int(maxEntity) + 1)
+        let entities = try db.makeStatement(sql: "SELECT id, key FROM entities")
+        try step(entities.sqliteStatement, db) {
+            keys[Int(sqlite3_column_int64(entities.sqliteStatement, 0))] = DatabaseValue(
+                sqliteStatement: entities.sqliteStatement, index: 1)
         }
-        return rows
-    }
-
-    private func readObservations(_ db: Database, feature: String) throws -> Observations {
+        // Feature names as bytes, matched against each row's without making a String.
+        let names = ["rating"] + features.sorted { $0.value < $1.value }.map(\.key)
+        let wanted = names.map { Array($0.utf8) }
+        let placeholders = names.indices.map { ":f\($0)" }.joined(separator: ", ")
         let statement = try db.makeStatement(
             sql: """
-                SELECT entity_id, event_ts_us, created_ts_us, id, value FROM observations
-                WHERE feature = :feature AND object_id = 0 AND id <= :watermark
-                  AND (:as_of IS NULL OR created_ts_us <= :as_of)
+                SELECT id, entity_id, object_id, feature, value, event_ts_us, created_ts_us
+                FROM observations NOT INDEXED
+                WHERE id <= :watermark AND (:as_of IS NULL OR created_ts_us <= :as_of)
+                  AND feature IN (\(placeholders))
                 """)
         var values = arguments
-        values += ["feature": feature]
+        for (index, name) in names.enumerated() { values += ["f\(index)": name] }
         try statement.setArguments(values)
-        var facts = Observations()
+        var rows = Rows()
+        var observations = [Observations](repeating: Observations(), count: features.count)
         let raw = statement.sqliteStatement
         try step(raw, db) {
-            facts.entity.append(sqlite3_column_int64(raw, 0))
-            facts.event.append(sqlite3_column_int64(raw, 1))
-            facts.created.append(sqlite3_column_int64(raw, 2))
-            facts.id.append(sqlite3_column_int64(raw, 3))
-            facts.value.append(DatabaseValue(sqliteStatement: raw, index: 4))
+            let length = Int(sqlite3_column_bytes(raw, 3))
+            guard let text = sqlite3_column_text(raw, 3) else { return }
+            let object = sqlite3_column_int64(raw, 2)
+            for (index, name) in wanted.enumerated() where name.count == length && memcmp(text, name, length) == 0 {
+                let entity = sqlite3_column_int64(raw, 1)
+                // A rating row: its user and film must be known entities (as a join on them).
+                if index == 0, entity <= maxEntity, object > 0, object <= maxEntity, let user = keys[Int(entity)],
+                    let film = keys[Int(object)]
+                {
+                    rows.id.append(sqlite3_column_int64(raw, 0))
+                    rows.user.append(entity)
+                    rows.film.append(object)
+                    rows.userKey.append(user)
+                    rows.filmKey.append(film)
+                    rows.rating.append(DatabaseValue(sqliteStatement: raw, index: 4))
+                    rows.time.append(sqlite3_column_int64(raw, 5))
+                }
+                if index > 0 || features["rating"] != nil, object == 0 {
+                    let slot = index > 0 ? index - 1 : features["rating"]!
+                    observations[slot].entity.append(entity)
+                    observations[slot].event.append(sqlite3_column_int64(raw, 5))
+                    observations[slot].created.append(sqlite3_column_int64(raw, 6))
+                    observations[slot].id.append(sqlite3_column_int64(raw, 0))
+                    observations[slot].value.append(DatabaseValue(sqliteStatement: raw, index: 4))
+                }
+                break
+            }
         }
-        return facts
+        return (rows, observations, maxEntity)
     }
 
     /// Steps `statement` to its end, calling `row` for each row.
