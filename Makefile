@@ -8,7 +8,7 @@ MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
 TEST_VENV := .venv-test
 
-.PHONY: help setup build test docs install demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities fuzz leakcheck fmt lint clean regen-onnx
+.PHONY: help setup build test docs install demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities bench-scale bench-scrape fuzz leakcheck fmt lint clean regen-onnx
 
 help:
 	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
@@ -17,7 +17,7 @@ help:
 	@echo "make demo       the main job on bundled fixtures, offline"
 	@echo "make docs       DocC archives of every library (docs/api/NAME.doccarchive); fails on any documentation warning"
 	@echo "make install    release build into PREFIX/bin (default /usr/local) with its specs, views, pipelines and demo data in PREFIX/share/marquee"
-	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl, bench-entities (matcher precision/recall)"
+	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl, bench-entities (matcher precision/recall); bench-scrape (scrape --replay vs reparse); bench-scale (1M/5M/20M synthetic ratings)"
 	@echo "make fuzz       every libFuzzer harness (Fuzz/) for SECONDS seconds each (default 60); fails on a crash, leak or timeout"
 	@echo "make leakcheck  parse every real page repeatedly under valgrind; fails on a leak"
 	@echo "make fmt        format the sources with swift-format"
@@ -60,13 +60,16 @@ install:
 demo: build
 	@bash scripts/demo.sh $(MARQUEE)
 
-bench: bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities
+bench: bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities bench-scrape
 
 bench-html:
 	@bash Benchmarks/run.sh $(BENCH_VENV)
 
 bench-entities:
 	swift run -c release --package-path Benchmarks entity-bench "$(CURDIR)" "$(CURDIR)/../shared/realpages"
+
+bench-scrape:
+	@bash Benchmarks/scrape/run.sh
 
 bench-parse:
 	@bash Benchmarks/parse/run.sh $(BENCH_VENV)
@@ -76,6 +79,11 @@ bench-store:
 
 bench-ml:
 	@bash Benchmarks/ml/run.sh $(BENCH_VENV)
+
+# Not in `make bench` (20M ratings take a while): SCALE_SIZES="1000000 5000000" for a quicker curve.
+bench-scale:
+	@command -v bc >/dev/null && [ -x /usr/bin/time ] || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time bc
+	@bash Benchmarks/scale/run.sh
 
 bench-crawl:
 	@command -v nginx >/dev/null && [ -x /usr/bin/time ] || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx time

@@ -53,8 +53,13 @@ public struct Crawler: Sendable {
     /// A URL's canonical form (the frontier's key), or nil when it is not crawlable.
     public let canonical: @Sendable (String) -> String?
     /// Called with every recorded HTML page before it is marked done (and so at least once per
-    /// page, again after a kill): what `scrape` extracts records with.
+    /// page, again after a kill), one page at a time in the order pages are recorded: what
+    /// `scrape` writes records with.
     public var onPage: (@Sendable (FetchedPage) -> Void)?
+    /// Called with every successful (2xx) HTML page on the task that fetched it, before ``links``
+    /// is asked — so for pages fetched at once, concurrently, on all cores: where `scrape` parses
+    /// and extracts (CPU work), leaving ``onPage`` only the ordered writing.
+    public var onFetched: (@Sendable (FetchedPage) -> Void)?
 
     /// Assembles a crawler.
     public init(
@@ -96,7 +101,7 @@ public struct Crawler: Sendable {
 
         while !limitReached(), !Task.isCancelled, !options.shouldStop() {
             var failure: MarqueeError?
-            await withTaskGroup(of: (Frontier.Item, Result<FetchedPage, FetchError>).self) { group in
+            await withTaskGroup(of: Fetched.self) { group in
                 var inFlight = 0
                 var claimed: [Frontier.Item] = []  // claimed ahead (in_flight in the frontier), not started
                 func fill() throws(MarqueeError) {
@@ -120,22 +125,23 @@ public struct Crawler: Sendable {
                                 let page = try await RequestHeaders.$extra.withValue(conditional) {
                                     try await fetcher.fetch(item.url)
                                 }
-                                return (item, .success(page))
+                                return prepare(item, page, options: options)
                             } catch let error as FetchError {
-                                return (item, .failure(error))
+                                return Fetched(item: item, result: .failure(error))
                             } catch {
-                                return (
-                                    item, .failure(FetchError(kind: .transport, url: item.url, message: "\(error)"))
-                                )
+                                return Fetched(
+                                    item: item,
+                                    result: .failure(FetchError(kind: .transport, url: item.url, message: "\(error)")))
                             }
                         }
                     }
                 }
                 do {
                     try fill()
-                    while let (item, result) = await group.next() {
+                    while let fetched = await group.next() {
                         inFlight -= 1
-                        let outcome = try handle(item, result, options: options, hosts: hosts, summary: &summary)
+                        let item = fetched.item
+                        let outcome = try handle(fetched, options: options, hosts: hosts, summary: &summary)
                         if outcome == "recorded" { recorded += 1 }
                         progress?(item.url, outcome)
                         if !Task.isCancelled, !options.shouldStop() { try fill() }
@@ -157,13 +163,32 @@ public struct Crawler: Sendable {
         return summary
     }
 
+    /// A fetch's outcome, with the page's links when they were read on the fetching task.
+    struct Fetched: Sendable {
+        var item: Frontier.Item
+        var result: Result<FetchedPage, FetchError>
+        var links: [String] = []
+    }
+
+    /// On the fetching task: a successful HTML page goes to ``onFetched`` and has its links read
+    /// (when its depth allows following them), so parsing runs on as many cores as pages in flight.
+    private func prepare(_ item: Frontier.Item, _ page: FetchedPage, options: CrawlOptions) -> Fetched {
+        var fetched = Fetched(item: item, result: .success(page))
+        guard (200..<300).contains(page.status),
+            page.header("Content-Type").map({ $0.lowercased().contains("html") }) ?? true
+        else { return fetched }
+        onFetched?(page)
+        if item.depth < options.maxDepth { fetched.links = links(page) }
+        return fetched
+    }
+
     /// Records one fetch's outcome; returns `recorded`, `failed: reason` or `unchanged`.
     private func handle(
-        _ item: Frontier.Item, _ result: Result<FetchedPage, FetchError>, options: CrawlOptions, hosts: Set<String>,
-        summary: inout CrawlSummary
+        _ fetched: Fetched, options: CrawlOptions, hosts: Set<String>, summary: inout CrawlSummary
     ) throws(MarqueeError) -> String {
+        let item = fetched.item
         let page: FetchedPage
-        switch result {
+        switch fetched.result {
         case .failure(let error):
             try frontier.fail(item.fingerprint, reason: error.kind.rawValue)
             summary.failed += 1
@@ -187,7 +212,7 @@ public struct Crawler: Sendable {
         if let onPage, contentType.map({ $0.lowercased().contains("html") }) ?? true { onPage(page) }
         if item.depth < options.maxDepth, contentType.map({ $0.lowercased().contains("html") }) ?? true {
             var seen = Set<String>()
-            for link in links(page) {
+            for link in fetched.links {
                 guard let key = canonical(link), seen.insert(key).inserted,
                     let host = URLComponents(string: key)?.host?.lowercased(), hosts.contains(host),
                     options.allowPrivate || !Self.isPrivate(host: host)

@@ -90,18 +90,35 @@ public struct ScrapeJob: Sendable {
         let sink = try RecordSink(
             output: output, store: toStore ? store : nil, salt: skipUserRatings ? nil : salt, scrapers: scrapers)
         defer { sink.close() }
-        let links = Mutex<[String: [String]]>([:])
+        // Extraction runs on the fetching tasks (all cores); records are written in the order
+        // pages are recorded, as before. A fetch is known by its final URL and fetch time.
+        let extracted = Mutex<[String: Swift.Result<PageExtraction, MarqueeError>]>([:])
+        let siteName = site
+        @Sendable func key(_ page: FetchedPage) -> String { "\(page.fetchedAt) \(page.finalURL)" }
+        @Sendable func extract(_ page: FetchedPage) -> Swift.Result<PageExtraction, MarqueeError> {
+            do throws(MarqueeError) {
+                return .success(
+                    try scrapers.extract(
+                        data: page.body, url: page.finalURL, site: siteName, contentType: page.header("Content-Type")))
+            } catch {
+                return .failure(error)
+            }
+        }
         var crawler = Crawler(
             frontier: try Frontier(path: frontier), store: PageStore(root: pages), fetcher: fetcher,
-            links: { page in links.withLock { $0.removeValue(forKey: page.finalURL) ?? [] } },
+            links: { page in
+                let result = extracted.withLock { $0[key(page)] }
+                return (try? result?.get())?.links.map(\.url) ?? []
+            },
             canonical: { try? Normalize.canonicalURL($0) })
-        let siteName = site
+        crawler.onFetched = { page in
+            let result = extract(page)
+            extracted.withLock { $0[key(page)] = result }
+        }
         crawler.onPage = { page in
+            let result = extracted.withLock { $0.removeValue(forKey: key(page)) } ?? extract(page)
             do {
-                let extraction = try scrapers.extract(
-                    data: page.body, url: page.finalURL, site: siteName, contentType: page.header("Content-Type"))
-                try sink.accept(extraction, fetchedAt: page.fetchedAt, sourceHash: Hashing.sha256(page.body))
-                links.withLock { $0[page.finalURL] = extraction.links.map(\.url) }
+                try sink.accept(try result.get(), fetchedAt: page.fetchedAt, sourceHash: Hashing.sha256(page.body))
             } catch {
                 sink.count(error: "unrecognised", unrecognised: true)
                 logger.warning("\(error)", metadata: ["url": "\(page.finalURL)"])
