@@ -153,13 +153,7 @@ enum ObservationBinder {
             sql: """
                 INSERT INTO online (entity_id, feature, value, event_ts_us, created_ts_us, observation_id)
                 VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (entity_id, feature) DO UPDATE SET
-                    value = excluded.value, event_ts_us = excluded.event_ts_us,
-                    created_ts_us = excluded.created_ts_us, observation_id = excluded.observation_id
-                WHERE excluded.event_ts_us > online.event_ts_us
-                   OR (excluded.event_ts_us = online.event_ts_us AND excluded.created_ts_us > online.created_ts_us)
-                   OR (excluded.event_ts_us = online.event_ts_us AND excluded.created_ts_us = online.created_ts_us
-                       AND excluded.observation_id > online.observation_id)
+                \(FeatureStore.onlineNewerWins)
                 """)
     }
 

@@ -19,6 +19,18 @@ extension FeatureStore {
     /// Brings the online table up to date for `features` of `entity` from its observations: the
     /// latest event wins (ties: the latest created); an older event never replaces a newer one,
     /// so a late backfill cannot overwrite a fresh value.
+    /// The online upserts' conflict clause: the incoming row replaces the stored one only when
+    /// newer — event time, then created time, then observation id.
+    static let onlineNewerWins = """
+        ON CONFLICT (entity_id, feature) DO UPDATE SET
+            value = excluded.value, event_ts_us = excluded.event_ts_us,
+            created_ts_us = excluded.created_ts_us, observation_id = excluded.observation_id
+        WHERE excluded.event_ts_us > online.event_ts_us
+           OR (excluded.event_ts_us = online.event_ts_us AND excluded.created_ts_us > online.created_ts_us)
+           OR (excluded.event_ts_us = online.event_ts_us AND excluded.created_ts_us = online.created_ts_us
+               AND excluded.observation_id > online.observation_id)
+        """
+
     static func upsertOnline(_ db: Database, entity: Int64, features: [String]) throws {
         for feature in features {
             try db.cachedStatement(
@@ -27,13 +39,7 @@ extension FeatureStore {
                     SELECT entity_id, feature, value, event_ts_us, created_ts_us, id FROM observations
                     WHERE entity_id = ? AND feature = ? AND object_id = 0
                     ORDER BY event_ts_us DESC, created_ts_us DESC, id DESC LIMIT 1
-                    ON CONFLICT (entity_id, feature) DO UPDATE SET
-                        value = excluded.value, event_ts_us = excluded.event_ts_us,
-                        created_ts_us = excluded.created_ts_us, observation_id = excluded.observation_id
-                    WHERE excluded.event_ts_us > online.event_ts_us
-                       OR (excluded.event_ts_us = online.event_ts_us AND excluded.created_ts_us > online.created_ts_us)
-                       OR (excluded.event_ts_us = online.event_ts_us AND excluded.created_ts_us = online.created_ts_us
-                           AND excluded.observation_id > online.observation_id)
+                    \(onlineNewerWins)
                     """
             ).execute(arguments: [entity, feature])
         }
