@@ -59,6 +59,11 @@ public enum Microseconds {
     /// ISO 8601 UTC text: `2026-11-25T14:52:36Z`, with six fractional digits only when the time
     /// has a fraction. Computed arithmetically (proleptic Gregorian), so it is fast and the same
     /// on every platform.
+    /// ``iso(_:)`` to the whole second (`2026-12-05T18:12:58Z`), for tables and headers.
+    public static func isoSeconds(_ microseconds: Int64) -> String {
+        iso(microseconds - ((microseconds % 1_000_000) + 1_000_000) % 1_000_000)
+    }
+
     public static func iso(_ microseconds: Int64) -> String {
         let (seconds, fraction) = floorDivide(microseconds, 1_000_000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)

@@ -64,10 +64,3 @@ extension RunRecord {
         return out
     }
 }
-
-extension Microseconds {
-    /// ``iso(_:)`` to the whole second (`2026-12-05T18:12:58Z`), for tables and headers.
-    public static func isoSeconds(_ microseconds: Int64) -> String {
-        iso(microseconds - ((microseconds % 1_000_000) + 1_000_000) % 1_000_000)
-    }
-}
