@@ -174,12 +174,15 @@ public struct Crawler: Sendable {
     /// (when its depth allows following them), so parsing runs on as many cores as pages in flight.
     private func prepare(_ item: Frontier.Item, _ page: FetchedPage, options: CrawlOptions) -> Fetched {
         var fetched = Fetched(item: item, result: .success(page))
-        guard (200..<300).contains(page.status),
-            page.header("Content-Type").map({ $0.lowercased().contains("html") }) ?? true
-        else { return fetched }
+        guard (200..<300).contains(page.status), Self.isHTML(page) else { return fetched }
         onFetched?(page)
         if item.depth < options.maxDepth { fetched.links = links(page) }
         return fetched
+    }
+
+    /// Whether a page is HTML by its `Content-Type` (a page without one is taken as HTML).
+    private static func isHTML(_ page: FetchedPage) -> Bool {
+        page.header("Content-Type").map { $0.lowercased().contains("html") } ?? true
     }
 
     /// Records one fetch's outcome; returns `recorded`, `failed: reason` or `unchanged`.
@@ -209,16 +212,15 @@ public struct Crawler: Sendable {
         let (digest, _) = try store.put(page.body)
         var found: [(url: String, canonical: String)] = []
         let contentType = page.header("Content-Type")
-        if let onPage, contentType.map({ $0.lowercased().contains("html") }) ?? true { onPage(page) }
-        if item.depth < options.maxDepth, contentType.map({ $0.lowercased().contains("html") }) ?? true {
-            var seen = Set<String>()
-            for link in fetched.links {
-                guard let key = canonical(link), seen.insert(key).inserted,
-                    let host = URLComponents(string: key)?.host?.lowercased(), hosts.contains(host),
-                    options.allowPrivate || !Self.isPrivate(host: host)
-                else { continue }
-                found.append((link, key))
-            }
+        if let onPage, Self.isHTML(page) { onPage(page) }
+        // `prepare` read links only from HTML pages whose depth allows following them.
+        var seen = Set<String>()
+        for link in fetched.links {
+            guard let key = canonical(link), seen.insert(key).inserted,
+                let host = URLComponents(string: key)?.host?.lowercased(), hosts.contains(host),
+                options.allowPrivate || !Self.isPrivate(host: host)
+            else { continue }
+            found.append((link, key))
         }
         try frontier.complete(
             item,

@@ -44,17 +44,6 @@ extension FeatureStore {
             selected.update(ids)
             ids.removeAll(keepingCapacity: true)
         }
-        /// A CSV field: integers as digits, reals in Swift's shortest round-trip form, text
-        /// quoted as needed, NULL empty (``CSVField/format(_:)``, without the intermediate String).
-        func emitField(_ value: DatabaseValue) {
-            switch value.storage {
-            case .null: break
-            case .int64(let int): emit(String(int))
-            case .double(let double): emit(String(double))
-            case .string(let text): emit(CSVField.escape(text))
-            case .blob(let data): emit(data.base64EncodedString())
-            }
-        }
         if format == .csv { emit(plan.headers.map(CSVField.escape).joined(separator: ",") + "\n") }
         do {
             let joined = try writer.read { db in
@@ -88,16 +77,16 @@ extension FeatureStore {
                 let time = Microseconds.iso(source.time[row])
                 switch format {
                 case .csv:
-                    emitField(source.userKey[row])
+                    emit(CSVField.format(source.userKey[row]))
                     emit(",")
-                    emitField(source.filmKey[row])
+                    emit(CSVField.format(source.filmKey[row]))
                     emit(",")
-                    emitField(source.rating[row])
+                    emit(CSVField.format(source.rating[row]))
                     emit(",")
                     emit(CSVField.escape(time))
                     for value in values {
                         emit(",")
-                        emitField(value)
+                        emit(CSVField.format(value))
                     }
                     emit("\n")
                 case .jsonl:
