@@ -60,7 +60,7 @@ install:
 demo: build
 	@bash scripts/demo.sh $(MARQUEE)
 
-bench: bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities bench-scrape
+bench: bench-html bench-store bench-dataset bench-ml bench-serve bench-crawl bench-parse bench-entities bench-scrape
 
 bench-html:
 	@bash Benchmarks/run.sh $(BENCH_VENV)
@@ -76,6 +76,10 @@ bench-parse:
 
 bench-store:
 	@bash Benchmarks/store/run.sh $(BENCH_VENV)
+
+bench-dataset:
+	@command -v bc >/dev/null || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bc
+	@bash Benchmarks/dataset/run.sh $(BENCH_VENV)
 
 bench-ml:
 	@bash Benchmarks/ml/run.sh $(BENCH_VENV)

@@ -61,5 +61,7 @@ print(f"== crawl: static pages from a loopback nginx, concurrency {c}, politenes
 print(f"{'tool':<10}{'pages':>8}{'seconds':>10}{'pages/s':>10}{'peak RSS MB':>13}")
 print(f"{'marquee':<10}{mp:>8}{float(ms):>10.2f}{mrate:>10.0f}{int(mr) / 1024:>13.1f}")
 print(f"{'scrapy':<10}{sp:>8}{float(ss):>10.2f}{srate:>10.0f}{int(sr) / 1024:>13.1f}")
-print(f"Marquee ÷ Scrapy: {mrate / srate:.2f}× pages/s at {int(mr) / int(sr):.2f}× the memory")
+speed, memory = mrate / srate, int(mr) / int(sr)
+met = "met" if speed >= 5 and memory <= 0.5 else "NOT met"
+print(f"Marquee ÷ Scrapy: {speed:.2f}× pages/s at {memory:.2f}× the peak RSS (target ≥ 5× at ≤ 0.5×: {met})")
 PY

@@ -72,13 +72,16 @@ def compare(directory):
 def report_ingest(marquee, peer):
     m, c = json.loads(marquee), json.loads(peer)
     ratio = m["rows_per_second"] / c["rows_per_second"]
-    print(f"ingest: Marquee {m['rows_per_second']:,.0f} rows/s, raw SQLite C loop {c['rows_per_second']:,.0f} rows/s → {ratio:.2f}×")
+    print(f"ingest: Marquee {m['rows_per_second']:,.0f} rows/s, raw SQLite C loop {c['rows_per_second']:,.0f} rows/s → {ratio:.2f}× "
+          f"(target ≥ 0.9×: {'met' if ratio >= 0.9 else 'NOT met'})")
 
 
 def report_pit(marquee, peer):
     m, d = json.loads(marquee), json.loads(peer)
+    ratio = m['join_seconds'] / d['join_seconds']
     print(f"join + write: Marquee {m['join_seconds']:.2f} s, DuckDB {d['join_seconds']:.2f} s → Marquee takes "
-          f"{m['join_seconds'] / d['join_seconds']:.1f}× DuckDB's time (loading: {m['load_seconds']:.1f} s vs {d['load_seconds']:.1f} s)")
+          f"{ratio:.2f}× DuckDB's time (target ≤ 1.5×: {'met' if ratio <= 1.5 else 'NOT met'}; "
+          f"loading: {m['load_seconds']:.1f} s vs {d['load_seconds']:.1f} s)")
 
 
 if __name__ == "__main__":

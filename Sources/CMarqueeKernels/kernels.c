@@ -3,30 +3,45 @@
 // versioned dependency). Each mirrors the Swift description in Trainer.swift line for line.
 #include "marquee_kernels.h"
 
-double marquee_dot(const double *a, const double *b, size_t count) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+// Wider vectors where the CPU has them, chosen once at load time (an ifunc; no compiler flag).
+// Contraction into fused multiply-adds stays off, and the dot product keeps its eight partial sums
+// in the same order, so every build and every CPU computes bit-identical results.
+#pragma clang fp contract(off)
+#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
+#define MARQUEE_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MARQUEE_VECTOR_CLONES
+#endif
+
+/// Eight doubles: the eight partial sums of `dot`, one per lane (the compiler maps it onto one
+/// AVX-512 register, two AVX2 ones or four SSE2 ones).
+typedef double marquee_lanes __attribute__((vector_size(64)));
+
+/// The dot product with eight partial sums (lane `j` sums the products at `f ≡ j mod 8`), added
+/// as ((s0+s4)+(s1+s5))+((s2+s6)+(s3+s7)), then the tail: the same arithmetic in every build.
+/// Inlined into each vector clone below (a call would run the baseline version).
+static inline __attribute__((always_inline)) double dot(const double *a, const double *b, size_t count) {
+    marquee_lanes s = {0, 0, 0, 0, 0, 0, 0, 0};
     size_t f = 0;
     for (; f + 8 <= count; f += 8) {
-        s0 += a[f] * b[f];
-        s1 += a[f + 1] * b[f + 1];
-        s2 += a[f + 2] * b[f + 2];
-        s3 += a[f + 3] * b[f + 3];
-        s4 += a[f + 4] * b[f + 4];
-        s5 += a[f + 5] * b[f + 5];
-        s6 += a[f + 6] * b[f + 6];
-        s7 += a[f + 7] * b[f + 7];
+        marquee_lanes x, y;
+        __builtin_memcpy(&x, a + f, sizeof x);
+        __builtin_memcpy(&y, b + f, sizeof y);
+        s += x * y;
     }
-    double sum = ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7));
+    double sum = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
     for (; f < count; f++) sum += a[f] * b[f];
     return sum;
 }
+
+double marquee_dot(const double *a, const double *b, size_t count) { return dot(a, b, count); }
 
 /// y ← keep·y + step·x.
 static inline void decay_add(double *restrict y, double keep, const double *restrict x, double step, size_t count) {
     for (size_t f = 0; f < count; f++) y[f] = keep * y[f] + step * x[f];
 }
 
-double marquee_svd_epoch(
+MARQUEE_VECTOR_CLONES double marquee_svd_epoch(
     marquee_ratings data, double *pu, double *qi, double *bu, double *bi, size_t factors, double mean, int biased,
     marquee_sgd_rates r) {
     const double keep_p = 1 - r.lr_pu * r.reg_pu, keep_q = 1 - r.lr_qi * r.reg_qi;
@@ -39,7 +54,7 @@ double marquee_svd_epoch(
         double *restrict p = pu + user * factors;
         const size_t item = (size_t)data.items[position];
         double *restrict q = qi + item * factors;
-        const double err = data.ratings[position] - (mean + bu[user] + bi[item] + marquee_dot(q, p, factors));
+        const double err = data.ratings[position] - (mean + bu[user] + bi[item] + dot(q, p, factors));
         squared += err * err;
         if (biased) {
             bu[user] += r.lr_bu * (err - r.reg_bu * bu[user]);
@@ -55,7 +70,7 @@ double marquee_svd_epoch(
     return squared;
 }
 
-double marquee_svdpp_epoch(
+MARQUEE_VECTOR_CLONES double marquee_svdpp_epoch(
     marquee_ratings data, double *pu, double *qi, double *yj, double *bu, double *bi, size_t factors, double mean,
     marquee_sgd_rates r, double lr_y, double reg_y, double *sums, double *offset, double *implicit) {
     double squared = 0;
@@ -100,7 +115,7 @@ double marquee_svdpp_epoch(
     return squared;
 }
 
-double marquee_hybrid_epoch(
+MARQUEE_VECTOR_CLONES double marquee_hybrid_epoch(
     marquee_ratings data, marquee_content content, double *pu, double *qi, double *bu, double *bi, double *weights,
     double *bias_weights, size_t factors, double mean, marquee_sgd_rates r, double lr_c, double reg_c,
     double *effective, double *previous) {
@@ -122,7 +137,7 @@ double marquee_hybrid_epoch(
                 bias += x * bias_weights[w];
                 decay_add(effective, 1, weights + w * factors, x, factors);
             }
-            const double err = data.ratings[position] - (mean + bu[user] + bias + marquee_dot(effective, p, factors));
+            const double err = data.ratings[position] - (mean + bu[user] + bias + dot(effective, p, factors));
             squared += err * err;
             bu[user] += r.lr_bu * (err - r.reg_bu * bu[user]);
             bi[item] += r.lr_bi * (err - r.reg_bi * bi[item]);
@@ -140,11 +155,25 @@ double marquee_hybrid_epoch(
     return squared;
 }
 
-void marquee_scores(
+MARQUEE_VECTOR_CLONES void marquee_scores(
     const double *item_factors, const double *item_bias, size_t items, const double *p, size_t factors, double base,
     double *out) {
     for (size_t item = 0; item < items; item++) {
-        out[item] = base + item_bias[item] + marquee_dot(item_factors + item * factors, p, factors);
+        out[item] = base + item_bias[item] + dot(item_factors + item * factors, p, factors);
+    }
+}
+
+MARQUEE_VECTOR_CLONES void marquee_scores_block(
+    const double *item_factors, const double *item_bias, size_t items, const double *users, size_t user_count,
+    size_t factors, const double *bases, double *out) {
+    // Films in the outer loop: each film's factors are read from memory once per block of users
+    // instead of once per user (the factor table is larger than the caches). Each score is the
+    // same expression as in marquee_scores, so the values are bit-identical.
+    for (size_t item = 0; item < items; item++) {
+        const double *q = item_factors + item * factors;
+        for (size_t u = 0; u < user_count; u++) {
+            out[u * items + item] = bases[u] + item_bias[item] + dot(q, users + u * factors, factors);
+        }
     }
 }
 

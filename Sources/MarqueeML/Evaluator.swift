@@ -180,9 +180,9 @@ public enum Evaluator {
             let item = model.itemRow(of: tableItem)
             relevant[user, default: []].insert(item >= 0 ? item : -1 - tableItem)
         }
-        return relevant.keys.sorted().map { user in
-            let top = model.topK(user: user, k: request.k, excluding: model.seen(byUser: user))
-            return Metrics.RankedUser(recommended: top.map(\.item), relevant: relevant[user]!)
+        let users = relevant.keys.sorted()
+        return zip(users, model.topKExcludingSeen(users: users, k: request.k)).map { user, top in
+            Metrics.RankedUser(recommended: top.map(\.item), relevant: relevant[user]!)
         }
     }
 }

@@ -146,6 +146,45 @@ public struct FactorModel: Sendable {
         return (0..<count).map { (Int(items[$0]), values[$0]) }
     }
 
+    /// ``topK(user:k:excluding:)`` for many known users, each excluding the films they rated in
+    /// training: the same lists, scored a block of users at a time so that the film factor table
+    /// is read once per block rather than once per user.
+    public func topKExcludingSeen(users: [Int], k: Int) -> [[(item: Int, score: Double)]] {
+        let block = 32
+        guard k > 0, itemRankScore == nil, noise == nil, biased, factorCount > 0,
+            users.allSatisfy({ $0 >= 0 && $0 < userBias.count })
+        else { return users.map { topK(user: $0, k: k, excluding: seen(byUser: $0)) } }
+        let items = itemIDs.count, room = min(k, items)
+        var lists: [[(item: Int, score: Double)]] = []
+        lists.reserveCapacity(users.count)
+        var scores = [Double](repeating: 0, count: block * items)
+        var factors = [Double](repeating: 0, count: block * factorCount)
+        var bases = [Double](repeating: 0, count: block)
+        var excluded = [UInt8](repeating: 0, count: items)
+        var top = [Int32](repeating: 0, count: room)
+        var values = [Double](repeating: 0, count: room)
+        for first in stride(from: 0, to: users.count, by: block) {
+            let group = users[first..<min(first + block, users.count)]
+            for (u, user) in group.enumerated() {
+                bases[u] = globalMean + userBias[user]
+                factors.replaceSubrange(
+                    u * factorCount..<(u + 1) * factorCount,
+                    with: userFactors[user * factorCount..<(user + 1) * factorCount])
+            }
+            marquee_scores_block(itemFactors, itemBias, items, factors, group.count, factorCount, bases, &scores)
+            for (u, user) in group.enumerated() {
+                let seen = seen(byUser: user)
+                for item in seen where item >= 0 && Int(item) < items { excluded[Int(item)] = 1 }
+                let count = scores.withUnsafeBufferPointer { all in
+                    marquee_top_k(all.baseAddress! + u * items, excluded, items, room, &top, &values)
+                }
+                lists.append((0..<count).map { (Int(top[$0]), values[$0]) })
+                for item in seen where item >= 0 && Int(item) < items { excluded[Int(item)] = 0 }
+            }
+        }
+        return lists
+    }
+
     /// `score(user:item:)` for every film row, in one pass over the factor table.
     public func allScores(user: Int) -> [Double] {
         guard noise == nil, biased, user >= 0, factorCount > 0 else {

@@ -116,8 +116,33 @@ extension FeatureStore {
 enum CSVField {
     /// RFC 4180 quoting when needed.
     static func escape(_ text: String) -> String {
-        // Bytes first (fast); the Character test decides, as it always has (a "\r\n" grapheme or a
-        // comma with a combining mark is one Character, equal to none of the four).
+        // ASCII without a carriage return (nearly every field): one Character per byte, so the
+        // byte test and the byte-wise quote doubling below give exactly the Character-based result.
+        var special = false, slowPath = false
+        for byte in text.utf8 {
+            if byte >= 0x80 || byte == 13 {
+                slowPath = true
+                break
+            }
+            if byte == 44 || byte == 34 || byte == 10 { special = true }
+        }
+        if !slowPath {
+            guard special else { return text }
+            var quoted: [UInt8] = [34]
+            quoted.reserveCapacity(text.utf8.count + 4)
+            for byte in text.utf8 {
+                quoted.append(byte)
+                if byte == 34 { quoted.append(34) }
+            }
+            quoted.append(34)
+            return String(decoding: quoted, as: UTF8.self)
+        }
+        return escapeByCharacters(text)
+    }
+
+    /// The Character-based rule, as it always was (a "\r\n" grapheme or a comma with a combining
+    /// mark is one Character, equal to none of the four): the reference `escape` must match.
+    static func escapeByCharacters(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }),
             text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
         else { return text }

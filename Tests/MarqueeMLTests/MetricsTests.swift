@@ -76,4 +76,41 @@ import Testing
         let unseen = model.topK(user: 0, k: 10, excluding: model.seen(byUser: 0))
         #expect(unseen.map(\.item) == [2])
     }
+
+    /// The blocked scorer (a block of users per pass over the film factors) gives the very lists and
+    /// scores of one user at a time, bit for bit, across block boundaries and with ties.
+    @Test func blockedTopKEqualsOneUserAtATime() throws {
+        var generator = SplitMix(seed: 7)
+        var users: [String] = [], items: [String] = [], ratings: [Double] = []
+        for _ in 0..<3_000 {
+            users.append("u\(generator.next() % 70)")
+            items.append("f\(generator.next() % 120)")
+            ratings.append(Double(1 + generator.next() % 5))
+        }
+        let table = RatingTable(users: users, items: items, ratings: ratings)
+        let set = TrainingSet(table: table, rows: Array(0..<table.count))
+        let parameters = try Hyperparameters(.svd, settings: ["n_factors=13", "n_epochs=3"])
+        let model = try Trainer.fit(.svd, parameters: parameters, on: set, seed: 1)
+        let rows = Array((0..<model.userIDs.count).reversed())  // 70 users: blocks of 32, 32 and 6
+        let blocked = model.topKExcludingSeen(users: rows, k: 15)
+        #expect(blocked.count == rows.count)
+        for (row, list) in zip(rows, blocked) {
+            let single = model.topK(user: row, k: 15, excluding: model.seen(byUser: row))
+            #expect(list.map(\.item) == single.map(\.item))
+            #expect(list.map(\.score) == single.map(\.score))
+        }
+    }
+
+    /// A tiny deterministic generator for test data.
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) >> 1)
+        }
+    }
 }

@@ -100,3 +100,22 @@ private let mini = SharedData.fixtures.appendingPathComponent("movielens-mini")
     #expect(value["year"] == .number(2001))
     #expect(value["title"] == .string("Mulholland Drive"))
 }
+
+/// The byte-wise fast path for ASCII fields quotes exactly as the Character-based rule did, so
+/// recorded dataset versions keep their bytes: random fields over an alphabet of the special
+/// bytes, a carriage return (a "\r\n" is one Character), a combining mark and non-ASCII letters.
+@Test func csvFieldFastPathQuotesExactlyAsTheCharacterRule() {
+    let alphabet = ["a", "Z", " ", ",", "\"", "\n", "\r", "\u{301}", "é", "#", "0", "💥"]
+    var generator = SystemRandomNumberGenerator()
+    var asciiFields = 0
+    for _ in 0..<20_000 {
+        let length = Int.random(in: 0...8, using: &generator)
+        let field = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+        if field.utf8.allSatisfy({ $0 < 0x80 && $0 != 13 }) { asciiFields += 1 }
+        #expect(CSVField.escape(field) == CSVField.escapeByCharacters(field), "field \(field.debugDescription)")
+    }
+    #expect(asciiFields > 1_000)  // the fast path was exercised
+    #expect(CSVField.escape("Shawshank Redemption, The") == "\"Shawshank Redemption, The\"")
+    #expect(CSVField.escape("say \"hi\"") == "\"say \"\"hi\"\"\"")
+    #expect(CSVField.escape("plain") == "plain")
+}

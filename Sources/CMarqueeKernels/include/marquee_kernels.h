@@ -64,6 +64,12 @@ void marquee_scores(
     const double *item_factors, const double *item_bias, size_t items, const double *p, size_t factors, double base,
     double *out);
 
+/// marquee_scores for `user_count` users at once, bit-identical: user `u`'s factors are
+/// `users[u * factors ..]`, its base `bases[u]`, its scores `out[u * items ..< (u + 1) * items]`.
+void marquee_scores_block(
+    const double *item_factors, const double *item_bias, size_t items, const double *users, size_t user_count,
+    size_t factors, const double *bases, double *out);
+
 /// The `k` best of `scores[0 ..< count]` whose `excluded[i]` is 0, best first, ties to the lower
 /// index: their indices go to `out_items`, their scores to `out_scores` (room for `k` each).
 /// Returns how many were written (fewer than `k` for a short list).
