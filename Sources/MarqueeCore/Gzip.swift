@@ -23,6 +23,12 @@ public enum Gzip {
         return output.prefix(written)
     }
 
+    /// The CRC-32 (zlib's, as in gzip and PNG) of `bytes`.
+    public static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
+        return UInt32(CZlib.crc32(0, base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count)))
+    }
+
     /// The bytes of one gzip member, at most `limit` of them.
     /// - Throws: ``MarqueeError`` `.dataError` for corrupt input or output over `limit`.
     public static func decompress(_ data: Data, limit: Int = 1 << 30) throws(MarqueeError) -> Data {

@@ -5,7 +5,19 @@ import Foundation
 public enum Hashing {
     /// The SHA-256 of `data`, hex-encoded.
     public static func sha256(_ data: some DataProtocol) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: data))
+    }
+
+    /// Lower-case hex of `bytes` (a table lookup per nibble: this runs for every page body).
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The SHA-256 of the UTF-8 bytes of `text`, hex-encoded.
@@ -15,7 +27,7 @@ public enum Hashing {
     /// recovered by hashing guesses without the key.
     public static func hmacSHA256(key: String, message: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Data(key.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return hex(code)
     }
 
     /// An incremental SHA-256, for hashing a stream without holding it.
@@ -32,6 +44,6 @@ public enum Hashing {
         public mutating func update(_ text: String) { hasher.update(data: Data(text.utf8)) }
 
         /// The digest so far, hex-encoded.
-        public func finalize() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+        public func finalize() -> String { Hashing.hex(hasher.finalize()) }
     }
 }

@@ -62,7 +62,7 @@ public struct LineLogHandler: LogHandler {
         format: LogFormat, date: Date, level: Logger.Level, label: String, message: String,
         metadata: Logger.Metadata
     ) -> String {
-        let timestamp = date.formatted(.iso8601)
+        let timestamp = Microseconds.isoSeconds(Microseconds.from(date))  // no ICU date formatter
         let keys = metadata.keys.sorted()
         switch format {
         case .human:

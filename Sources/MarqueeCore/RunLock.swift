@@ -45,7 +45,7 @@ public final class RunLock: Sendable {
                 .temporary, "another run holds the lock" + (holder.map { $0.isEmpty ? "" : " (\($0))" } ?? ""),
                 location: path, hint: "retry when it has finished")
         }
-        let note = "pid \(getpid()), \(purpose), since \(ISO8601DateFormatter().string(from: Date()))\n"
+        let note = "pid \(getpid()), \(purpose), since \(Microseconds.isoSeconds(Microseconds.from(Date())))\n"
         _ = ftruncate(descriptor, 0)
         _ = note.withCString { write(descriptor, $0, strlen($0)) }
         return RunLock(path: path, descriptor: descriptor)

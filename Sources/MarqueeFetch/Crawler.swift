@@ -163,20 +163,36 @@ public struct Crawler: Sendable {
         return summary
     }
 
-    /// A fetch's outcome, with the page's links when they were read on the fetching task.
+    /// A fetch's outcome, with what was done on the fetching task: the body stored (a successful
+    /// page) and the page's links read and canonicalised.
     struct Fetched: Sendable {
         var item: Frontier.Item
         var result: Result<FetchedPage, FetchError>
-        var links: [String] = []
+        var stored: Result<String, MarqueeError>?
+        var links: [Frontier.Link] = []
     }
 
-    /// On the fetching task: a successful HTML page goes to ``onFetched`` and has its links read
-    /// (when its depth allows following them), so parsing runs on as many cores as pages in flight.
+    /// On the fetching task, so that hashing, compressing, parsing and canonicalising run on as
+    /// many cores as pages in flight: a successful page's body is stored (before its record is
+    /// committed, so a recorded page always has its body), an HTML page goes to ``onFetched`` and
+    /// has its links read when its depth allows following them.
     private func prepare(_ item: Frontier.Item, _ page: FetchedPage, options: CrawlOptions) -> Fetched {
         var fetched = Fetched(item: item, result: .success(page))
-        guard (200..<300).contains(page.status), Self.isHTML(page) else { return fetched }
+        guard (200..<300).contains(page.status) else { return fetched }
+        do throws(MarqueeError) {
+            fetched.stored = .success(try store.put(page.body).sha256)
+        } catch {
+            fetched.stored = .failure(error)
+        }
+        guard Self.isHTML(page) else { return fetched }
         onFetched?(page)
-        if item.depth < options.maxDepth { fetched.links = links(page) }
+        if item.depth < options.maxDepth {
+            var seen = Set<String>()
+            for link in links(page) {
+                guard let key = canonical(link), seen.insert(key).inserted else { continue }
+                fetched.links.append(Frontier.Link(url: link, canonical: key))
+            }
+        }
         return fetched
     }
 
@@ -209,18 +225,17 @@ public struct Crawler: Sendable {
             summary.failed += 1
             return "failed: http-\(page.status)"
         }
-        let (digest, _) = try store.put(page.body)
-        var found: [(url: String, canonical: String)] = []
+        let digest: String
+        switch fetched.stored {
+        case .success(let stored): digest = stored
+        case .failure(let error): throw error
+        case nil: digest = try store.put(page.body).sha256
+        }
         let contentType = page.header("Content-Type")
         if let onPage, Self.isHTML(page) { onPage(page) }
         // `prepare` read links only from HTML pages whose depth allows following them.
-        var seen = Set<String>()
-        for link in fetched.links {
-            guard let key = canonical(link), seen.insert(key).inserted,
-                let host = URLComponents(string: key)?.host?.lowercased(), hosts.contains(host),
-                options.allowPrivate || !Self.isPrivate(host: host)
-            else { continue }
-            found.append((link, key))
+        let found = fetched.links.filter { link in
+            hosts.contains(link.host) && (options.allowPrivate || !Self.isPrivate(host: link.host))
         }
         try frontier.complete(
             item,

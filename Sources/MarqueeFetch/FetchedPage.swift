@@ -53,7 +53,15 @@ public struct FetchedPage: Sendable {
 
     /// The first header named `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { Self.sameASCIIIgnoringCase($0.name, name) }?.value
+    }
+
+    /// Header names are ASCII tokens (RFC 9110): compared byte by byte, letters without case.
+    static func sameASCIIIgnoringCase(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        return zip(a.utf8, b.utf8).allSatisfy { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(x | 0x20))
+        }
     }
 }
 

@@ -153,24 +153,24 @@ public final class Frontier: Sendable {
     /// is ever recorded twice and no link is lost.
     public func complete(
         _ item: Item, page: PageRecord, etag: String?, lastModified: String?,
-        links: [(url: String, canonical: String)]
+        links: [Link]
     ) throws(MarqueeError) {
         let now = now
         do {
             try writer.write { db in
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO pages (fingerprint, url, final_url, status, content_type, body_sha256, body_bytes, fetched_ts_us)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        item.fingerprint, page.url, page.finalURL, page.status, page.contentType, page.bodySHA256,
-                        page.bodyBytes, Microseconds.from(page.fetchedAt),
-                    ])
-                try db.execute(
+                        """
+                ).execute(arguments: [
+                    item.fingerprint, page.url, page.finalURL, page.status, page.contentType, page.bodySHA256,
+                    page.bodyBytes, Microseconds.from(page.fetchedAt),
+                ])
+                try db.cachedStatement(
                     sql:
-                        "UPDATE frontier SET state = 'done', etag = ?, last_modified = ?, failure = NULL, updated_ts_us = ? WHERE fingerprint = ?",
-                    arguments: [etag, lastModified, now, item.fingerprint])
+                        "UPDATE frontier SET state = 'done', etag = ?, last_modified = ?, failure = NULL, updated_ts_us = ? WHERE fingerprint = ?"
+                ).execute(arguments: [etag, lastModified, now, item.fingerprint])
                 _ = try Self.insert(links, depth: item.depth + 1, priority: 0, now: now, db: db)
             }
         } catch {
@@ -230,16 +230,36 @@ public final class Frontier: Sendable {
         -> Int
     {
         let now = now
+        let links = urls.map { Link(url: $0.url, canonical: $0.canonical) }
         do {
-            return try writer.write { db in try Self.insert(urls, depth: depth, priority: priority, now: now, db: db) }
+            return try writer.write { db in try Self.insert(links, depth: depth, priority: priority, now: now, db: db) }
         } catch {
             throw MarqueeError(.failure, "cannot enqueue: \(error)")
         }
     }
 
-    private static func insert(
-        _ urls: [(url: String, canonical: String)], depth: Int, priority: Int, now: Int64, db: Database
-    ) throws -> Int {
+    /// A discovered URL ready to queue: its canonical form's host and fingerprint computed once,
+    /// off the thread that writes the frontier.
+    public struct Link: Sendable, Hashable {
+        /// The URL as found.
+        public var url: String
+        /// Its canonical form (the frontier's key).
+        public var canonical: String
+        /// The canonical URL's host, lower-cased ("" when it has none).
+        public var host: String
+        /// SHA-256 of the canonical URL.
+        public var fingerprint: String
+
+        /// Computes the host and fingerprint of `canonical`.
+        public init(url: String, canonical: String) {
+            self.url = url
+            self.canonical = canonical
+            host = URLComponents(string: canonical)?.host?.lowercased() ?? ""
+            fingerprint = Hashing.sha256(canonical)
+        }
+    }
+
+    private static func insert(_ urls: [Link], depth: Int, priority: Int, now: Int64, db: Database) throws -> Int {
         var added = 0
         let insert = try db.cachedStatement(
             sql: """
@@ -247,11 +267,26 @@ public final class Frontier: Sendable {
                 VALUES (?, ?, ?, 'queued', ?, ?, ?)
                 """)
         for entry in urls {
-            let host = URLComponents(string: entry.canonical)?.host?.lowercased() ?? ""
-            try insert.execute(arguments: [Hashing.sha256(entry.canonical), entry.url, host, depth, priority, now])
+            try insert.execute(arguments: [entry.fingerprint, entry.url, entry.host, depth, priority, now])
             added += db.changesCount
         }
         return added
+    }
+
+    /// The claim's query. `+next_attempt_ts_us` keeps the planner off frontier_ready (with it,
+    /// every queued row was sorted on each claim): frontier_claim yields the rows in order and
+    /// LIMIT stops early.
+    static let claimQuery = """
+        SELECT fingerprint, url, host, depth, priority, attempts, etag, last_modified FROM frontier
+        WHERE state = 'queued' AND +next_attempt_ts_us <= ?
+        ORDER BY priority DESC, depth, updated_ts_us, fingerprint LIMIT ?
+        """
+
+    /// The query plan SQLite picks for `sql` (EXPLAIN QUERY PLAN's details, one per step).
+    func queryPlan(_ sql: String, arguments: StatementArguments) throws -> [String] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] }
+        }
     }
 
     /// Hands out up to `limit` queued items whose next-attempt time has come, highest priority and
@@ -260,24 +295,17 @@ public final class Frontier: Sendable {
         let now = now
         do {
             return try writer.write { db in
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT fingerprint, url, host, depth, priority, attempts, etag, last_modified FROM frontier
-                        WHERE state = 'queued' AND next_attempt_ts_us <= ?
-                        ORDER BY priority DESC, depth, updated_ts_us, fingerprint LIMIT ?
-                        """, arguments: [now, limit])
+                let rows = try Row.fetchAll(db.cachedStatement(sql: Self.claimQuery), arguments: [now, limit])
                 let items = rows.map {
                     Item(
                         fingerprint: $0[0], url: $0[1], host: $0[2], depth: $0[3], priority: $0[4], attempts: $0[5],
                         etag: $0[6], lastModified: $0[7])
                 }
-                for item in items {
-                    try db.execute(
-                        sql:
-                            "UPDATE frontier SET state = 'in_flight', attempts = attempts + 1, updated_ts_us = ? WHERE fingerprint = ?",
-                        arguments: [now, item.fingerprint])
-                }
+                let update = try db.cachedStatement(
+                    sql:
+                        "UPDATE frontier SET state = 'in_flight', attempts = attempts + 1, updated_ts_us = ? WHERE fingerprint = ?"
+                )
+                for item in items { try update.execute(arguments: [now, item.fingerprint]) }
                 return items
             }
         } catch {

@@ -234,13 +234,15 @@ final class Transfer {
         let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
         let length = size * count
         guard let data else { return length }
+        // Byte-wise: HTTP's optional whitespace and line ends are ASCII (Foundation's Unicode
+        // trimming cost more than the rest of a fetch's bookkeeping).
         let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimmingASCIISpaces
         if line.hasPrefix("HTTP/") {
             transfer.headers.removeAll()  // a new response (after 100 Continue) starts afresh
-        } else if let colon = line.firstIndex(of: ":") {
+        } else if let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) {
             transfer.headers.append(
-                (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingASCIISpaces))
         }
         return length
     }
@@ -279,4 +281,17 @@ final class HandlePool: Sendable {
 public enum RequestHeaders {
     /// The extra headers.
     @TaskLocal public static var extra: [(name: String, value: String)] = []
+}
+
+extension String {
+    /// Without leading and trailing ASCII spaces, tabs and line ends.
+    var trimmingASCIISpaces: String {
+        let bytes = Array(utf8)
+        var (lower, upper) = (0, bytes.count)
+        while lower < upper, bytes[lower] == 0x20 || (bytes[lower] >= 0x09 && bytes[lower] <= 0x0D) { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 0x20 || (bytes[upper - 1] >= 0x09 && bytes[upper - 1] <= 0x0D) {
+            upper -= 1
+        }
+        return lower == 0 && upper == bytes.count ? self : String(decoding: bytes[lower..<upper], as: UTF8.self)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MarqueeCore
 
 /// When and how long to wait before fetching again after a failure.
 ///
@@ -51,14 +52,39 @@ public struct RetryPolicy: Sendable, Hashable {
     public static func seconds(retryAfter value: String, now: Date) -> Double? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Double(trimmed), seconds >= 0, trimmed.allSatisfy(\.isNumber) { return seconds }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: trimmed) { return date.timeIntervalSince(now) }
+        guard let date = httpDate(trimmed, now: now) else { return nil }
+        return date.timeIntervalSince(now)
+    }
+
+    /// An HTTP-date in any of its three forms (RFC 9110 §5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`,
+    /// `Sunday, 06-Nov-94 08:49:37 GMT` (a two-digit year more than 50 years ahead of `now` is
+    /// in the past century) and asctime's `Sun Nov  6 08:49:37 1994`. Read without a locale or
+    /// calendar library (no ICU data is loaded for a header).
+    static func httpDate(_ text: String, now: Date) -> Date? {
+        let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        func month(_ name: Substring) -> Int? { months.firstIndex(of: name.lowercased()).map { $0 + 1 } }
+        let words = text.split(separator: " ")
+        var day: Int?, monthNumber: Int?, year: Int?, time: Substring?
+        if words.count == 6, words[0].hasSuffix(","), words[5] == "GMT" {
+            (day, monthNumber, year, time) = (Int(words[1]), month(words[2]), Int(words[3]), words[4])
+        } else if words.count == 4, words[0].hasSuffix(","), words[3] == "GMT" {
+            let parts = words[1].split(separator: "-")
+            guard parts.count == 3, parts[2].count == 2, let short = Int(parts[2]) else { return nil }
+            let thisYear = Int(Microseconds.isoSeconds(Microseconds.from(now)).prefix(4)) ?? 2000
+            let century = thisYear / 100 * 100
+            year = century + short > thisYear + 50 ? century - 100 + short : century + short
+            (day, monthNumber, time) = (Int(parts[0]), month(parts[1]), words[2])
+        } else if words.count == 5 {
+            (monthNumber, day, time, year) = (month(words[1]), Int(words[2]), words[3], Int(words[4]))
         }
-        return nil
+        guard let day, let monthNumber, let year, let time, (1...31).contains(day), (0...9999).contains(year),
+            time.split(separator: ":").count == 3, time.utf8.count == 8
+        else { return nil }
+        func padded(_ number: Int, _ width: Int) -> String {
+            String(repeating: "0", count: max(0, width - String(number).count)) + String(number)
+        }
+        let iso = "\(padded(year, 4))-\(padded(monthNumber, 2))-\(padded(day, 2))T\(time)Z"
+        return Microseconds.parse(iso).map(Microseconds.date)
     }
 }
 

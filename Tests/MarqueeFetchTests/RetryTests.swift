@@ -67,6 +67,10 @@ private func run(_ outcomes: [ScriptedFetcher.Outcome], policy: RetryPolicy = Re
     #expect(policy.delay(afterAttempt: 8, retryAfter: nil, now: epoch, random: 0) == 10)
     #expect(policy.delay(afterAttempt: 2, retryAfter: "soon", now: epoch, random: 1) == 4)  // unreadable header: backoff
     #expect(RetryPolicy.seconds(retryAfter: "Sunday, 30-Nov-25 16:02:00 GMT", now: epoch) == 518_520)
+    #expect(RetryPolicy.seconds(retryAfter: "Sun, 30 Nov 2025 16:02:00 GMT", now: epoch) == 518_520)
+    #expect(RetryPolicy.seconds(retryAfter: "Sun Nov 30 16:02:00 2025", now: epoch) == 518_520)
+    #expect(RetryPolicy.seconds(retryAfter: "Sun, 30 Nov 2025 16:02:00 CET", now: epoch) == nil)
+    #expect(RetryPolicy.seconds(retryAfter: "Sun, 31 Foo 2025 16:02:00 GMT", now: epoch) == nil)
     #expect(RetryPolicy.seconds(retryAfter: "-5", now: epoch) == nil)
 }
 
