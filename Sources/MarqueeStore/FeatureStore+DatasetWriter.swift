@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MarqueeCore
+import Synchronization
 
 extension FeatureStore {
     /// What writing a dataset produced, before it is moved into place.
@@ -32,73 +33,42 @@ extension FeatureStore {
         var selected = Hashing.Stream()
         var checks = plan.columns.map { ExpectationCheck(column: $0) }
         var rows = 0
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 21)
-        var ids: [UInt8] = []  // the selected observation ids, hashed as text ("row,id|-,…\n")
-        ids.reserveCapacity(1 << 21)
-        func emit(_ text: String) { buffer.append(contentsOf: text.utf8) }
-        func flush() {
-            content.update(buffer)
-            handle.write(Data(buffer))
-            buffer.removeAll(keepingCapacity: true)
+        func write(_ bytes: [UInt8], ids: [UInt8]) {
+            content.update(bytes)
+            handle.write(Data(bytes))
             selected.update(ids)
-            ids.removeAll(keepingCapacity: true)
         }
-        if format == .csv { emit(plan.headers.map(CSVField.escape).joined(separator: ",") + "\n") }
+        if format == .csv { write(Array((plan.headers.map(CSVField.escape).joined(separator: ",") + "\n").utf8), ids: []) }
         do {
             let joined = try writer.read { db in
                 try PointInTimeJoin(plan: plan, watermark: watermark, asOf: asOf).run(db)
             }
             progress?.update(done: 0, total: joined.rows.count)
-            let source = joined.rows
-            let columns = plan.columns.indices.map { index in
-                (chosen: joined.chosen[index], facts: joined.observations[joined.featureIndex[index]])
-            }
-            var values: [DatabaseValue] = []
-            for position in joined.order {
-                let row = Int(position)
-                rows += 1
-                if rows & 4095 == 0 { progress?.update(done: rows) }
-                ids.append(contentsOf: String(source.id[row]).utf8)
-                values.removeAll(keepingCapacity: true)
-                for (index, column) in columns.enumerated() {
-                    let choice = Int(column.chosen[row])
-                    ids.append(UInt8(ascii: ","))
-                    if choice < 0 {
-                        ids.append(UInt8(ascii: "-"))
-                    } else {
-                        ids.append(contentsOf: String(column.facts.id[choice]).utf8)
-                    }
-                    let value = choice < 0 ? DatabaseValue.null : column.facts.value[choice]
-                    checks[index].observe(value)
-                    values.append(value)
+            // Rows are formatted in chunks on every core, a wave of chunks at a time (bounded
+            // memory); the chunks are then hashed, written and their checks merged in order, so
+            // the bytes are those of one pass.
+            let chunk = 32_768
+            let chunks = (joined.order.count + chunk - 1) / chunk
+            let wave = 2 * ProcessInfo.processInfo.activeProcessorCount
+            for first in stride(from: 0, to: chunks, by: wave) {
+                let count = min(wave, chunks - first)
+                let parts = Mutex<[Int: DatasetChunk]>([:])
+                DispatchQueue.concurrentPerform(iterations: count) { offset in
+                    let lower = (first + offset) * chunk
+                    let part = DatasetChunk(
+                        joined, plan: plan, format: format,
+                        positions: joined.order[lower..<min(lower + chunk, joined.order.count)])
+                    parts.withLock { $0[offset] = part }
                 }
-                ids.append(UInt8(ascii: "\n"))
-                let time = Microseconds.iso(source.time[row])
-                switch format {
-                case .csv:
-                    emit(CSVField.format(source.userKey[row]))
-                    emit(",")
-                    emit(CSVField.format(source.filmKey[row]))
-                    emit(",")
-                    emit(CSVField.format(source.rating[row]))
-                    emit(",")
-                    emit(CSVField.escape(time))
-                    for value in values {
-                        emit(",")
-                        emit(CSVField.format(value))
-                    }
-                    emit("\n")
-                case .jsonl:
-                    let all =
-                        [source.userKey[row], source.filmKey[row], source.rating[row], time.databaseValue] + values
-                    let object = JSONObject(zip(plan.headers, all).map { ($0, CSVField.json($1)) })
-                    emit(JSONValue.object(object).serialized() + "\n")
+                let done = parts.withLock { $0 }
+                for offset in 0..<count {
+                    let part = done[offset]!
+                    write(part.bytes, ids: part.ids)
+                    for index in checks.indices { checks[index].merge(part.checks[index]) }
+                    rows += part.rows
                 }
-                if buffer.count > 1 << 20 { flush() }
+                progress?.update(done: rows)
             }
-            flush()
-            progress?.update(done: rows)
             try handle.close()
         } catch {
             try? handle.close()
@@ -109,6 +79,69 @@ extension FeatureStore {
             temporary: temporary, rows: rows, contentSHA256: content.finalize(),
             observationsSHA256: selected.finalize(),
             violations: checks.flatMap { $0.violations(rows: rows) })
+    }
+}
+
+/// One chunk of a dataset's rows, formatted: its bytes, the selected observation ids as hashed
+/// text (`row,id|-,…\n`) and its columns' expectation checks.
+struct DatasetChunk: Sendable {
+    var bytes: [UInt8] = []
+    var ids: [UInt8] = []
+    var checks: [ExpectationCheck]
+    var rows = 0
+
+    init(
+        _ joined: PointInTimeJoin.Result, plan: DatasetPlan, format: DatasetVersion.Format,
+        positions: ArraySlice<Int32>
+    ) {
+        checks = plan.columns.map { ExpectationCheck(column: $0) }
+        bytes.reserveCapacity(positions.count * 96)
+        ids.reserveCapacity(positions.count * 16)
+        let source = joined.rows
+        let columns = plan.columns.indices.map { index in
+            (chosen: joined.chosen[index], facts: joined.observations[joined.featureIndex[index]])
+        }
+        func emit(_ text: String) { bytes.append(contentsOf: text.utf8) }
+        var values: [DatabaseValue] = []
+        for position in positions {
+            let row = Int(position)
+            rows += 1
+            ids.append(contentsOf: String(source.id[row]).utf8)
+            values.removeAll(keepingCapacity: true)
+            for (index, column) in columns.enumerated() {
+                let choice = Int(column.chosen[row])
+                ids.append(UInt8(ascii: ","))
+                if choice < 0 {
+                    ids.append(UInt8(ascii: "-"))
+                } else {
+                    ids.append(contentsOf: String(column.facts.id[choice]).utf8)
+                }
+                let value = choice < 0 ? DatabaseValue.null : column.facts.value[choice]
+                checks[index].observe(value)
+                values.append(value)
+            }
+            ids.append(UInt8(ascii: "\n"))
+            let time = Microseconds.iso(source.time[row])
+            switch format {
+            case .csv:
+                emit(CSVField.format(source.userKey[row]))
+                emit(",")
+                emit(CSVField.format(source.filmKey[row]))
+                emit(",")
+                emit(CSVField.format(source.rating[row]))
+                emit(",")
+                emit(CSVField.escape(time))
+                for value in values {
+                    emit(",")
+                    emit(CSVField.format(value))
+                }
+                emit("\n")
+            case .jsonl:
+                let all = [source.userKey[row], source.filmKey[row], source.rating[row], time.databaseValue] + values
+                let object = JSONObject(zip(plan.headers, all).map { ($0, CSVField.json($1)) })
+                emit(JSONValue.object(object).serialized() + "\n")
+            }
+        }
     }
 }
 
@@ -207,6 +240,17 @@ struct ExpectationCheck {
     private mutating func checkRange(_ number: Double) {
         if let min = column.feature.min, number < min { bad(\.belowMin, String(number)) }
         if let max = column.feature.max, number > max { bad(\.aboveMax, String(number)) }
+    }
+
+    /// Adds the counts of the chunk that follows this one (its first bad value counts only if
+    /// this one has none, so the first in row order is kept).
+    mutating func merge(_ next: ExpectationCheck) {
+        nulls += next.nulls
+        wrongType += next.wrongType
+        belowMin += next.belowMin
+        aboveMax += next.aboveMax
+        notAllowed += next.notAllowed
+        if firstBad == nil { firstBad = next.firstBad }
     }
 
     private mutating func bad(_ counter: WritableKeyPath<ExpectationCheck, Int>, _ shown: String) {

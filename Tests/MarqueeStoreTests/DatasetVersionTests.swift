@@ -119,3 +119,45 @@ private let mini = SharedData.fixtures.appendingPathComponent("movielens-mini")
     #expect(CSVField.escape("say \"hi\"") == "\"say \"\"hi\"\"\"")
     #expect(CSVField.escape("plain") == "plain")
 }
+
+/// The writer formats rows in chunks on every core and joins them in order: any split of the
+/// rows gives the bytes, hashed ids and expectation counts (with the first bad value in row
+/// order) of one pass over all of them.
+@Test func datasetChunksJoinToTheOnePassBytes() throws {
+    let (store, _) = try makeStore(at: 1_700_000_000)
+    _ = try store.importMovieLens(directory: mini)
+    // A year below the view's minimum, so a check has counts and a first bad value to merge.
+    try store.observe(
+        EntityKey("imdb", "tt0116922"), kind: .film, feature: "year", value: 1500, eventTimestamp: 1, source: "odd")
+    let catalog = try FeatureCatalog.load(directory: fixtureCatalog)
+    let plan = try DatasetPlan(spec: catalog.datasets["ratings"]!, catalog: catalog)
+    let joined = try store.writer.read { db in
+        try PointInTimeJoin(plan: plan, watermark: Int64.max, asOf: nil).run(db)
+    }
+    #expect(joined.order.count == 11)
+    for format in [DatasetVersion.Format.csv, .jsonl] {
+        let whole = DatasetChunk(joined, plan: plan, format: format, positions: joined.order[...])
+        for size in [1, 2, 5] {
+            var bytes: [UInt8] = [], ids: [UInt8] = []
+            var checks = plan.columns.map { ExpectationCheck(column: $0) }
+            for lower in stride(from: 0, to: joined.order.count, by: size) {
+                let part = DatasetChunk(
+                    joined, plan: plan, format: format,
+                    positions: joined.order[lower..<min(lower + size, joined.order.count)])
+                bytes += part.bytes
+                ids += part.ids
+                for index in checks.indices { checks[index].merge(part.checks[index]) }
+            }
+            #expect(bytes == whole.bytes)
+            #expect(ids == whole.ids)
+            let merged = checks.flatMap { $0.violations(rows: 11) }.map(\.message)
+            #expect(merged == whole.checks.flatMap { $0.violations(rows: 11) }.map(\.message))
+        }
+    }
+    #expect(whole(plan, joined).contains { $0.contains("below") })
+}
+
+private func whole(_ plan: DatasetPlan, _ joined: PointInTimeJoin.Result) -> [String] {
+    DatasetChunk(joined, plan: plan, format: .csv, positions: joined.order[...]).checks
+        .flatMap { $0.violations(rows: joined.order.count) }.map(\.message)
+}
