@@ -6,6 +6,14 @@ import Foundation
 public enum InputFile {
     /// The bytes of `path`; `what` names the file in errors ("the model", "the page").
     public static func read(_ path: String, what: String) throws(MarqueeError) -> Data {
+        try requireReadable(path, what: what)
+        guard let data = FileManager.default.contents(atPath: path) else { throw unreadable(path, what) }
+        return data
+    }
+
+    /// Checks that `path` is a file this process can read, with `read(_:what:)`'s errors, for a
+    /// caller that then reads it a piece at a time.
+    public static func requireReadable(_ path: String, what: String) throws(MarqueeError) {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -15,12 +23,13 @@ public enum InputFile {
             throw MarqueeError(
                 .noInput, "\(what) is a folder, not a file", location: path, hint: "give a file inside it")
         }
-        guard manager.isReadableFile(atPath: path), let data = manager.contents(atPath: path) else {
-            throw MarqueeError(
-                .noPermission, "\(what) cannot be read (permission denied)", location: path,
-                hint: "check the file's permissions")
-        }
-        return data
+        guard manager.isReadableFile(atPath: path) else { throw unreadable(path, what) }
+    }
+
+    private static func unreadable(_ path: String, _ what: String) -> MarqueeError {
+        MarqueeError(
+            .noPermission, "\(what) cannot be read (permission denied)", location: path,
+            hint: "check the file's permissions")
     }
 
     /// Checks that `path` is an existing, non-empty file without reading it (a database that

@@ -68,38 +68,73 @@ public struct RatingTable: Sendable {
     /// rating columns — MovieLens' `ratings.csv` works as is).
     /// - Throws: `MarqueeError` `.dataError` naming the file, line and column of the first bad
     ///   value; `.noInput` (66) when the file is missing, `.noPermission` (77) when unreadable.
+    /// The file is read a chunk at a time (a dataset of 20 million rows is never held whole).
     public static func load(csv url: URL) throws(MarqueeError) -> RatingTable {
-        try parse(csv: try InputFile.read(url.path, what: "the ratings file"), source: url.path)
+        try InputFile.requireReadable(url.path, what: "the ratings file")
+        var builder: Builder?
+        do {
+            try CSVReader.forEachRow(inFile: url) { row in
+                if builder == nil { builder = try Builder(header: row, source: url.path) } else { try builder!.add(row) }
+            }
+        } catch let error as MarqueeError {
+            throw error
+        } catch {
+            throw MarqueeError(.noInput, "cannot read the ratings file: \(error)", location: url.path)
+        }
+        guard let builder else { throw empty(url.path) }
+        return try builder.finish()
     }
 
     /// Parses CSV bytes; `source` names them in error messages.
     public static func parse(csv data: Data, source: String) throws(MarqueeError) -> RatingTable {
         var rows = CSVReader(data: data).makeIterator()
-        guard let header = rows.next() else {
-            throw MarqueeError(.dataError, "the file is empty", location: source, hint: "build the dataset first")
-        }
-        func column(_ names: [String], _ role: String) throws(MarqueeError) -> Int {
-            guard let index = names.lazy.compactMap({ header.fields.firstIndex(of: $0) }).first else {
-                throw MarqueeError(
-                    .dataError, "no \(role) column (header: \(header.fields.joined(separator: ",")))",
-                    location: "\(source):1", hint: "name it one of: \(names.joined(separator: ", "))")
-            }
-            return index
-        }
-        let userColumn = try column(userColumns, "user")
-        let itemColumn = try column(itemColumns, "film")
-        let ratingColumn = try column(["rating"], "rating")
-        let timeColumn = timeColumns.lazy.compactMap { header.fields.firstIndex(of: $0) }.first
-        let titleColumn = header.fields.firstIndex(of: "title")
-        let yearColumn = header.fields.firstIndex(of: "year")
-        let roles = Set([userColumn, itemColumn, ratingColumn, timeColumn].compactMap { $0 })
-        let attributeColumns = header.fields.indices.filter { !roles.contains($0) }
+        guard let header = rows.next() else { throw empty(source) }
+        var builder = try Builder(header: header, source: source)
+        while let row = rows.next() { try builder.add(row) }
+        return try builder.finish()
+    }
 
-        var table = RatingTable(users: [], items: [], ratings: [], times: timeColumn == nil ? nil : [])
+    private static func empty(_ source: String) -> MarqueeError {
+        MarqueeError(.dataError, "the file is empty", location: source, hint: "build the dataset first")
+    }
+
+    /// A table built row by row from a CSV header and its rows.
+    struct Builder {
+        let source: String
+        let header: CSVReader.Row
+        let userColumn, itemColumn, ratingColumn: Int
+        let timeColumn, titleColumn, yearColumn: Int?
+        let attributeColumns: [Int]
+        var table: RatingTable
         var userIndex: [String: Int32] = [:]
         var itemIndex: [String: Int32] = [:]
-        var attributes = [[String]](repeating: [], count: attributeColumns.count)
-        while let row = rows.next() {
+        var attributes: [[String]]
+
+        init(header: CSVReader.Row, source: String) throws(MarqueeError) {
+            func column(_ names: [String], _ role: String) throws(MarqueeError) -> Int {
+                guard let index = names.lazy.compactMap({ header.fields.firstIndex(of: $0) }).first else {
+                    throw MarqueeError(
+                        .dataError, "no \(role) column (header: \(header.fields.joined(separator: ",")))",
+                        location: "\(source):1", hint: "name it one of: \(names.joined(separator: ", "))")
+                }
+                return index
+            }
+            self.source = source
+            self.header = header
+            userColumn = try column(userColumns, "user")
+            itemColumn = try column(itemColumns, "film")
+            ratingColumn = try column(["rating"], "rating")
+            let timeColumn = timeColumns.lazy.compactMap { header.fields.firstIndex(of: $0) }.first
+            self.timeColumn = timeColumn
+            titleColumn = header.fields.firstIndex(of: "title")
+            yearColumn = header.fields.firstIndex(of: "year")
+            let roles = Set([userColumn, itemColumn, ratingColumn, timeColumn].compactMap { $0 })
+            attributeColumns = header.fields.indices.filter { !roles.contains($0) }
+            table = RatingTable(users: [], items: [], ratings: [], times: timeColumn == nil ? nil : [])
+            attributes = [[String]](repeating: [], count: attributeColumns.count)
+        }
+
+        mutating func add(_ row: CSVReader.Row) throws(MarqueeError) {
             let fields = row.fields
             guard fields.count == header.fields.count else {
                 throw MarqueeError(
@@ -137,20 +172,25 @@ public struct RatingTable: Sendable {
                 attributes[index][Int(itemNumber)] = fields[column]
             }
         }
-        guard !table.ratings.isEmpty else {
-            throw MarqueeError(.dataError, "no ratings", location: source, hint: "the dataset has a header only")
-        }
-        for (index, column) in attributeColumns.enumerated() where attributes[index].contains(where: { !$0.isEmpty }) {
-            table.itemAttributes[header.fields[column]] = attributes[index]
-        }
-        if let titleColumn, let titles = table.itemAttributes[header.fields[titleColumn]] {
-            let years = yearColumn.flatMap { table.itemAttributes[header.fields[$0]] }
-            table.itemLabels = titles.indices.map { index in
-                let year = years?[index] ?? ""
-                return year.isEmpty ? titles[index] : "\(titles[index]) (\(year))"
+
+        func finish() throws(MarqueeError) -> RatingTable {
+            var table = table
+            guard !table.ratings.isEmpty else {
+                throw MarqueeError(.dataError, "no ratings", location: source, hint: "the dataset has a header only")
             }
+            for (index, column) in attributeColumns.enumerated()
+            where attributes[index].contains(where: { !$0.isEmpty }) {
+                table.itemAttributes[header.fields[column]] = attributes[index]
+            }
+            if let titleColumn, let titles = table.itemAttributes[header.fields[titleColumn]] {
+                let years = yearColumn.flatMap { table.itemAttributes[header.fields[$0]] }
+                table.itemLabels = titles.indices.map { index in
+                    let year = years?[index] ?? ""
+                    return year.isEmpty ? titles[index] : "\(titles[index]) (\(year))"
+                }
+            }
+            return table
         }
-        return table
     }
 
     /// `2019-02-05T10:00:00Z` quickly, anything else through `Microseconds/parse(_:)`.

@@ -1,4 +1,5 @@
 import Foundation
+import MarqueeCore
 
 /// Reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, quoted line breaks) row by row,
 /// remembering each row's first line number for error messages.
@@ -28,9 +29,10 @@ public struct CSVReader: Sequence {
         var position = 0
         var line = 1
 
-        init(bytes: [UInt8]) {
+        init(bytes: [UInt8], atStart: Bool = true, line: Int = 1) {
             self.bytes = bytes
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+            self.line = line
+            if atStart, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
         }
 
         /// The next row, or `nil` at the end.
@@ -79,6 +81,52 @@ public struct CSVReader: Sequence {
             fields.append(String(decoding: field, as: UTF8.self))
             if fields == [""] { return nil }  // trailing empty line
             return Row(line: startLine, fields: fields)
+        }
+    }
+}
+
+extension CSVReader {
+    /// Calls `body` with each row of the file at `url`, reading `chunkSize` bytes at a time: memory
+    /// stays bounded by a chunk and the longest row, whatever the file's size. Rows and line
+    /// numbers are those of reading the whole file at once. A row cut by a chunk's end is read
+    /// again with the next chunk.
+    /// - Throws: what `body` throws, or `MarqueeError` `.noInput` when the file cannot be read.
+    public static func forEachRow(
+        inFile url: URL, chunkSize: Int = 8 << 20, _ body: (Row) throws -> Void
+    ) throws {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw MarqueeError(.noInput, "cannot read \(url.lastPathComponent)", location: url.path)
+        }
+        defer { try? handle.close() }
+        var carry: [UInt8] = []
+        var line = 1
+        var atStart = true
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: chunkSize) ?? Data() } catch {
+                throw MarqueeError(.noInput, "cannot read \(url.lastPathComponent): \(error)", location: url.path)
+            }
+            let atEnd = chunk.isEmpty
+            if atStart, !atEnd, carry.count + chunk.count < 3 {  // not enough to tell a byte-order mark
+                carry += chunk
+                continue
+            }
+            var iterator = Iterator(bytes: carry + chunk, atStart: atStart, line: line)
+            atStart = false
+            carry = []
+            while true {
+                let (start, startLine) = (iterator.position, iterator.line)
+                let row = iterator.next()
+                if !atEnd, iterator.position >= iterator.bytes.count, start < iterator.bytes.count {
+                    carry = Array(iterator.bytes[start...])  // perhaps cut: read again with more bytes
+                    iterator.line = startLine
+                    break
+                }
+                guard let row else { break }
+                try body(row)
+            }
+            line = iterator.line
+            if atEnd { return }
         }
     }
 }

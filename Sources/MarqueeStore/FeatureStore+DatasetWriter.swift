@@ -41,7 +41,12 @@ extension FeatureStore {
         if format == .csv { write(Array((plan.headers.map(CSVField.escape).joined(separator: ",") + "\n").utf8), ids: []) }
         do {
             let joined = try writer.read { db in
-                try PointInTimeJoin(plan: plan, watermark: watermark, asOf: asOf).run(db)
+                // The join reads every observation once, in order: through SQLite's bounded page
+                // cache rather than the memory map, so a store larger than memory is not mapped
+                // into the process (the pages would count as its resident memory).
+                try db.execute(sql: "PRAGMA mmap_size = 0")
+                defer { try? db.execute(sql: "PRAGMA mmap_size = \(Self.mappedBytes)") }
+                return try PointInTimeJoin(plan: plan, watermark: watermark, asOf: asOf).run(db)
             }
             progress?.update(done: 0, total: joined.rows.count)
             // Rows are formatted in chunks on every core, a wave of chunks at a time (bounded
@@ -98,6 +103,7 @@ struct DatasetChunk: Sendable {
         bytes.reserveCapacity(positions.count * 96)
         ids.reserveCapacity(positions.count * 16)
         let source = joined.rows
+        let keys = joined.keys
         let columns = plan.columns.indices.map { index in
             (chosen: joined.chosen[index], facts: joined.observations[joined.featureIndex[index]])
         }
@@ -124,9 +130,9 @@ struct DatasetChunk: Sendable {
             let time = Microseconds.iso(source.time[row])
             switch format {
             case .csv:
-                emit(CSVField.format(source.userKey[row]))
+                emit(CSVField.format(keys[Int(source.user[row])]!))
                 emit(",")
-                emit(CSVField.format(source.filmKey[row]))
+                emit(CSVField.format(keys[Int(source.film[row])]!))
                 emit(",")
                 emit(CSVField.format(source.rating[row]))
                 emit(",")
@@ -137,7 +143,9 @@ struct DatasetChunk: Sendable {
                 }
                 emit("\n")
             case .jsonl:
-                let all = [source.userKey[row], source.filmKey[row], source.rating[row], time.databaseValue] + values
+                let all =
+                    [keys[Int(source.user[row])]!, keys[Int(source.film[row])]!, source.rating[row], time.databaseValue]
+                    + values
                 let object = JSONObject(zip(plan.headers, all).map { ($0, CSVField.json($1)) })
                 emit(JSONValue.object(object).serialized() + "\n")
             }

@@ -148,8 +148,12 @@ public final class FeatureStore: Sendable {
     /// (reads without a system call per page), and `synchronous = NORMAL`, the usual choice in
     /// WAL mode (a crash can lose the last transactions, never corrupt the file).
     static func tune(_ db: Database) throws {
-        try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824; PRAGMA synchronous = NORMAL")
+        try db.execute(
+            sql: "PRAGMA cache_size = -65536; PRAGMA mmap_size = \(mappedBytes); PRAGMA synchronous = NORMAL")
     }
+
+    /// The memory-mapped I/O limit of every connection (1 GiB).
+    static let mappedBytes = 1 << 30
 
     /// Current time in microseconds, from the store's clock.
     var nowMicroseconds: Int64 { Microseconds.from(clock.now()) }

@@ -26,8 +26,6 @@ struct PointInTimeJoin {
         var id: [Int64] = []
         var user: [Int64] = []
         var film: [Int64] = []
-        var userKey: [DatabaseValue] = []
-        var filmKey: [DatabaseValue] = []
         var rating: [DatabaseValue] = []
         var time: [Int64] = []
         var count: Int { id.count }
@@ -47,6 +45,9 @@ struct PointInTimeJoin {
     /// index of each row (−1: none qualifies).
     struct Result {
         var rows: Rows
+        /// Entity keys by entity id (the rows' users and films are looked up here, not copied
+        /// into every row).
+        var keys: [DatabaseValue?]
         var order: [Int32]
         var observations: [Observations]
         /// Per column, its feature's entry in `observations`.
@@ -60,7 +61,7 @@ struct PointInTimeJoin {
         for column in plan.columns where byFeature[column.feature.name] == nil {
             byFeature[column.feature.name] = byFeature.count
         }
-        let (rows, observations, maxEntity) = try scan(db, features: byFeature)
+        let (rows, keys, observations, maxEntity) = try scan(db, features: byFeature)
         var rowGroups: [Bool: Groups] = [:]  // by user (true) or by film (false)
         var observationGroups: [String: Groups] = [:]
         var chosen: [[Int32]] = []
@@ -84,7 +85,7 @@ struct PointInTimeJoin {
                     factGroups: observationGroups[groupKey]!, ttl: Int64(column.view.ttlSeconds) * 1_000_000))
         }
         return Result(
-            rows: rows, order: outputOrder(rows), observations: observations,
+            rows: rows, keys: keys, order: outputOrder(rows, keys: keys), observations: observations,
             featureIndex: plan.columns.map { byFeature[$0.feature.name]! }, chosen: chosen)
     }
 
@@ -148,7 +149,7 @@ struct PointInTimeJoin {
     }
 
     /// Row positions in output order: time, user key, film key (UTF-8 byte order), row id.
-    private func outputOrder(_ rows: Rows) -> [Int32] {
+    private func outputOrder(_ rows: Rows, keys: [DatabaseValue?]) -> [Int32] {
         func bytesPrecede(_ a: DatabaseValue, _ b: DatabaseValue) -> Bool? {
             let x = String.fromDatabaseValue(a) ?? ""
             let y = String.fromDatabaseValue(b) ?? ""
@@ -159,8 +160,8 @@ struct PointInTimeJoin {
         order.sort { a, b in
             let (i, j) = (Int(a), Int(b))
             if rows.time[i] != rows.time[j] { return rows.time[i] < rows.time[j] }
-            if let user = bytesPrecede(rows.userKey[i], rows.userKey[j]) { return user }
-            if let film = bytesPrecede(rows.filmKey[i], rows.filmKey[j]) { return film }
+            if let user = bytesPrecede(keys[Int(rows.user[i])]!, keys[Int(rows.user[j])]!) { return user }
+            if let film = bytesPrecede(keys[Int(rows.film[i])]!, keys[Int(rows.film[j])]!) { return film }
             return rows.id[i] < rows.id[j]
         }
         return order
@@ -171,7 +172,9 @@ struct PointInTimeJoin {
     /// One pass over the observations in table order (sequential reads, no lookup per row): the
     /// rating rows (with their user's and film's keys from an in-memory id → key table) and, per
     /// feature, its eligible observations (no object, id ≤ watermark, created by `as of`).
-    private func scan(_ db: Database, features: [String: Int]) throws -> (Rows, [Observations], Int64) {
+    private func scan(_ db: Database, features: [String: Int]) throws -> (
+        Rows, [DatabaseValue?], [Observations], Int64
+    ) {
         let maxEntity = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM entities")!
         var keys = [DatabaseValue?](repeating: nil, count: Int(maxEntity) + 1)
         let entities = try db.makeStatement(sql: "SELECT id, key FROM entities")
@@ -203,14 +206,12 @@ struct PointInTimeJoin {
             for (index, name) in wanted.enumerated() where name.count == length && memcmp(text, name, length) == 0 {
                 let entity = sqlite3_column_int64(raw, 1)
                 // A rating row: its user and film must be known entities (as a join on them).
-                if index == 0, entity <= maxEntity, object > 0, object <= maxEntity, let user = keys[Int(entity)],
-                    let film = keys[Int(object)]
+                if index == 0, entity <= maxEntity, object > 0, object <= maxEntity, keys[Int(entity)] != nil,
+                    keys[Int(object)] != nil
                 {
                     rows.id.append(sqlite3_column_int64(raw, 0))
                     rows.user.append(entity)
                     rows.film.append(object)
-                    rows.userKey.append(user)
-                    rows.filmKey.append(film)
                     rows.rating.append(DatabaseValue(sqliteStatement: raw, index: 4))
                     rows.time.append(sqlite3_column_int64(raw, 5))
                 }
@@ -225,7 +226,7 @@ struct PointInTimeJoin {
                 break
             }
         }
-        return (rows, observations, maxEntity)
+        return (rows, keys, observations, maxEntity)
     }
 
     /// Steps `statement` to its end, calling `row` for each row.

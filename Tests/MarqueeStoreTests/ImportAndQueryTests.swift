@@ -162,3 +162,20 @@ func queryRefusesAnythingButReading(sql: String) throws {
     #expect(entity.key == "imdb:tt0084787")
     #expect(try store.entity(.film, EntityKey("imdb", "tt0084787"))?.id == entity.id)
 }
+
+/// Reading a file a chunk at a time gives the rows and line numbers of reading it whole, for
+/// every chunk size down to one byte: quoted commas, doubled quotes, line breaks inside quotes,
+/// CRLF, a byte-order mark, an empty quoted field at a chunk's end, no final line break.
+@Test func chunkedCSVReadingEqualsTheWholeFile() throws {
+    let text = "\u{FEFF}a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\n2,\"two\nlines\",3\r\n3,\"\",z\n\n4,é,\"\"\n5,last,row"
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-csv-\(UUID().uuidString).csv")
+    try Data(text.utf8).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let whole = CSVReader(data: Data(text.utf8)).map { "\($0.line):\($0.fields)" }
+    #expect(whole.count == 7)
+    for size in [1, 2, 3, 5, 8, 13, 64, 1 << 20] {
+        var rows: [String] = []
+        try CSVReader.forEachRow(inFile: url, chunkSize: size) { rows.append("\($0.line):\($0.fields)") }
+        #expect(rows == whole, "chunk size \(size)")
+    }
+}
