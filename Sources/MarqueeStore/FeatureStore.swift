@@ -149,8 +149,11 @@ public final class FeatureStore: Sendable {
     /// WAL mode (a crash can lose the last transactions, never corrupt the file).
     static func tune(_ db: Database) throws {
         try db.execute(
-            sql: "PRAGMA cache_size = -65536; PRAGMA mmap_size = \(mappedBytes); PRAGMA synchronous = NORMAL")
+            sql: "PRAGMA cache_size = -\(cacheKiB); PRAGMA mmap_size = \(mappedBytes); PRAGMA synchronous = NORMAL")
     }
+
+    /// The page cache of every connection, in KiB (64 MiB).
+    static let cacheKiB = 65_536
 
     /// The memory-mapped I/O limit of every connection (1 GiB).
     static let mappedBytes = 1 << 30

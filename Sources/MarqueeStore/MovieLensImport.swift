@@ -68,7 +68,7 @@ extension FeatureStore {
                 // index by (feature, time). A larger page cache for this one transaction keeps that
                 // index's pages in memory instead of re-reading them per row (ml-25m: ~500 MB).
                 try db.execute(sql: "PRAGMA cache_size = -\(Self.importCacheKiB)")
-                defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
+                defer { try? db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)") }
                 var summary = MovieLensImportSummary()
                 let entitiesBefore = try Self.entityCounts(db)
                 var films: [String: Int64] = [:]
