@@ -94,22 +94,14 @@ extension CSVReader {
     public static func forEachRow(
         inFile url: URL, chunkSize: Int = 8 << 20, _ body: (Row) throws -> Void
     ) throws {
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
-            throw MarqueeError(.noInput, "cannot read \(url.lastPathComponent)", location: url.path)
-        }
-        defer { try? handle.close() }
         var carry: [UInt8] = []
         var line = 1
         var atStart = true
-        while true {
-            let chunk: Data
-            do { chunk = try handle.read(upToCount: chunkSize) ?? Data() } catch {
-                throw MarqueeError(.noInput, "cannot read \(url.lastPathComponent): \(error)", location: url.path)
-            }
+        try forEachChunk(inFile: url, chunkSize: chunkSize, includingEnd: true) { chunk in
             let atEnd = chunk.isEmpty
             if atStart, !atEnd, carry.count + chunk.count < 3 {  // not enough to tell a byte-order mark
                 carry += chunk
-                continue
+                return
             }
             var iterator = Iterator(bytes: carry + chunk, atStart: atStart, line: line)
             atStart = false
@@ -126,7 +118,26 @@ extension CSVReader {
                 try body(row)
             }
             line = iterator.line
-            if atEnd { return }
+        }
+    }
+
+    /// Calls `body` with the bytes of the file at `url`, `chunkSize` at a time, and once more with
+    /// no bytes at the end when `includingEnd`.
+    /// - Throws: what `body` throws, or `MarqueeError` `.noInput` when the file cannot be read.
+    static func forEachChunk(
+        inFile url: URL, chunkSize: Int = 8 << 20, includingEnd: Bool = false, _ body: (Data) throws -> Void
+    ) throws {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw MarqueeError(.noInput, "cannot read \(url.lastPathComponent)", location: url.path)
+        }
+        defer { try? handle.close() }
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: chunkSize) ?? Data() } catch {
+                throw MarqueeError(.noInput, "cannot read \(url.lastPathComponent): \(error)", location: url.path)
+            }
+            if !chunk.isEmpty || includingEnd { try body(chunk) }
+            if chunk.isEmpty { return }
         }
     }
 }

@@ -114,6 +114,10 @@ struct DatasetChunk: Sendable {
             rows += 1
             ids.append(contentsOf: String(source.id[row]).utf8)
             values.removeAll(keepingCapacity: true)
+            values.append(keys[Int(source.user[row])]!)
+            values.append(keys[Int(source.film[row])]!)
+            values.append(source.rating[row])
+            values.append(Microseconds.iso(source.time[row]).databaseValue)
             for (index, column) in columns.enumerated() {
                 let choice = Int(column.chosen[row])
                 ids.append(UInt8(ascii: ","))
@@ -127,26 +131,15 @@ struct DatasetChunk: Sendable {
                 values.append(value)
             }
             ids.append(UInt8(ascii: "\n"))
-            let time = Microseconds.iso(source.time[row])
             switch format {
             case .csv:
-                emit(CSVField.format(keys[Int(source.user[row])]!))
-                emit(",")
-                emit(CSVField.format(keys[Int(source.film[row])]!))
-                emit(",")
-                emit(CSVField.format(source.rating[row]))
-                emit(",")
-                emit(CSVField.escape(time))
-                for value in values {
-                    emit(",")
+                for (index, value) in values.enumerated() {
+                    if index > 0 { emit(",") }
                     emit(CSVField.format(value))
                 }
                 emit("\n")
             case .jsonl:
-                let all =
-                    [keys[Int(source.user[row])]!, keys[Int(source.film[row])]!, source.rating[row], time.databaseValue]
-                    + values
-                let object = JSONObject(zip(plan.headers, all).map { ($0, CSVField.json($1)) })
+                let object = JSONObject(zip(plan.headers, values).map { ($0, CSVField.json($1)) })
                 emit(JSONValue.object(object).serialized() + "\n")
             }
         }

@@ -269,28 +269,23 @@ extension FeatureStore {
             let whole = try readCSV(url, header: expected)
             return CSVStream(file: whole, rowCount: whole.rows.count, url: url, compressed: whole)
         }
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
-            throw MarqueeError(
-                .noInput, "cannot read \(url.lastPathComponent)", location: url.path,
-                hint: "is this a MovieLens folder (ml-latest-small layout)?")
-        }
-        defer { try? handle.close() }
         var hash = Hashing.Stream()
         var lines = 0, last: UInt8 = 10
         var headerRow: CSVReader.Row?
-        while true {
-            let chunk: Data
-            do { chunk = try handle.read(upToCount: 8 << 20) ?? Data() } catch {
-                throw MarqueeError(.noInput, "cannot read \(url.lastPathComponent): \(error)", location: url.path)
+        do {
+            try CSVReader.forEachChunk(inFile: url) { chunk in
+                if headerRow == nil {
+                    var reader = CSVReader(data: chunk).makeIterator()
+                    headerRow = reader.next()
+                }
+                hash.update(chunk)
+                lines += chunk.withUnsafeBytes { bytes in bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
+                last = chunk.last!
             }
-            if chunk.isEmpty { break }
-            if headerRow == nil {
-                var reader = CSVReader(data: chunk).makeIterator()
-                headerRow = reader.next()
-            }
-            hash.update(chunk)
-            lines += chunk.withUnsafeBytes { bytes in bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
-            last = chunk.last!
+        } catch {
+            throw MarqueeError(
+                .noInput, "cannot read \(url.lastPathComponent)", location: url.path,
+                hint: "is this a MovieLens folder (ml-latest-small layout)?")
         }
         if last != 10 { lines += 1 }  // a last line without a line end
         guard let headerRow, headerRow.fields.prefix(expected.count).elementsEqual(expected) else {
