@@ -2,22 +2,23 @@
 SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # iproute2 and util-linux: the tests that make network and mount namespaces (unshare, ip);
-# bsdutils: `script`, the pseudo-terminal of the progress-bar test.
-APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev zlib1g-dev pkg-config python3 python3-venv iproute2 util-linux bsdutils
+# bsdutils: `script`, the pseudo-terminal of the progress-bar test; postgresql: the server of the
+# throwaway cluster the tests run beside (scripts/with-postgres.sh).
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev zlib1g-dev pkg-config python3 python3-venv iproute2 util-linux bsdutils postgresql
 MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
 TEST_VENV := .venv-test
 
-.PHONY: help setup build test docs install demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities bench-scale bench-scrape fuzz leakcheck fmt lint clean regen-onnx
+.PHONY: help setup build test docs install demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities bench-scale bench-scrape bench-crawl-shared fuzz leakcheck fmt lint clean regen-onnx
 
 help:
 	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
 	@echo "make build      debug build of the package"
-	@echo "make test       the whole test suite, then the library example (Examples/notebook) and the docs, offline"
+	@echo "make test       the whole test suite (beside a throwaway PostgreSQL on loopback), then the library example (Examples/notebook) and the docs, offline"
 	@echo "make demo       the main job on bundled fixtures, offline"
 	@echo "make docs       DocC archives of every library (docs/api/NAME.doccarchive); fails on any documentation warning"
 	@echo "make install    release build into PREFIX/bin (default /usr/local) with its specs, views, pipelines and demo data in PREFIX/share/marquee"
-	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl, bench-entities (matcher precision/recall); bench-scrape (scrape --replay vs reparse); bench-scale (1M/5M/20M synthetic ratings)"
+	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl, bench-crawl-shared (1/2/4 workers on a PostgreSQL frontier), bench-entities (matcher precision/recall); bench-scrape (scrape --replay vs reparse); bench-scale (1M/5M/20M synthetic ratings)"
 	@echo "make fuzz       every libFuzzer harness (Fuzz/) for SECONDS seconds each (default 60); fails on a crash, leak or timeout"
 	@echo "make leakcheck  parse every real page repeatedly under valgrind; fails on a leak"
 	@echo "make fmt        format the sources with swift-format"
@@ -32,13 +33,14 @@ setup:
 build:
 	swift build
 
+# The suite runs beside a throwaway PostgreSQL cluster on loopback (scripts/with-postgres.sh).
 test:
-	swift test
+	bash scripts/with-postgres.sh swift test
 	python3 scripts/doc-snippets.py --check
 	swift run --package-path Examples/notebook
 	$(MAKE) docs
 
-LIBRARIES := MarqueeCore MarqueeHTML MarqueeNormalize MarqueeStore MarqueeFetch MarqueeML MarqueeExport MarqueeScrape MarqueePipeline
+LIBRARIES := MarqueeCore MarqueeHTML MarqueeNormalize MarqueeStore MarqueeFetch MarqueeML MarqueeExport MarqueeScrape MarqueePipeline MarqueePostgres
 
 # Every library's DocC archive, from its catalog (Sources/NAME/NAME.docc) and its /// comments;
 # a broken symbol link or an undocumented parameter is an error. The articles' code blocks are
@@ -88,6 +90,10 @@ bench-ml:
 bench-scale:
 	@command -v bc >/dev/null && [ -x /usr/bin/time ] || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time bc
 	@bash Benchmarks/scale/run.sh
+
+# 1, 2 and 4 crawl workers sharing one PostgreSQL frontier (a throwaway cluster), and the shared pace.
+bench-crawl-shared:
+	@bash scripts/with-postgres.sh bash Benchmarks/crawl/shared.sh
 
 bench-crawl:
 	@command -v nginx >/dev/null && [ -x /usr/bin/time ] || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx time

@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "MarqueeExport", targets: ["MarqueeExport"]),
         .library(name: "MarqueeScrape", targets: ["MarqueeScrape"]),
         .library(name: "MarqueePipeline", targets: ["MarqueePipeline"]),
+        .library(name: "MarqueePostgres", targets: ["MarqueePostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -25,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", exact: "0.6.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         // `make docs`: swift package generate-documentation (the DocC catalogs in Sources/*/*.docc).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", exact: "1.5.0"),
     ],
@@ -63,6 +66,15 @@ let package = Package(
             dependencies: [
                 "CCurl", "MarqueeCore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // PostgreSQL backends (postgres-nio): the shared crawl frontier, for many workers on many machines.
+        .target(
+            name: "MarqueePostgres",
+            dependencies: [
+                "MarqueeCore", "MarqueeFetch", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -115,6 +127,7 @@ let package = Package(
                 "MarqueeExport",
                 "MarqueeScrape",
                 "MarqueePipeline",
+                "MarqueePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -170,6 +183,10 @@ let package = Package(
             dependencies: ["MarqueeFetch", "MarqueeTestKit", "MarqueeCore"]
         ),
         .testTarget(
+            name: "MarqueePostgresTests",
+            dependencies: ["MarqueePostgres", "MarqueeFetch", "MarqueeCore", "MarqueeTestKit"]
+        ),
+        .testTarget(
             name: "MarqueeMLTests",
             dependencies: ["MarqueeML", "MarqueeStore", "MarqueeTestKit"]
         ),
@@ -179,7 +196,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarqueeCLITests",
-            dependencies: ["marquee", "MarqueeTestKit", "MarqueeFetch", "MarqueeStore"]
+            dependencies: ["marquee", "MarqueeTestKit", "MarqueeFetch", "MarqueeStore", "MarqueePostgres"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -34,6 +34,7 @@ let package = Package(
                 .product(name: "MarqueeExport", package: "Marquee"),
                 .product(name: "MarqueeScrape", package: "Marquee"),
                 .product(name: "MarqueePipeline", package: "Marquee"),
+                .product(name: "MarqueePostgres", package: "Marquee"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ],

@@ -42,10 +42,10 @@ public struct CrawlSummary: Sendable, Hashable, Codable {
 /// its links in one transaction. Killed at any moment, a restart re-queues what was in flight
 /// and records every page exactly once.
 public struct Crawler: Sendable {
-    /// The frontier (and page records).
-    public let frontier: Frontier
-    /// Where bodies go.
-    public let store: PageStore
+    /// The frontier (and page records): SQLite's ``Frontier`` or a shared one.
+    public let frontier: any CrawlFrontier
+    /// Where bodies go: a local ``PageStore`` or a shared one.
+    public let store: any PageBodies
     /// How pages are fetched.
     public let fetcher: any PageFetcher
     /// Absolute link URLs found in a page (HTML pages only are asked).
@@ -63,7 +63,7 @@ public struct Crawler: Sendable {
 
     /// Assembles a crawler.
     public init(
-        frontier: Frontier, store: PageStore, fetcher: any PageFetcher,
+        frontier: any CrawlFrontier, store: any PageBodies, fetcher: any PageFetcher,
         links: @escaping @Sendable (FetchedPage) -> [String], canonical: @escaping @Sendable (String) -> String?
     ) {
         self.frontier = frontier
@@ -81,7 +81,7 @@ public struct Crawler: Sendable {
     ) async throws(MarqueeError) -> CrawlSummary {
         let started = Date()
         var summary = CrawlSummary()
-        summary.recovered = try frontier.recover()
+        summary.recovered = try await frontier.recover()
         var hosts = options.allowedHosts
         var seedEntries: [(url: String, canonical: String)] = []
         for seed in seeds {
@@ -95,8 +95,8 @@ public struct Crawler: Sendable {
             if options.allowedHosts.isEmpty { hosts.insert(host) }
             seedEntries.append((seed, key))
         }
-        _ = try frontier.enqueue(seedEntries, depth: 0)
-        var recorded = try frontier.counts().byState[.done] ?? 0
+        _ = try await frontier.enqueue(seedEntries, depth: 0, priority: 0)
+        var recorded = try await frontier.counts().byState[.done] ?? 0
         func limitReached() -> Bool { options.maxPages.map { recorded >= $0 } ?? false }
 
         while !limitReached(), !Task.isCancelled, !options.shouldStop() {
@@ -104,7 +104,7 @@ public struct Crawler: Sendable {
             await withTaskGroup(of: Fetched.self) { group in
                 var inFlight = 0
                 var claimed: [Frontier.Item] = []  // claimed ahead (in_flight in the frontier), not started
-                func fill() throws(MarqueeError) {
+                func fill() async throws(MarqueeError) {
                     var room = options.concurrency - inFlight
                     if let max = options.maxPages { room = min(room, max - recorded - inFlight) }
                     guard room > 0 else { return }
@@ -112,7 +112,7 @@ public struct Crawler: Sendable {
                         // One transaction claims a whole window; a kill re-queues what was claimed.
                         var limit = options.concurrency
                         if let max = options.maxPages { limit = min(limit, max - recorded - inFlight) }
-                        claimed = try frontier.claim(limit: limit).reversed()
+                        claimed = try await frontier.claim(limit: limit).reversed()
                     }
                     while room > 0, let item = claimed.popLast() {
                         room -= 1
@@ -125,7 +125,7 @@ public struct Crawler: Sendable {
                                 let page = try await RequestHeaders.$extra.withValue(conditional) {
                                     try await fetcher.fetch(item.url)
                                 }
-                                return prepare(item, page, options: options)
+                                return await prepare(item, page, options: options)
                             } catch let error as FetchError {
                                 return Fetched(item: item, result: .failure(error))
                             } catch {
@@ -137,14 +137,14 @@ public struct Crawler: Sendable {
                     }
                 }
                 do {
-                    try fill()
+                    try await fill()
                     while let fetched = await group.next() {
                         inFlight -= 1
                         let item = fetched.item
-                        let outcome = try handle(fetched, options: options, hosts: hosts, summary: &summary)
+                        let outcome = try await handle(fetched, options: options, hosts: hosts, summary: &summary)
                         if outcome == "recorded" { recorded += 1 }
                         progress?(item.url, outcome)
-                        if !Task.isCancelled, !options.shouldStop() { try fill() }
+                        if !Task.isCancelled, !options.shouldStop() { try await fill() }
                     }
                 } catch {
                     failure = error as? MarqueeError ?? MarqueeError(.failure, "\(error)")
@@ -153,12 +153,12 @@ public struct Crawler: Sendable {
             }
             if let failure { throw failure }
             // Nothing in flight: done, unless retries wait for a later time.
-            guard !limitReached(), let next = try frontier.nextAttempt() else { break }
+            guard !limitReached(), let next = try await frontier.nextAttempt() else { break }
             let wait = Double(next - Microseconds.from(Date())) / 1_000_000
             if wait > 0 { try? await Task.sleep(for: .seconds(min(wait, 1))) }
         }
         // Items claimed ahead but never started (the page limit came first) go back to the queue.
-        try frontier.recover()
+        try await frontier.recover()
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
@@ -176,11 +176,11 @@ public struct Crawler: Sendable {
     /// many cores as pages in flight: a successful page's body is stored (before its record is
     /// committed, so a recorded page always has its body), an HTML page goes to ``onFetched`` and
     /// has its links read when its depth allows following them.
-    private func prepare(_ item: Frontier.Item, _ page: FetchedPage, options: CrawlOptions) -> Fetched {
+    private func prepare(_ item: Frontier.Item, _ page: FetchedPage, options: CrawlOptions) async -> Fetched {
         var fetched = Fetched(item: item, result: .success(page))
         guard (200..<300).contains(page.status) else { return fetched }
         do throws(MarqueeError) {
-            fetched.stored = .success(try store.put(page.body).sha256)
+            fetched.stored = .success(try await store.put(page.body).sha256)
         } catch {
             fetched.stored = .failure(error)
         }
@@ -201,27 +201,28 @@ public struct Crawler: Sendable {
         page.header("Content-Type").map { $0.lowercased().contains("html") } ?? true
     }
 
-    /// Records one fetch's outcome; returns `recorded`, `failed: reason` or `unchanged`.
+    /// Records one fetch's outcome; returns `recorded`, `failed: reason`, `unchanged` or
+    /// `lease lost` (a shared frontier gave the URL to another worker meanwhile; nothing recorded).
     private func handle(
         _ fetched: Fetched, options: CrawlOptions, hosts: Set<String>, summary: inout CrawlSummary
-    ) throws(MarqueeError) -> String {
+    ) async throws(MarqueeError) -> String {
         let item = fetched.item
         let page: FetchedPage
         switch fetched.result {
         case .failure(let error):
-            try frontier.fail(item.fingerprint, reason: error.kind.rawValue)
+            try await frontier.fail(item.fingerprint, reason: error.kind.rawValue)
             summary.failed += 1
             return "failed: \(error.kind.rawValue)"
         case .success(let fetched): page = fetched
         }
         if page.status == 304 {
-            try frontier.complete(
+            try await frontier.complete(
                 item.fingerprint, etag: page.header("ETag"), lastModified: page.header("Last-Modified"))
             summary.unchanged += 1
             return "unchanged"
         }
         guard (200..<300).contains(page.status) else {
-            try frontier.fail(item.fingerprint, reason: "http-\(page.status)")
+            try await frontier.fail(item.fingerprint, reason: "http-\(page.status)")
             summary.failed += 1
             return "failed: http-\(page.status)"
         }
@@ -229,7 +230,7 @@ public struct Crawler: Sendable {
         switch fetched.stored {
         case .success(let stored): digest = stored
         case .failure(let error): throw error
-        case nil: digest = try store.put(page.body).sha256
+        case nil: digest = try await store.put(page.body).sha256
         }
         let contentType = page.header("Content-Type")
         if let onPage, Self.isHTML(page) { onPage(page) }
@@ -237,12 +238,13 @@ public struct Crawler: Sendable {
         let found = fetched.links.filter { link in
             hosts.contains(link.host) && (options.allowPrivate || !Self.isPrivate(host: link.host))
         }
-        try frontier.complete(
+        let recorded = try await frontier.complete(
             item,
             page: Frontier.PageRecord(
                 url: item.url, finalURL: page.finalURL, status: page.status, contentType: contentType,
                 bodySHA256: digest, bodyBytes: page.body.count, fetchedAt: page.fetchedAt),
             etag: page.header("ETag"), lastModified: page.header("Last-Modified"), links: found)
+        guard recorded else { return "lease lost" }
         summary.recorded += 1
         summary.queued += found.count
         return "recorded"

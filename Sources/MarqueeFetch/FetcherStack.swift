@@ -36,6 +36,8 @@ public struct FetcherStack: Sendable {
     public var warc: URL?
     /// Largest WARC file before the writer starts the next one.
     public var warcFileBytes = 100 << 20
+    /// Pacing shared with other crawl processes (a shared frontier's), or `nil` to pace this one alone.
+    public var sharedPacing: (any HostPacing)?
 
     /// A stack with the defaults (1 request per second and 1 at a time per host, 4 attempts).
     public init(userAgent: String) {
@@ -63,7 +65,8 @@ public struct FetcherStack: Sendable {
             fetcher = PoliteFetcher(
                 base: client, robots: robots,
                 limiter: HostLimiter(
-                    defaults: HostLimiter.Limits(requestsPerSecond: requestsPerSecond, concurrency: hostConcurrency)),
+                    defaults: HostLimiter.Limits(requestsPerSecond: requestsPerSecond, concurrency: hostConcurrency),
+                    shared: sharedPacing),
                 retrying: RetryingFetcher(base: client, policy: RetryPolicy(maxAttempts: maxAttempts)))
         }
         if let warc {

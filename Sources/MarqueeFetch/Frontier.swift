@@ -10,34 +10,6 @@ import MarqueeCore
 /// every open) puts `in_flight` items back in the queue. After a `kill -9` at any moment a
 /// restart therefore loses nothing, and nothing already `done` is handed out again.
 public final class Frontier: Sendable {
-    /// One URL's place in the crawl.
-    public struct Item: Sendable, Hashable {
-        /// SHA-256 of the canonical URL (hex).
-        public var fingerprint: String
-        /// The URL.
-        public var url: String
-        /// Lower-cased host.
-        public var host: String
-        /// Links followed from the start URLs.
-        public var depth: Int
-        /// Higher goes first.
-        public var priority: Int
-        /// Attempts made so far.
-        public var attempts: Int
-        /// `ETag` of the last successful fetch, for `If-None-Match`.
-        public var etag: String? = nil
-        /// `Last-Modified` of the last successful fetch, for `If-Modified-Since`.
-        public var lastModified: String? = nil
-    }
-
-    /// The states an item can be in.
-    public enum State: String, Sendable, CaseIterable {
-        case queued
-        case inFlight = "in_flight"
-        case done
-        case failed
-    }
-
     private let writer: any DatabaseWriter
     private let clock: any WallClock
 
@@ -150,11 +122,12 @@ public final class Frontier: Sendable {
 
     /// Marks an item done, records its page and queues the links found on it (at `depth + 1`),
     /// all in one transaction: after a crash either all of it happened or none did, so no page
-    /// is ever recorded twice and no link is lost.
+    /// is ever recorded twice and no link is lost. Returns `true` (one process owns a SQLite frontier).
+    @discardableResult
     public func complete(
         _ item: Item, page: PageRecord, etag: String?, lastModified: String?,
         links: [Link]
-    ) throws(MarqueeError) {
+    ) throws(MarqueeError) -> Bool {
         let now = now
         do {
             try writer.write { db in
@@ -173,6 +146,7 @@ public final class Frontier: Sendable {
                 ).execute(arguments: [etag, lastModified, now, item.fingerprint])
                 _ = try Self.insert(links, depth: item.depth + 1, priority: 0, now: now, db: db)
             }
+            return true
         } catch {
             throw MarqueeError(.failure, "cannot complete \(item.url): \(error)")
         }

@@ -1,5 +1,14 @@
 import Foundation
 
+/// Request pacing shared by every crawl process (a table in a shared frontier's database): each
+/// request start is reserved at least `interval` seconds after the previous reservation for its
+/// host by any process, so a host's rate holds across workers and machines.
+public protocol HostPacing: Sendable {
+    /// Reserves the next start for `host`; returns the seconds to wait before starting, or `nil`
+    /// when the shared schedule cannot be reached (the limiter then paces this process alone).
+    func reserve(host: String, interval: Double) async -> Double?
+}
+
 /// Per-host politeness: at most `concurrency` requests in flight to a host, and request starts
 /// at least `interval` seconds apart (the site's rate, or the robots.txt crawl-delay when that is
 /// longer). Time and waiting are injected, so tests run on a virtual clock.
@@ -29,16 +38,20 @@ public actor HostLimiter {
     private var hosts: [String: HostState] = [:]
     private let now: @Sendable () -> Double
     private let sleep: @Sendable (Double) async -> Void
+    private let shared: (any HostPacing)?
 
     /// Creates a limiter with `defaults` for every host; `now` gives seconds on any monotonic
-    /// scale and `sleep` waits that many seconds.
+    /// scale and `sleep` waits that many seconds. With `shared`, request starts are spaced
+    /// across every process that paces through it (the concurrency limit stays per process).
     public init(
         defaults: Limits, now: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime },
-        sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(for: .seconds($0)) }
+        sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(for: .seconds($0)) },
+        shared: (any HostPacing)? = nil
     ) {
         self.defaults = defaults
         self.now = now
         self.sleep = sleep
+        self.shared = shared
     }
 
     /// Sets the limits of one host (a site's spec, or a slower pace after 429s).
@@ -73,6 +86,10 @@ public actor HostLimiter {
             }
         }
         hosts[host, default: HostState()].inFlight += 1
+        if let shared, limits.interval > 0, let wait = await shared.reserve(host: host, interval: limits.interval) {
+            if wait > 0 { await sleep(wait) }
+            return
+        }
         let start = max(now(), hosts[host]!.nextStart)
         hosts[host]!.nextStart = start + limits.interval
         let wait = start - now()

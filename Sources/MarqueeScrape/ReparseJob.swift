@@ -49,39 +49,131 @@ public struct ReparseJob: Sendable {
     public func run(scrapers: ScraperSet, store: FeatureStore?, logger: Logger) throws(MarqueeError) -> Result {
         try InputFile.requireDatabase(frontier, what: "frontier", hint: "run marquee scrape first")
         let pageStore = PageStore(root: pages)
-        let site = site
-        let records = try Frontier(path: frontier).pages().map(\.1).filter { record in
-            site == nil || !scrapers.candidates(for: record.finalURL, site: site).isEmpty
+        let session = try Session(
+            job: self, records: try Frontier(path: frontier).pages().map(\.1), scrapers: scrapers, store: store)
+        defer { session.sink.close() }
+        try session.extract(0..<session.records.count, logger: logger) { record throws(MarqueeError) in
+            try pageStore.get(record.bodySHA256)
         }
-        let sites = Set(records.flatMap { scrapers.candidates(for: $0.finalURL, site: site).map(\.site.site) })
-        let toStore = output == nil && store != nil
-        try UserSaltPolicy.check(
-            specs: scrapers.sites.filter { sites.contains($0.site) }, toStore: toStore, salt: salt,
-            skipUserRatings: skipUserRatings)
-        let started = Microseconds.from(Date())
-        let sink = try RecordSink(
-            output: output, store: toStore ? store : nil, salt: skipUserRatings ? nil : salt, scrapers: scrapers)
-        defer { sink.close() }
-        progress?.update(done: 0, total: records.count)
-        try scrapers.extractAll(records.count, jobs: jobs) { index throws(MarqueeError) in
-            let record = records[index]
-            return PageInput(
-                data: try pageStore.get(record.bodySHA256), url: record.finalURL, site: site,
-                contentType: record.contentType)
-        } deliver: { (index, result) throws(MarqueeError) in
-            progress?.advance()
-            switch result {
-            case .success(let extraction):
-                try sink.accept(extraction, fetchedAt: records[index].fetchedAt, sourceHash: records[index].bodySHA256)
-            case .failure(let error):
-                sink.count(error: "unrecognised", unrecognised: true)
-                logger.warning("\(error)", metadata: ["url": "\(records[index].finalURL)"])
+        return try session.finish()
+    }
+
+    /// Runs the job over page records and bodies kept elsewhere — a crawl frontier and body store
+    /// that several machines share — reading the bodies of `chunk` pages at a time (four at once)
+    /// while extraction still runs on every core. ``frontier`` and ``pages`` are not read.
+    /// - Throws: as ``run(scrapers:store:logger:)``.
+    public func run(
+        records: [Frontier.PageRecord], bodies: any PageBodies, chunk: Int = 256, scrapers: ScraperSet,
+        store: FeatureStore?, logger: Logger
+    ) async throws(MarqueeError) -> Result {
+        let session = try Session(job: self, records: records, scrapers: scrapers, store: store)
+        defer { session.sink.close() }
+        var start = 0
+        while start < session.records.count {
+            let range = start..<min(start + max(1, chunk), session.records.count)
+            let loaded = try await Self.read(Array(session.records[range]), from: bodies)
+            try session.extract(range, logger: logger) { record throws(MarqueeError) in
+                guard let body = loaded[record.bodySHA256] else {
+                    throw MarqueeError(.dataError, "no stored body \(record.bodySHA256) for \(record.finalURL)")
+                }
+                return body
+            }
+            start = range.upperBound
+        }
+        return try session.finish()
+    }
+
+    /// The distinct bodies of `records`, four reads at a time.
+    private static func read(_ records: [Frontier.PageRecord], from bodies: any PageBodies) async throws(MarqueeError)
+        -> [String: Data]
+    {
+        let digests = Array(Set(records.map(\.bodySHA256)))
+        var loaded: [String: Data] = [:]
+        var failure: MarqueeError?
+        await withTaskGroup(of: (String, Swift.Result<Data, MarqueeError>).self) { group in
+            var next = 0
+            func start() {
+                guard next < digests.count else { return }
+                let digest = digests[next]
+                next += 1
+                group.addTask {
+                    do throws(MarqueeError) { return (digest, .success(try await bodies.get(digest))) } catch {
+                        return (digest, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<4 { start() }
+            while let (digest, result) = await group.next() {
+                switch result {
+                case .success(let body): loaded[digest] = body
+                case .failure(let error): failure = failure ?? error
+                }
+                start()
             }
         }
-        let summary = sink.summary
-        let review = try CoverageMonitor.review(
-            summary.coverage, scrapers: scrapers, store: toStore ? store : nil, command: "reparse",
-            pages: summary.pages, records: summary.records.values.reduce(0, +), started: started)
-        return Result(records: summary, review: review)
+        if let failure { throw failure }
+        return loaded
+    }
+
+    /// One run's state: the records to extract (filtered by site), the sink, the start time.
+    private final class Session {
+        let job: ReparseJob
+        let records: [Frontier.PageRecord]
+        let scrapers: ScraperSet
+        let store: FeatureStore?
+        let sink: RecordSink
+        let started = Microseconds.from(Date())
+
+        init(job: ReparseJob, records: [Frontier.PageRecord], scrapers: ScraperSet, store: FeatureStore?)
+            throws(MarqueeError)
+        {
+            let site = job.site
+            self.job = job
+            self.records = records.filter { record in
+                site == nil || !scrapers.candidates(for: record.finalURL, site: site).isEmpty
+            }
+            self.scrapers = scrapers
+            let sites = Set(self.records.flatMap { scrapers.candidates(for: $0.finalURL, site: site).map(\.site.site) })
+            let toStore = job.output == nil && store != nil
+            self.store = toStore ? store : nil
+            try UserSaltPolicy.check(
+                specs: scrapers.sites.filter { sites.contains($0.site) }, toStore: toStore, salt: job.salt,
+                skipUserRatings: job.skipUserRatings)
+            sink = try RecordSink(
+                output: job.output, store: self.store, salt: job.skipUserRatings ? nil : job.salt, scrapers: scrapers)
+            job.progress?.update(done: 0, total: self.records.count)
+        }
+
+        /// Extracts the records in `range` on every core, delivering them in order.
+        func extract(
+            _ range: Range<Int>, logger: Logger,
+            body: @escaping @Sendable (Frontier.PageRecord) throws(MarqueeError) -> Data
+        ) throws(MarqueeError) {
+            let records = records
+            let site = job.site
+            try scrapers.extractAll(range.count, jobs: job.jobs) { offset throws(MarqueeError) in
+                let record = records[range.lowerBound + offset]
+                return PageInput(data: try body(record), url: record.finalURL, site: site, contentType: record.contentType)
+            } deliver: { (offset, result) throws(MarqueeError) in
+                let record = records[range.lowerBound + offset]
+                job.progress?.advance()
+                switch result {
+                case .success(let extraction):
+                    try sink.accept(extraction, fetchedAt: record.fetchedAt, sourceHash: record.bodySHA256)
+                case .failure(let error):
+                    sink.count(error: "unrecognised", unrecognised: true)
+                    logger.warning("\(error)", metadata: ["url": "\(record.finalURL)"])
+                }
+            }
+        }
+
+        /// The summary and the drift monitors' review.
+        func finish() throws(MarqueeError) -> Result {
+            let summary = sink.summary
+            let review = try CoverageMonitor.review(
+                summary.coverage, scrapers: scrapers, store: store, command: "reparse",
+                pages: summary.pages, records: summary.records.values.reduce(0, +), started: started)
+            return Result(records: summary, review: review)
+        }
     }
 }

@@ -29,6 +29,9 @@ public struct MarqueeConfiguration: Sendable {
     /// Every key Marquee reads, in display order.
     public static let keys: [Key] = [
         Key(name: "store", defaultValue: "marquee.sqlite", help: "the feature store (SQLite file)"),
+        Key(
+            name: "frontier", defaultValue: "crawl.sqlite",
+            help: "the crawl frontier of crawl and crawl-status (SQLite file, or postgres://… shared by many workers)"),
         Key(name: "features", defaultValue: "features", help: "feature views and dataset specs"),
         Key(name: "scrapers", defaultValue: "scrapers", help: "site specs"),
         Key(name: "pipelines", defaultValue: "pipelines", help: "pipeline files"),

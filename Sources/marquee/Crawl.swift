@@ -13,6 +13,9 @@ struct Crawl: AsyncParsableCommand {
             State lives in --frontier (SQLite: URLs, states, page records) and bodies in --pages \
             (content-addressed, gzip). Run the same command again to resume: in-flight URLs are \
             re-queued, finished ones are never fetched again, every page is recorded once. \
+            With --frontier postgres://USER@HOST/DB any number of these processes, on any machines, \
+            work one crawl: each claims URLs under a lease (--lease), a dead worker's URLs are taken \
+            over when its leases expire, and --rate holds per host across all of them. \
             robots.txt is obeyed and each host is paced (--rate, --host-concurrency); 429s slow a \
             host down; 408/429/5xx and transport errors are retried with backoff. \
             Loopback and private addresses are refused unless --allow-private.
@@ -20,8 +23,22 @@ struct Crawl: AsyncParsableCommand {
 
     @OptionGroup var global: LoggingOptions
     @Argument(help: "Start URLs.") var seeds: [String]
-    @Option(help: "The frontier database.") var frontier = "crawl.sqlite"
-    @Option(help: "The page store folder.") var pages = "pages"
+    @Option(
+        help:
+            "The frontier: a SQLite file, or postgres://USER[:PASSWORD]@HOST[:PORT]/DB shared by many workers (default from marquee config: crawl.sqlite)."
+    )
+    var frontier: String?
+    @Option(help: "This worker's name in a shared frontier (default HOST:PID).") var workerID: String?
+    @Option(
+        help:
+            "Seconds a shared frontier's URL stays this worker's once claimed; a worker that dies loses its URLs to others after this."
+    )
+    var lease = 120.0
+    @Option(
+        help:
+            "Where page bodies go: a folder (default pages/), or postgres://…; with a PostgreSQL frontier the default is its database, readable by every worker."
+    )
+    var pages: String?
     @Option(help: "Fetches in flight at once.") var concurrency = 8
     @Option(help: "Stop once this many pages are recorded (all runs together).") var maxPages: Int?
     @Option(help: "Links followed from the start URLs, at most.") var maxDepth = 3
@@ -59,7 +76,12 @@ struct Crawl: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger("marquee.crawl")
         try await reportingErrors {
+            let location = FrontierLocation(flag: frontier)
+            SignalHandling.install()
+            let opened = try await location.openForCrawl(worker: workerID, lease: lease, logger: logger)
+            defer { withExtendedLifetime(opened.lock) {} }
             var stack = FetcherStack(userAgent: userAgent)
+            stack.sharedPacing = opened.shared
             stack.requestsPerSecond = rate
             stack.hostConcurrency = hostConcurrency
             stack.maxAttempts = maxAttempts
@@ -71,25 +93,19 @@ struct Crawl: AsyncParsableCommand {
             stack.replay = replay.map { URL(fileURLWithPath: $0) }
             stack.warc = warc.map { URL(fileURLWithPath: $0) }
             let fetcher = try stack.make()
-            let parent = URL(fileURLWithPath: frontier).deletingLastPathComponent()
-            try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-            // One run per frontier: an overlapping cron run exits 75 at once.
-            let lock = try RunLock.acquire(frontier + ".lock", purpose: "marquee crawl")
-            defer { withExtendedLifetime(lock) {} }
             var options = CrawlOptions()
             options.concurrency = concurrency
             options.maxPages = maxPages
             options.maxDepth = maxDepth
             options.allowPrivate = allowPrivate
             options.shouldStop = { StopRequest.isRequested }
-            SignalHandling.install()
-            let opened = try Frontier(path: frontier)
             if let refreshAfter {
-                let count = try opened.refresh(olderThan: refreshAfter)
+                let count = try await opened.frontier.refresh(olderThan: refreshAfter)
                 logger.info("re-queued \(count) pages for a conditional refetch")
             }
             let crawler = Crawler(
-                frontier: opened, store: PageStore(root: URL(fileURLWithPath: pages)),
+                frontier: opened.frontier,
+                store: try await location.pageBodies(flag: pages, opened: opened, logger: logger),
                 fetcher: fetcher, links: Self.links, canonical: { try? Normalize.canonicalURL($0) })
             let progress = global.progress("crawl", unit: "pages", total: options.maxPages)
             let summary = try await crawler.run(seeds: seeds, options: options) { url, outcome in
@@ -106,7 +122,7 @@ struct Crawl: AsyncParsableCommand {
                             "crawl: %d pages recorded, %d unchanged (304), %d failed, %d new URLs queued, %d resumed from a previous run, in %.1f s",
                         summary.recorded, summary.unchanged, summary.failed, summary.queued, summary.recovered,
                         summary.seconds))
-                print("marquee crawl-status --frontier \(frontier) shows the frontier")
+                print("marquee crawl-status --frontier \(location.shown) shows the frontier")
             }
             if StopRequest.isRequested {
                 throw MarqueeError(

@@ -8,10 +8,14 @@ import MarqueeNormalize
 /// `marquee crawl-status`: where a crawl stands.
 struct CrawlStatus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "crawl-status", abstract: "Frontier counts by state and host, failures by reason, pages recorded.")
+        commandName: "crawl-status",
+        abstract:
+            "Frontier counts by state and host, failures by reason, pages recorded; per worker for a shared (PostgreSQL) frontier."
+    )
 
     @OptionGroup var global: LoggingOptions
-    @Option(help: "The frontier database.") var frontier = "crawl.sqlite"
+    @Option(help: "The frontier: a SQLite file or a postgres:// URL (default from marquee config: crawl.sqlite).")
+    var frontier: String?
     @Option(help: "text or json.") var format: OutputFormat = .text
 
     struct Status: Encodable {
@@ -19,14 +23,17 @@ struct CrawlStatus: AsyncParsableCommand {
         var all: [String: Int]
         var failures: [String: Int]
         var pagesRecorded: Int
+        /// Per worker of a shared frontier: URLs held now (in_flight), done, failed.
+        var workers: [String: [String: Int]]?
     }
 
     func run() async throws {
-        _ = global.makeLogger("marquee.crawl")
+        let logger = global.makeLogger("marquee.crawl")
         try await reportingErrors {
-            try InputFile.requireDatabase(frontier, what: "frontier", hint: "run marquee crawl first")
-            let opened = try Frontier(path: frontier)
-            let counts = try opened.counts()
+            let opened = try await FrontierLocation(flag: frontier).openForReading(logger: logger)
+            let counts = try await opened.frontier.counts()
+            let pages = try await opened.frontier.pageCount()
+            let workers = try await opened.shared?.workerCounts()
             let states = Frontier.State.allCases
             if format == .json {
                 func named(_ values: [Frontier.State: Int]) -> [String: Int] {
@@ -35,7 +42,7 @@ struct CrawlStatus: AsyncParsableCommand {
                 return try printJSON(
                     Status(
                         hosts: counts.byHost.mapValues(named), all: named(counts.byState), failures: counts.failures,
-                        pagesRecorded: try opened.pageCount()))
+                        pagesRecorded: pages, workers: workers?.mapValues(named)))
             }
             func line(_ label: String, _ values: [Frontier.State: Int]) -> String {
                 label.padding(toLength: 28, withPad: " ", startingAt: 0)
@@ -50,7 +57,20 @@ struct CrawlStatus: AsyncParsableCommand {
             for (reason, count) in counts.failures.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
                 print("failed \(reason): \(count)")
             }
-            print("pages recorded: \(try opened.pageCount())")
+            print("pages recorded: \(pages)")
+            if let workers {
+                print("")
+                print(
+                    "worker".padding(toLength: 28, withPad: " ", startingAt: 0)
+                        + ["holds", "done", "failed"].map { String(repeating: " ", count: 10 - $0.count) + $0 }.joined())
+                for worker in workers.keys.sorted() {
+                    let values = workers[worker]!
+                    print(
+                        worker.padding(toLength: 28, withPad: " ", startingAt: 0)
+                            + [Frontier.State.inFlight, .done, .failed].map { String(format: "%10d", values[$0] ?? 0) }
+                            .joined())
+                }
+            }
         }
     }
 }

@@ -19,8 +19,11 @@ struct Reparse: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var specs: ScraperOptions
-    @Option(help: "The frontier database holding the page records.") var frontier = "scrape.sqlite"
-    @Option(help: "The page store folder.") var pages = "pages"
+    @Option(help: "The frontier holding the page records: a SQLite file or a shared postgres:// frontier.")
+    var frontier = "scrape.sqlite"
+    @Option(
+        help: "Where the bodies are: a folder (default pages/) or postgres://…; a PostgreSQL frontier's default is its database.")
+    var pages: String?
     @Option(help: "Only pages of this site.") var site: String?
     @Option(help: "Write records as JSON Lines to this file instead of the store.") var out: String?
     @Option(help: "Pages extracted at once (default: one per core); records are written in page order either way.")
@@ -33,17 +36,29 @@ struct Reparse: AsyncParsableCommand {
         let logger = global.makeLogger("marquee.reparse")
         try await reportingErrors {
             let scrapers = try specs.load()
-            var job = ReparseJob(frontier: frontier, pages: URL(fileURLWithPath: pages))
+            var job = ReparseJob(frontier: frontier, pages: URL(fileURLWithPath: pages ?? "pages"))
             job.site = site
             job.output = out.map { URL(fileURLWithPath: $0) }
             job.jobs = jobs
             job.salt = EffectiveConfig.userSalt
             job.skipUserRatings = noUserRatings
             job.progress = global.progress("reparse", unit: "pages")
-            // Checked here too (the job checks it again) so a missing frontier never creates the store.
-            try InputFile.requireDatabase(frontier, what: "frontier", hint: "run marquee scrape first")
-            let result = try job.run(
-                scrapers: scrapers, store: out == nil ? try global.openStore() : nil, logger: logger)
+            let location = FrontierLocation(frontier)
+            let result: ReparseJob.Result
+            if location.isShared {
+                // Records and bodies from the shared crawl's database.
+                let opened = try await location.openForReading(logger: logger)
+                let bodies = try await location.pageBodies(flag: pages, opened: opened, logger: logger)
+                let records = try await opened.frontier.pages().map(\.record)
+                result = try await job.run(
+                    records: records, bodies: bodies, scrapers: scrapers,
+                    store: out == nil ? try global.openStore() : nil, logger: logger)
+            } else {
+                // Checked here too (the job checks it again) so a missing frontier never creates the store.
+                try InputFile.requireDatabase(frontier, what: "frontier", hint: "run marquee scrape first")
+                result = try job.run(
+                    scrapers: scrapers, store: out == nil ? try global.openStore() : nil, logger: logger)
+            }
             job.progress?.finish()
             let (summary, review) = (result.records, result.review)
             if format == .json {

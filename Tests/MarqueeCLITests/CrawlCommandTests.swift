@@ -13,14 +13,19 @@ private final class RequestLog: Sendable {
 private func treeServer(pages: Int, requests: RequestLog) throws -> LoopbackServer {
     try LoopbackServer { path in
         requests.counts.withLock { $0[path, default: 0] += 1 }
-        guard path.hasPrefix("/p/"), let number = Int(path.dropFirst(3)), number < pages else {
-            return .response(404, "Not Found")
-        }
-        let links = [2 * number + 1, 2 * number + 2].filter { $0 < pages }
-            .map { "<a href=\"/p/\($0)\">page \($0)</a>" }.joined(separator: " ")
-        let body = "<html><head><title>Page \(number)</title></head><body><h1>\(number)</h1>\(links)</body></html>"
-        return .response(200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Data(body.utf8))
+        return treePage(path, pages: pages)
     }
+}
+
+/// Page `/p/N` of a binary tree of `pages` pages (links to 2N+1 and 2N+2); 404 elsewhere.
+func treePage(_ path: String, pages: Int) -> LoopbackServer.Reply {
+    guard path.hasPrefix("/p/"), let number = Int(path.dropFirst(3)), number < pages else {
+        return .response(404, "Not Found")
+    }
+    let links = [2 * number + 1, 2 * number + 2].filter { $0 < pages }
+        .map { "<a href=\"/p/\($0)\">page \($0)</a>" }.joined(separator: " ")
+    let body = "<html><head><title>Page \(number)</title></head><body><h1>\(number)</h1>\(links)</body></html>"
+    return .response(200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Data(body.utf8))
 }
 
 /// The crash test: SIGKILL the crawler at five random moments, restart it each time, and the
