@@ -38,6 +38,8 @@ public struct FetcherStack: Sendable {
     public var warcFileBytes = 100 << 20
     /// Pacing shared with other crawl processes (a shared frontier's), or `nil` to pace this one alone.
     public var sharedPacing: (any HostPacing)?
+    /// robots.txt shared with other crawl processes (a shared frontier's), or `nil`.
+    public var sharedRobots: (any SharedRobots)?
 
     /// A stack with the defaults (1 request per second and 1 at a time per host, 4 attempts).
     public init(userAgent: String) {
@@ -59,7 +61,7 @@ public struct FetcherStack: Sendable {
             // robots.txt itself is fetched without the redirect check (a robots.txt that
             // redirects is followed, as RFC 9309 asks, up to the client's limit).
             let plain = HTTPClient(configuration: configuration)
-            let robots = ignoreRobots ? nil : RobotsCache(fetcher: plain, agent: userAgent)
+            let robots = ignoreRobots ? nil : RobotsCache(fetcher: plain, agent: userAgent, shared: sharedRobots)
             configuration.redirectCheck = Self.redirectCheck(allowedHosts: allowedHosts, robots: robots)
             let client = HTTPClient(configuration: configuration)
             fetcher = PoliteFetcher(

@@ -44,7 +44,15 @@ public final class PostgresBackend: Sendable {
         configuration.options.connectTimeout = .seconds(10)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
-        runner = Task { await client.run() }
+        // The pool must run before the first lease (it warns otherwise): return once it started.
+        var started: Task<Void, Never>!
+        await withCheckedContinuation { (running: CheckedContinuation<Void, Never>) in
+            started = Task {
+                running.resume()
+                await client.run()
+            }
+        }
+        runner = started
     }
 
     deinit { runner.cancel() }
@@ -115,11 +123,27 @@ public final class PostgresBackend: Sendable {
     func transaction<Result: Sendable>(
         _ what: String, _ body: @Sendable (PostgresConnection) async throws -> Result
     ) async throws(MarqueeError) -> Result {
+        try await retrying(what) {
+            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        }
+    }
+
+    /// Runs one statement (atomic by itself, however many rows and tables its CTEs touch), again
+    /// when it is aborted for a deadlock or a serialization failure: one round trip, no BEGIN/COMMIT.
+    func statement<Result: Sendable>(
+        _ what: String, _ body: @Sendable (PostgresClient) async throws -> Result
+    ) async throws(MarqueeError) -> Result {
+        try await retrying(what) { try await body(client) }
+    }
+
+    private func retrying<Result: Sendable>(_ what: String, _ operation: () async throws -> Result)
+        async throws(MarqueeError) -> Result
+    {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+                return try await operation()
             } catch {
                 let state = (error as? PSQLError)?.serverInfo?[.sqlState]
                 if attempt < 5, state == "40001" || state == "40P01" {

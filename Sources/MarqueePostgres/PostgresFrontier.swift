@@ -12,12 +12,13 @@ import PostgresNIO
 /// `kill -9`, a lost machine — leaves its leases to expire, and the next claim by any worker takes
 /// those URLs back. Finishing a URL is conditional on still holding its lease, and records the
 /// page, the done state and the links found in one transaction, so every page is recorded exactly
-/// once. Request pacing per host is shared through the `frontier_hosts` table (`HostPacing`).
+/// once. Request pacing per host is shared through the `frontier_hosts` table (`HostPacing`), and
+/// each origin's robots.txt is fetched once for all workers (`frontier_robots`, `SharedRobots`).
 ///
 /// Times of the queue (retry times, leases) come from each worker's clock, so workers on several
 /// machines need their clocks in step (NTP) to well within the lease; pacing uses the server's
 /// clock.
-public final class PostgresFrontier: CrawlFrontier, HostPacing {
+public final class PostgresFrontier: CrawlFrontier {
     /// The database connection pool.
     public let backend: PostgresBackend
     /// This process's name in the frontier (`host:pid` unless given).
@@ -86,12 +87,22 @@ public final class PostgresFrontier: CrawlFrontier, HostPacing {
                     host TEXT PRIMARY KEY, next_start_us BIGINT NOT NULL, reserved_at_us BIGINT NOT NULL)
                 """,
             ]
-        )
+        ),
+        (
+            "v2: robots",
+            [
+                """
+                CREATE TABLE frontier_robots (
+                    origin TEXT PRIMARY KEY, status BIGINT NOT NULL, body TEXT NOT NULL, failure TEXT,
+                    fetched_at TIMESTAMPTZ NOT NULL)
+                """
+            ]
+        ),
     ]
 
     private var now: Int64 { Microseconds.from(clock.now()) }
     private var leaseMicroseconds: Int64 { Int64(lease * 1_000_000) }
-    private var logger: Logger { backend.logger }
+    var logger: Logger { backend.logger }
 
     /// Gives this worker's unfinished claims back to the queue.
     @discardableResult
@@ -139,29 +150,28 @@ public final class PostgresFrontier: CrawlFrontier, HostPacing {
         ).collect().count
     }
 
-    /// Takes back URLs whose lease expired, then claims up to `limit` due URLs for this worker.
+    /// Claims up to `limit` URLs for this worker: first those whose lease ran out (their worker
+    /// died or stalled), then due queued ones in priority order — one statement, one round trip.
     public func claim(limit: Int) async throws(MarqueeError) -> [Frontier.Item] {
         let now = now
         let until = now + leaseMicroseconds
         let worker = worker
-        return try await backend.transaction("claim from the frontier") { connection in
-            try await connection.query(
+        return try await backend.statement("claim from the frontier") { client in
+            let rows = try await client.query(
                 """
-                UPDATE frontier SET state = 'queued', worker = NULL, lease_until_us = NULL,
-                    failure = 'lease of ' || worker || ' expired'
-                WHERE fingerprint IN (
-                    SELECT fingerprint FROM frontier WHERE state = 'in_flight' AND lease_until_us < \(now)
-                    FOR UPDATE SKIP LOCKED)
-                """, logger: self.logger)
-            let rows = try await connection.query(
-                """
-                WITH due AS (
+                WITH expired AS (
+                    SELECT fingerprint, updated_ts_us AS claimed_after FROM frontier
+                    WHERE state = 'in_flight' AND lease_until_us < \(now)
+                    ORDER BY lease_until_us LIMIT \(limit) FOR UPDATE SKIP LOCKED),
+                queued AS (
                     SELECT fingerprint, updated_ts_us AS claimed_after FROM frontier
                     WHERE state = 'queued' AND next_attempt_ts_us <= \(now)
                     ORDER BY priority DESC, depth, updated_ts_us, fingerprint
-                    LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                    LIMIT \(limit) FOR UPDATE SKIP LOCKED),
+                due AS (SELECT * FROM expired UNION ALL SELECT * FROM queued LIMIT \(limit))
                 UPDATE frontier f SET state = 'in_flight', attempts = f.attempts + 1, updated_ts_us = \(now),
-                    worker = \(worker), lease_until_us = \(until)
+                    worker = \(worker), lease_until_us = \(until),
+                    failure = CASE WHEN f.state = 'in_flight' THEN 'lease of ' || f.worker || ' expired' ELSE f.failure END
                 FROM due WHERE f.fingerprint = due.fingerprint
                 RETURNING f.fingerprint, f.url, f.host, f.depth, f.priority, f.attempts - 1, f.etag,
                     f.last_modified, due.claimed_after
@@ -186,7 +196,7 @@ public final class PostgresFrontier: CrawlFrontier, HostPacing {
     }
 
     /// Records the page, marks the item done and queues its links, if this worker still holds
-    /// the item's lease; returns whether it did.
+    /// the item's lease; returns whether it did. One statement (atomic by itself), one round trip.
     @discardableResult
     public func complete(
         _ item: Frontier.Item, page: Frontier.PageRecord, etag: String?, lastModified: String?,
@@ -195,25 +205,35 @@ public final class PostgresFrontier: CrawlFrontier, HostPacing {
         let now = now
         let worker = worker
         let fetched = Microseconds.from(page.fetchedAt)
-        return try await backend.transaction("complete \(item.url)") { connection in
-            let owned = try await connection.query(
+        // Links in fingerprint order, so concurrent workers lock keys in one order (no deadlocks).
+        let sorted = links.sorted { $0.fingerprint < $1.fingerprint }
+        let (fingerprints, urls, hosts) = (sorted.map(\.fingerprint), sorted.map(\.url), sorted.map(\.host))
+        let depth = item.depth + 1
+        return try await backend.statement("complete \(item.url)") { client in
+            let rows = try await client.query(
                 """
-                UPDATE frontier SET state = 'done', etag = \(etag), last_modified = \(lastModified), failure = NULL,
-                    updated_ts_us = \(now), lease_until_us = NULL
-                WHERE fingerprint = \(item.fingerprint) AND state = 'in_flight' AND worker = \(worker) RETURNING 1
-                """, logger: self.logger
-            ).collect().count
-            guard owned == 1 else { return false }
-            try await connection.query(
-                """
-                INSERT INTO pages (fingerprint, url, final_url, status, content_type, body_sha256, body_bytes,
-                    fetched_ts_us, worker)
-                VALUES (\(item.fingerprint), \(page.url), \(page.finalURL), \(page.status), \(page.contentType),
-                    \(page.bodySHA256), \(page.bodyBytes), \(fetched), \(worker))
+                WITH owned AS (
+                    UPDATE frontier SET state = 'done', etag = \(etag), last_modified = \(lastModified),
+                        failure = NULL, updated_ts_us = \(now), lease_until_us = NULL
+                    WHERE fingerprint = \(item.fingerprint) AND state = 'in_flight' AND worker = \(worker)
+                    RETURNING 1),
+                page AS (
+                    INSERT INTO pages (fingerprint, url, final_url, status, content_type, body_sha256, body_bytes,
+                        fetched_ts_us, worker)
+                    SELECT \(item.fingerprint), \(page.url), \(page.finalURL), \(page.status), \(page.contentType),
+                        \(page.bodySHA256), \(page.bodyBytes), \(fetched), \(worker) FROM owned
+                    RETURNING 1),
+                found AS (
+                    INSERT INTO frontier (fingerprint, url, host, state, depth, priority, updated_ts_us)
+                    SELECT f, u, h, 'queued', \(depth), 0, \(now)
+                    FROM unnest(\(fingerprints)::text[], \(urls)::text[], \(hosts)::text[]) WITH ORDINALITY AS t(f, u, h, n)
+                    WHERE EXISTS (SELECT 1 FROM owned)
+                    ORDER BY n
+                    ON CONFLICT (fingerprint) DO NOTHING RETURNING 1)
+                SELECT (SELECT COUNT(*) FROM owned), (SELECT COUNT(*) FROM page), (SELECT COUNT(*) FROM found)
                 """, logger: self.logger)
-            _ = try await Self.insert(
-                links, depth: item.depth + 1, priority: 0, now: now, on: connection, logger: self.logger)
-            return true
+            for try await (owned, _, _) in rows.decode((Int, Int, Int).self) { return owned == 1 }
+            return false
         }
     }
 
@@ -354,31 +374,6 @@ public final class PostgresFrontier: CrawlFrontier, HostPacing {
                     ))
             }
             return pages
-        }
-    }
-
-    /// Reserves the next request start for `host` in `frontier_hosts`, on the server's clock:
-    /// at least `interval` after the previous reservation by any worker.
-    public func reserve(host: String, interval: Double) async -> Double? {
-        let step = Int64(interval * 1_000_000)
-        do {
-            return try await backend.run("pace \(host)") { client in
-                let rows = try await client.query(
-                    """
-                    WITH t AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS now)
-                    INSERT INTO frontier_hosts AS h (host, next_start_us, reserved_at_us)
-                    SELECT \(host), t.now + \(step), t.now FROM t
-                    ON CONFLICT (host) DO UPDATE
-                        SET next_start_us = GREATEST(h.next_start_us, EXCLUDED.reserved_at_us) + \(step),
-                            reserved_at_us = EXCLUDED.reserved_at_us
-                    RETURNING h.next_start_us - \(step) - h.reserved_at_us
-                    """, logger: logger)
-                for try await wait in rows.decode(Int64.self) { return Double(max(0, wait)) / 1_000_000 }
-                return 0
-            }
-        } catch {
-            logger.warning("cannot pace \(host) through PostgreSQL; pacing this worker alone: \(error)")
-            return nil
         }
     }
 }

@@ -82,6 +82,7 @@ struct Crawl: AsyncParsableCommand {
             defer { withExtendedLifetime(opened.lock) {} }
             var stack = FetcherStack(userAgent: userAgent)
             stack.sharedPacing = opened.shared
+            stack.sharedRobots = opened.shared
             stack.requestsPerSecond = rate
             stack.hostConcurrency = hostConcurrency
             stack.maxAttempts = maxAttempts

@@ -26,8 +26,9 @@ private func busiest(_ times: [Double], seconds: Double) -> Int {
 /// Four `marquee crawl` workers share one PostgreSQL frontier over a 2,000-page loopback site;
 /// two are killed with SIGKILL mid-crawl and restarted (one under its old worker id, which takes
 /// its claims back at once; one under a new id, so the dead worker's claims come back only when
-/// their leases expire). Every page is recorded exactly once, and the host's request rate across
-/// all workers stays at the limit (from the server's own arrival times).
+/// their leases expire). Every page is recorded exactly once, robots.txt is fetched once for all,
+/// and the host's request rate across all workers stays at the limit (from the server's own
+/// arrival times).
 @Test(.enabled(if: TestPostgres.runs, "\(TestPostgres.skipMessage)"))
 func fourWorkersShareOneFrontierThroughKills() async throws {
     let pages = 2_000
@@ -90,6 +91,8 @@ func fourWorkersShareOneFrontierThroughKills() async throws {
     // Every page was asked for; again only if a killed worker had it in flight (≤ 2 × 8).
     let fetched = log.pagePaths
     #expect(Set(fetched).count == pages)
+    // robots.txt (a 404 here: no restrictions) was asked for once by the six worker runs together.
+    #expect(log.arrivals.withLock { $0.filter { $0.path == "/robots.txt" }.count } == 1)
     #expect(fetched.count - pages <= 16, "\(fetched.count - pages) pages fetched twice")
     // The shared pace: starts are reserved 1/rate apart on the database's clock, so what reaches
     // the server bunches only by scheduling jitter (a loaded 2-core machine: a few ms). Four

@@ -68,7 +68,8 @@ func completingRecordsThePageAndQueuesItsLinksOnce(_ backend: FrontierBackend) a
     let frontier = try await backend.make(clock: clock)
     _ = try await frontier.enqueue(pages(0..<1), depth: 0, priority: 0)
     let item = try #require(try await frontier.claim(limit: 1).first)
-    let links = pages(1..<4).map { Frontier.Link(url: $0.url, canonical: $0.canonical) }
+    // Links repeat, and a page links itself (real pages do): each URL is queued once, itself never.
+    let links = pages(0..<4).map { Frontier.Link(url: $0.url, canonical: $0.canonical) }
     #expect(try await frontier.complete(item, page: record(item), etag: nil, lastModified: nil, links: links + links))
     let recorded = try await frontier.pages()
     #expect(recorded.map(\.fingerprint) == [item.fingerprint])
