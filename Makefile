@@ -9,7 +9,7 @@ MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
 TEST_VENV := .venv-test
 
-.PHONY: help setup build test docs install demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities bench-scale bench-scrape bench-crawl-shared fuzz leakcheck fmt lint clean regen-onnx
+.PHONY: help setup build test docs install demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities bench-scale bench-scrape bench-crawl-shared bench-dataset-postgres fuzz leakcheck fmt lint clean regen-onnx
 
 help:
 	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
@@ -18,7 +18,7 @@ help:
 	@echo "make demo       the main job on bundled fixtures, offline"
 	@echo "make docs       DocC archives of every library (docs/api/NAME.doccarchive); fails on any documentation warning"
 	@echo "make install    release build into PREFIX/bin (default /usr/local) with its specs, views, pipelines and demo data in PREFIX/share/marquee"
-	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl, bench-crawl-shared (1/2/4 workers on a PostgreSQL frontier), bench-entities (matcher precision/recall); bench-scrape (scrape --replay vs reparse); bench-scale (1M/5M/20M synthetic ratings)"
+	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl, bench-crawl-shared (1/2/4 workers on a PostgreSQL frontier), bench-dataset-postgres (store copy, dataset build on PostgreSQL vs SQLite), bench-entities (matcher precision/recall); bench-scrape (scrape --replay vs reparse); bench-scale (1M/5M/20M synthetic ratings)"
 	@echo "make fuzz       every libFuzzer harness (Fuzz/) for SECONDS seconds each (default 60); fails on a crash, leak or timeout"
 	@echo "make leakcheck  parse every real page repeatedly under valgrind; fails on a leak"
 	@echo "make fmt        format the sources with swift-format"
@@ -90,6 +90,10 @@ bench-ml:
 bench-scale:
 	@command -v bc >/dev/null && [ -x /usr/bin/time ] || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time bc
 	@bash Benchmarks/scale/run.sh
+
+# store copy and dataset build on PostgreSQL vs SQLite (a throwaway cluster), ml-latest-small.
+bench-dataset-postgres:
+	@bash scripts/with-postgres.sh bash Benchmarks/dataset/postgres.sh
 
 # 1, 2 and 4 crawl workers sharing one PostgreSQL frontier (a throwaway cluster), and the shared pace.
 bench-crawl-shared:

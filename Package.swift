@@ -68,12 +68,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // PostgreSQL backends (postgres-nio): the shared crawl frontier, for many workers on many machines.
+        // PostgreSQL backends (postgres-nio): the shared crawl frontier and page bodies, for many
+        // workers on many machines; the store's tables and `store copy`.
         .target(
             name: "MarqueePostgres",
             dependencies: [
-                "MarqueeCore", "MarqueeFetch", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "MarqueeCore", "MarqueeFetch", "MarqueeStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -184,7 +186,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MarqueePostgresTests",
-            dependencies: ["MarqueePostgres", "MarqueeFetch", "MarqueeCore", "MarqueeTestKit"]
+            dependencies: [
+                "MarqueePostgres", "MarqueeFetch", "MarqueeCore", "MarqueeStore", "MarqueeTestKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "MarqueeMLTests",

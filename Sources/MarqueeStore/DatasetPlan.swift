@@ -3,20 +3,20 @@ import MarqueeCore
 
 /// A dataset spec resolved against its views: the columns, the SQL, the canonical JSON that
 /// identifies it.
-struct DatasetPlan {
-    struct Column {
-        var view: FeatureView
-        var feature: FeatureDefinition
+package struct DatasetPlan {
+    package struct Column {
+        package var view: FeatureView
+        package var feature: FeatureDefinition
         var qualifiedName: String { "\(view.name).\(feature.name)" }
     }
 
-    let spec: DatasetSpec
-    let columns: [Column]
-    let views: [FeatureView]
-    let specJSON: String
-    let viewsJSON: String
+    package let spec: DatasetSpec
+    package let columns: [Column]
+    package let views: [FeatureView]
+    package let specJSON: String
+    package let viewsJSON: String
 
-    init(spec: DatasetSpec, catalog: FeatureCatalog) throws(MarqueeError) {
+    package init(spec: DatasetSpec, catalog: FeatureCatalog) throws(MarqueeError) {
         self.spec = spec
         var columns: [Column] = []
         for name in spec.features {
@@ -34,7 +34,7 @@ struct DatasetPlan {
     }
 
     /// Sorted-key JSON: the form hashed into version ids and compared on rebuild.
-    static func canonicalJSON(_ value: some Encodable) -> String {
+    package static func canonicalJSON(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)

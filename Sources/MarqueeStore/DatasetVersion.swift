@@ -53,4 +53,11 @@ public struct DatasetBuildResult: Sendable {
     public var warnings: [ExpectationViolation]
     /// `false` when an identical version (same id) was already recorded.
     public var isNew: Bool
+
+    /// A result (stores other than SQLite's build them too).
+    public init(version: DatasetVersion, warnings: [ExpectationViolation], isNew: Bool) {
+        self.version = version
+        self.warnings = warnings
+        self.isNew = isNew
+    }
 }

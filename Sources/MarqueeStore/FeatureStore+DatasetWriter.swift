@@ -5,19 +5,40 @@ import Synchronization
 
 extension FeatureStore {
     /// What writing a dataset produced, before it is moved into place.
-    struct WrittenDataset {
-        var temporary: URL
-        var rows: Int
-        var contentSHA256: String
-        var observationsSHA256: String
-        var violations: [ExpectationViolation]
+    package struct WrittenDataset {
+        package var temporary: URL
+        package var rows: Int
+        package var contentSHA256: String
+        package var observationsSHA256: String
+        package var violations: [ExpectationViolation]
     }
 
-    /// Runs the plan's join and streams the rows to a temporary file beside `output`, hashing
-    /// the bytes and the selected observation ids and checking expectations on the way;
-    /// `progress` counts rows written.
+    /// Runs the plan's join and streams the rows to a temporary file beside `output` (``writeJoined``).
     func write(
         _ plan: DatasetPlan, asOf: Int64?, watermark: Int64, format: DatasetVersion.Format, output: URL,
+        progress: ProgressMeter? = nil
+    ) throws(MarqueeError) -> WrittenDataset {
+        let joined: PointInTimeJoin.Result
+        do {
+            joined = try writer.read { db in
+                // The join reads every observation once, in order: through SQLite's bounded page
+                // cache rather than the memory map, so a store larger than memory is not mapped
+                // into the process (the pages would count as its resident memory).
+                try db.execute(sql: "PRAGMA mmap_size = 0")
+                defer { try? db.execute(sql: "PRAGMA mmap_size = \(Self.mappedBytes)") }
+                return try PointInTimeJoin(plan: plan, watermark: watermark, asOf: asOf).run(db)
+            }
+        } catch {
+            throw .database(error, "building dataset \(plan.spec.name)")
+        }
+        return try Self.writeJoined(joined, plan: plan, format: format, output: output, progress: progress)
+    }
+
+    /// Streams a joined dataset to a temporary file beside `output`, hashing the bytes and the
+    /// selected observation ids and checking expectations on the way; `progress` counts rows
+    /// written. The join may come from any store (SQLite's merge, PostgreSQL's SQL).
+    package static func writeJoined(
+        _ joined: PointInTimeJoin.Result, plan: DatasetPlan, format: DatasetVersion.Format, output: URL,
         progress: ProgressMeter? = nil
     ) throws(MarqueeError) -> WrittenDataset {
         let temporary = output.deletingLastPathComponent().appendingPathComponent(
@@ -40,14 +61,6 @@ extension FeatureStore {
         }
         if format == .csv { write(Array((plan.headers.map(CSVField.escape).joined(separator: ",") + "\n").utf8), ids: []) }
         do {
-            let joined = try writer.read { db in
-                // The join reads every observation once, in order: through SQLite's bounded page
-                // cache rather than the memory map, so a store larger than memory is not mapped
-                // into the process (the pages would count as its resident memory).
-                try db.execute(sql: "PRAGMA mmap_size = 0")
-                defer { try? db.execute(sql: "PRAGMA mmap_size = \(Self.mappedBytes)") }
-                return try PointInTimeJoin(plan: plan, watermark: watermark, asOf: asOf).run(db)
-            }
             progress?.update(done: 0, total: joined.rows.count)
             // Rows are formatted in chunks on every core, a wave of chunks at a time (bounded
             // memory); the chunks are then hashed, written and their checks merged in order, so

@@ -43,25 +43,9 @@ extension FeatureStore {
         }
         let written = try write(
             plan, asOf: asOf, watermark: watermark, format: format, output: output, progress: progress)
-        let errors = written.violations.filter { $0.level == .error }
-        guard errors.isEmpty else {
-            try? FileManager.default.removeItem(at: written.temporary)
-            throw MarqueeError(
-                .dataError,
-                "dataset \"\(name)\" fails its expectations: " + errors.map(\.description).joined(separator: "; "),
-                hint: "nothing was written; fix the data or relax the view's expectations")
-        }
-        var identity = Hashing.Stream()
-        identity.update(
-            [plan.specJSON, plan.viewsJSON, asOf.map(String.init) ?? "-", format.rawValue, written.observationsSHA256]
-                .joined(separator: "\n"))
-        let version = DatasetVersion(
-            id: String(identity.finalize().prefix(16)), name: name, spec: plan.specJSON, views: plan.viewsJSON,
-            format: format,
-            asOf: asOf, observationWatermark: watermark, observationsSHA256: written.observationsSHA256,
-            rowCount: written.rows,
-            contentSHA256: written.contentSHA256, createdAt: nowMicroseconds, codeVersion: MarqueeVersion.current)
-        try moveIntoPlace(written.temporary, output)
+        let version = try Self.finishDataset(
+            plan, written: written, asOf: asOf, watermark: watermark, format: format, output: output,
+            createdAt: nowMicroseconds)
         let isNew: Bool
         do {
             isNew = try writer.write { db in
@@ -135,7 +119,7 @@ extension FeatureStore {
                     "the output format changed between Marquee \(version.codeVersion) and \(MarqueeVersion.current); rebuild with that version"
             )
         }
-        try moveIntoPlace(written.temporary, output)
+        try Self.moveIntoPlace(written.temporary, output)
         return version
     }
 
@@ -196,7 +180,36 @@ extension FeatureStore {
         }
     }
 
-    private func moveIntoPlace(_ temporary: URL, _ output: URL) throws(MarqueeError) {
+    /// Turns a written dataset into its version: refuses it (deleting the file) when an
+    /// `error`-level expectation failed, derives the version id from the spec, the views, the
+    /// as-of time, the format and the selected observations, and moves the file into place.
+    package static func finishDataset(
+        _ plan: DatasetPlan, written: WrittenDataset, asOf: Int64?, watermark: Int64, format: DatasetVersion.Format,
+        output: URL, createdAt: Int64
+    ) throws(MarqueeError) -> DatasetVersion {
+        let name = plan.spec.name
+        let errors = written.violations.filter { $0.level == .error }
+        guard errors.isEmpty else {
+            try? FileManager.default.removeItem(at: written.temporary)
+            throw MarqueeError(
+                .dataError,
+                "dataset \"\(name)\" fails its expectations: " + errors.map(\.description).joined(separator: "; "),
+                hint: "nothing was written; fix the data or relax the view's expectations")
+        }
+        var identity = Hashing.Stream()
+        identity.update(
+            [plan.specJSON, plan.viewsJSON, asOf.map(String.init) ?? "-", format.rawValue, written.observationsSHA256]
+                .joined(separator: "\n"))
+        let version = DatasetVersion(
+            id: String(identity.finalize().prefix(16)), name: name, spec: plan.specJSON, views: plan.viewsJSON,
+            format: format, asOf: asOf, observationWatermark: watermark,
+            observationsSHA256: written.observationsSHA256, rowCount: written.rows,
+            contentSHA256: written.contentSHA256, createdAt: createdAt, codeVersion: MarqueeVersion.current)
+        try moveIntoPlace(written.temporary, output)
+        return version
+    }
+
+    private static func moveIntoPlace(_ temporary: URL, _ output: URL) throws(MarqueeError) {
         do {
             if FileManager.default.fileExists(atPath: output.path) { try FileManager.default.removeItem(at: output) }
             try FileManager.default.moveItem(at: temporary, to: output)

@@ -16,44 +16,58 @@ import MarqueeCore
 /// and created time with the cut-off) keeps the winner as a running maximum of
 /// (event time, created time, id) — the SQL reference's `ORDER BY … DESC LIMIT 1`. The TTL bound
 /// (event ≥ T − ttl) then only needs checking on the winner: if the newest event is too old, all are.
-struct PointInTimeJoin {
+package struct PointInTimeJoin {
     let plan: DatasetPlan
     let watermark: Int64
     let asOf: Int64?
 
     /// The rating rows, in columns.
-    struct Rows {
-        var id: [Int64] = []
-        var user: [Int64] = []
-        var film: [Int64] = []
-        var rating: [DatabaseValue] = []
-        var time: [Int64] = []
+    package struct Rows {
+        package var id: [Int64] = []
+        package var user: [Int64] = []
+        package var film: [Int64] = []
+        package var rating: [DatabaseValue] = []
+        package var time: [Int64] = []
         var count: Int { id.count }
+        package init() {}
     }
 
     /// One feature's eligible observations, in columns.
-    struct Observations {
-        var entity: [Int64] = []
-        var event: [Int64] = []
-        var created: [Int64] = []
-        var id: [Int64] = []
-        var value: [DatabaseValue] = []
+    package struct Observations {
+        package var entity: [Int64] = []
+        package var event: [Int64] = []
+        package var created: [Int64] = []
+        package var id: [Int64] = []
+        package var value: [DatabaseValue] = []
+        package init() {}
     }
 
     /// The joined dataset: the rows in output order (time, user key, film key, row id — byte
     /// order for keys, as SQLite's `BINARY` collation) and, per column, the chosen observation
     /// index of each row (−1: none qualifies).
-    struct Result {
-        var rows: Rows
+    package struct Result {
+        package var rows: Rows
         /// Entity keys by entity id (the rows' users and films are looked up here, not copied
         /// into every row).
-        var keys: [DatabaseValue?]
-        var order: [Int32]
-        var observations: [Observations]
+        package var keys: [DatabaseValue?]
+        package var order: [Int32]
+        package var observations: [Observations]
         /// Per column, its feature's entry in `observations`.
-        var featureIndex: [Int]
+        package var featureIndex: [Int]
         /// Per column, per row.
-        var chosen: [[Int32]]
+        package var chosen: [[Int32]]
+
+        package init(
+            rows: Rows, keys: [DatabaseValue?], order: [Int32], observations: [Observations], featureIndex: [Int],
+            chosen: [[Int32]]
+        ) {
+            self.rows = rows
+            self.keys = keys
+            self.order = order
+            self.observations = observations
+            self.featureIndex = featureIndex
+            self.chosen = chosen
+        }
     }
 
     func run(_ db: Database) throws -> Result {
@@ -85,7 +99,7 @@ struct PointInTimeJoin {
                     factGroups: observationGroups[groupKey]!, ttl: Int64(column.view.ttlSeconds) * 1_000_000))
         }
         return Result(
-            rows: rows, keys: keys, order: outputOrder(rows, keys: keys), observations: observations,
+            rows: rows, keys: keys, order: Self.outputOrder(rows, keys: keys), observations: observations,
             featureIndex: plan.columns.map { byFeature[$0.feature.name]! }, chosen: chosen)
     }
 
@@ -149,7 +163,7 @@ struct PointInTimeJoin {
     }
 
     /// Row positions in output order: time, user key, film key (UTF-8 byte order), row id.
-    private func outputOrder(_ rows: Rows, keys: [DatabaseValue?]) -> [Int32] {
+    package static func outputOrder(_ rows: Rows, keys: [DatabaseValue?]) -> [Int32] {
         func bytesPrecede(_ a: DatabaseValue, _ b: DatabaseValue) -> Bool? {
             let x = String.fromDatabaseValue(a) ?? ""
             let y = String.fromDatabaseValue(b) ?? ""

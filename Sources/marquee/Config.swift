@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MarqueeCore
+import MarqueePostgres
 import MarqueeStore
 
 /// The configuration this process runs with: loaded once from the environment and
@@ -64,13 +65,15 @@ struct Config: AsyncParsableCommand {
                     Dictionary(
                         uniqueKeysWithValues: EffectiveConfig.keys.map { key in
                             let value = config.values[key.name]!
-                            let shown = key.secret ? (value.value.isEmpty ? "unset" : "set") : value.value
+                            let shown =
+                                key.secret ? (value.value.isEmpty ? "unset" : "set") : PostgresLocation.redacted(value.value)
                             return (key.name, Setting(value: shown, source: value.source))
                         }))
             }
             let rows = EffectiveConfig.keys.map { key in
                 let value = config.values[key.name]!
-                let shown = key.secret ? (value.value.isEmpty ? "(unset)" : "(set)") : value.value
+                // A database URL's password is never printed.
+                let shown = key.secret ? (value.value.isEmpty ? "(unset)" : "(set)") : PostgresLocation.redacted(value.value)
                 return (key.name, shown, "\(value.source); \(key.help)")
             }
             // Aligned, never cut: a long path widens the column.

@@ -1,13 +1,19 @@
 import ArgumentParser
 import Foundation
 import MarqueeCore
+import MarqueePostgres
 import MarqueeStore
 
 extension Dataset {
     struct Build: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Build a dataset from features/datasets/NAME.toml and record its version.",
-            discussion: "Exit 65 when an error-level expectation fails (no file is written).")
+            discussion: """
+                Exit 65 when an error-level expectation fails (no file is written). With --store \
+                postgres://… the point-in-time join runs as SQL inside PostgreSQL on a store that \
+                marquee store copy put there; the file and the version id are those a SQLite build \
+                of the same observations gives.
+                """)
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The dataset spec's name.") var name: String
@@ -24,14 +30,22 @@ extension Dataset {
         }
 
         func run() async throws {
-            _ = global.makeLogger("marquee.dataset")
+            let logger = global.makeLogger("marquee.dataset")
             try await reportingErrors {
                 let output = URL(fileURLWithPath: out ?? "\(name).\(fileFormat.rawValue)")
                 try OutputLocation.check(output, what: "the dataset")
                 let progress = global.progress("dataset \(name)", unit: "rows")
-                let result = try global.openStore().buildDataset(
-                    name, catalog: try global.loadCatalog(), asOf: asOf.flatMap(Microseconds.parse),
-                    format: fileFormat, output: output, progress: progress)
+                let result: DatasetBuildResult
+                if PostgresLocation.isURL(global.store) {
+                    let backend = try await PostgresBackend(PostgresLocation(url: global.store), logger: logger)
+                    result = try await PostgresDatasets.build(
+                        name, catalog: try global.loadCatalog(), asOf: asOf.flatMap(Microseconds.parse),
+                        format: fileFormat, output: output, backend: backend, progress: progress)
+                } else {
+                    result = try global.openStore().buildDataset(
+                        name, catalog: try global.loadCatalog(), asOf: asOf.flatMap(Microseconds.parse),
+                        format: fileFormat, output: output, progress: progress)
+                }
                 progress.finish()
                 for warning in result.warnings {
                     FileHandle.standardError.write(Data("marquee: warning: \(warning)\n".utf8))

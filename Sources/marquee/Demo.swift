@@ -32,6 +32,7 @@ struct Demo: AsyncParsableCommand {
                 URL(fileURLWithPath: EffectiveConfig.currentOrDefaults["pipelines"]).appendingPathComponent("demo.toml")
             )
             try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            if global.storeFlag != nil { try global.requireSQLite() }
             let store = global.storeFlag ?? work.appendingPathComponent("marquee.sqlite").path
             let record = try await runPipeline(
                 spec,

@@ -72,7 +72,7 @@ struct CatalogOptions: ParsableArguments {
 struct GlobalOptions: ParsableArguments {
     @OptionGroup var logging: LoggingOptions
 
-    @Option(name: .customLong("store"), help: "The feature store (SQLite file; default from marquee config).")
+    @Option(name: .customLong("store"), help: "The feature store (SQLite file; postgres://… for dataset build; default from marquee config).")
     var storeFlag: String?
 
     @Option(
@@ -95,13 +95,25 @@ struct GlobalOptions: ParsableArguments {
     var features: String { featuresFlag ?? EffectiveConfig.currentOrDefaults["features"] }
 
     /// Opens the store, creating it when it does not exist (commands that write to it).
-    func openStore() throws(MarqueeError) -> FeatureStore { try FeatureStore(path: store) }
+    func openStore() throws(MarqueeError) -> FeatureStore {
+        try requireSQLite()
+        return try FeatureStore(path: store)
+    }
+
+    /// Refuses a PostgreSQL `--store` for the commands that run on SQLite only, saying which do not.
+    func requireSQLite() throws(MarqueeError) {
+        guard store.hasPrefix("postgres://") || store.hasPrefix("postgresql://") else { return }
+        throw MarqueeError(
+            .usage, "this command runs on a SQLite store; on PostgreSQL, dataset build and store copy work so far",
+            hint: "run it on a SQLite store (marquee store copy --from URL --to FILE makes one from the database)")
+    }
 
     /// Opens a store that must already exist, for reading only (commands that only read: a
     /// mistyped `--store` must not leave an empty store behind and report "nothing there", and a
     /// store on read-only media can still be looked at).
     /// - Throws: `.noInput` (exit 66) naming the path and how to fix it.
     func openExistingStore() throws(MarqueeError) -> FeatureStore {
+        try requireSQLite()
         try InputFile.requireDatabase(
             store, what: "feature store",
             hint:

@@ -37,6 +37,7 @@ extension Pipeline {
                 let workFolder = URL(
                     fileURLWithPath: work ?? "\(EffectiveConfig.currentOrDefaults["work"])/pipelines/\(spec.name)")
                 try OutputLocation.checkFolder(workFolder, what: "the pipeline's work folder")
+                try global.requireSQLite()
                 let record = try await runPipeline(
                     spec,
                     .init(

@@ -30,6 +30,7 @@ struct Query: AsyncParsableCommand {
     func run() async throws {
         _ = global.makeLogger("marquee.query")
         try await reportingErrors {
+            try global.requireSQLite()
             let result = try ReadOnlyQuery.run(sql, arguments: arguments, storePath: global.store)
             print(QueryOutput.render(result, format: format.rawValue), terminator: "")
         }
