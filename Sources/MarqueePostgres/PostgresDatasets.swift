@@ -27,7 +27,8 @@ public enum PostgresDatasets {
         try await PostgresStoreSchema.migrate(backend)
         let now = Microseconds.from(clock.now())
         try await register(plan.views, at: now, in: backend)
-        let (watermark, keys) = try await watermarkAndKeys(backend)
+        let watermark = try await self.watermark(backend)
+        let keys = try await entityKeys(backend)
         let joined = try await join(plan, watermark: watermark, asOf: asOf, keys: keys, backend: backend)
         let written = try FeatureStore.writeJoined(joined, plan: plan, format: format, output: output, progress: progress)
         let version = try FeatureStore.finishDataset(
@@ -70,16 +71,21 @@ public enum PostgresDatasets {
         }
     }
 
-    /// The newest observation id (the build's watermark) and every entity's key by id.
-    private static func watermarkAndKeys(_ backend: PostgresBackend) async throws(MarqueeError)
-        -> (Int64, [DatabaseValue?])
-    {
+    /// The newest observation id: the build's watermark.
+    private static func watermark(_ backend: PostgresBackend) async throws(MarqueeError) -> Int64 {
         let logger = backend.logger
-        return try await backend.run("read the watermark and entity keys") { client in
-            var watermark: Int64 = 0
+        return try await backend.run("read the observation watermark") { client in
             for try await value in try await client.query(
                 "SELECT COALESCE(MAX(id), 0)::bigint FROM observations", logger: logger
-            ).decode(Int64.self) { watermark = value }
+            ).decode(Int64.self) { return value }
+            return 0
+        }
+    }
+
+    /// Every entity's key, by id.
+    static func entityKeys(_ backend: PostgresBackend) async throws(MarqueeError) -> [DatabaseValue?] {
+        let logger = backend.logger
+        return try await backend.run("read the entity keys") { client in
             var maxEntity: Int64 = 0
             for try await value in try await client.query(
                 "SELECT COALESCE(MAX(id), 0)::bigint FROM entities", logger: logger
@@ -90,7 +96,7 @@ public enum PostgresDatasets {
             {
                 keys[Int(id)] = key.databaseValue
             }
-            return (watermark, keys)
+            return keys
         }
     }
 

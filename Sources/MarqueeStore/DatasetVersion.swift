@@ -30,6 +30,26 @@ public struct DatasetVersion: Sendable, Hashable, Codable {
     public var createdAt: Int64
     /// Marquee's version that built it.
     public var codeVersion: String
+
+    /// A version as recorded (stores other than SQLite's read them too).
+    public init(
+        id: String, name: String, spec: String, views: String, format: Format, asOf: Int64?,
+        observationWatermark: Int64, observationsSHA256: String, rowCount: Int, contentSHA256: String,
+        createdAt: Int64, codeVersion: String
+    ) {
+        self.id = id
+        self.name = name
+        self.spec = spec
+        self.views = views
+        self.format = format
+        self.asOf = asOf
+        self.observationWatermark = observationWatermark
+        self.observationsSHA256 = observationsSHA256
+        self.rowCount = rowCount
+        self.contentSHA256 = contentSHA256
+        self.createdAt = createdAt
+        self.codeVersion = codeVersion
+    }
 }
 
 /// A failed expectation found while building a dataset.

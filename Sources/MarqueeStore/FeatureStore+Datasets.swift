@@ -80,6 +80,18 @@ extension FeatureStore {
         guard let version = try datasetVersion(id) else {
             throw MarqueeError(.dataError, "no dataset version \"\(id)\"", hint: "marquee dataset list shows them")
         }
+        let plan = try Self.rebuildPlan(version, catalog: catalog)
+        let written = try write(
+            plan, asOf: version.asOf, watermark: version.observationWatermark, format: version.format, output: output)
+        return try Self.finishRebuild(version, written: written, output: output)
+    }
+
+    /// The plan a rebuild of `version` runs: refused, saying exactly why, when the dataset's spec
+    /// or any of its views changed since the version was built.
+    package static func rebuildPlan(_ version: DatasetVersion, catalog: FeatureCatalog) throws(MarqueeError)
+        -> DatasetPlan
+    {
+        let id = version.id
         guard let spec = catalog.datasets[version.name] else {
             throw MarqueeError(
                 .dataError, "dataset \(id) was built from spec \"\(version.name)\", which no longer exists",
@@ -101,8 +113,15 @@ extension FeatureStore {
                     "the recorded definitions are in `marquee dataset show \(id)`; restore them, or build a new version"
             )
         }
-        let written = try write(
-            plan, asOf: version.asOf, watermark: version.observationWatermark, format: version.format, output: output)
+        return plan
+    }
+
+    /// Accepts a rebuilt file only when it selected the same observations and has the same bytes
+    /// as `version`, then moves it into place.
+    package static func finishRebuild(_ version: DatasetVersion, written: WrittenDataset, output: URL)
+        throws(MarqueeError) -> DatasetVersion
+    {
+        let id = version.id
         guard written.observationsSHA256 == version.observationsSHA256 else {
             try? FileManager.default.removeItem(at: written.temporary)
             throw MarqueeError(
@@ -119,7 +138,7 @@ extension FeatureStore {
                     "the output format changed between Marquee \(version.codeVersion) and \(MarqueeVersion.current); rebuild with that version"
             )
         }
-        try Self.moveIntoPlace(written.temporary, output)
+        try moveIntoPlace(written.temporary, output)
         return version
     }
 

@@ -36,8 +36,7 @@ extension Dataset {
                 try OutputLocation.check(output, what: "the dataset")
                 let progress = global.progress("dataset \(name)", unit: "rows")
                 let result: DatasetBuildResult
-                if PostgresLocation.isURL(global.store) {
-                    let backend = try await PostgresBackend(PostgresLocation(url: global.store), logger: logger)
+                if let backend = try await global.postgresStore(logger: logger) {
                     result = try await PostgresDatasets.build(
                         name, catalog: try global.loadCatalog(), asOf: asOf.flatMap(Microseconds.parse),
                         format: fileFormat, output: output, backend: backend, progress: progress)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MarqueeCore
+import MarqueePostgres
 import MarqueeStore
 
 extension Dataset {
@@ -10,9 +11,14 @@ extension Dataset {
         @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() async throws {
-            _ = global.makeLogger("marquee.dataset")
+            let logger = global.makeLogger("marquee.dataset")
             try await reportingErrors {
-                let versions = try global.openExistingStore().datasetVersions()
+                let versions =
+                    if let backend = try await global.postgresStore(logger: logger) {
+                        try await PostgresDatasets.versions(in: backend)
+                    } else {
+                        try global.openExistingStore().datasetVersions()
+                    }
                 if format == .json { return try printJSON(versions) }
                 if versions.isEmpty { print("no dataset versions yet: marquee dataset build NAME") }
                 for version in versions {

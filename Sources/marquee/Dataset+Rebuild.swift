@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MarqueeCore
+import MarqueePostgres
 import MarqueeStore
 
 extension Dataset {
@@ -13,11 +14,17 @@ extension Dataset {
         @Option(help: "text or json (the version, as dataset show prints it).") var format: OutputFormat = .text
 
         func run() async throws {
-            _ = global.makeLogger("marquee.dataset")
+            let logger = global.makeLogger("marquee.dataset")
             try await reportingErrors {
                 try OutputLocation.check(URL(fileURLWithPath: out), what: "the dataset")
-                let version = try global.openExistingStore().rebuildDataset(
-                    id, catalog: try global.loadCatalog(), output: URL(fileURLWithPath: out))
+                let output = URL(fileURLWithPath: out)
+                let version =
+                    if let backend = try await global.postgresStore(logger: logger) {
+                        try await PostgresDatasets.rebuild(
+                            id, catalog: try global.loadCatalog(), output: output, backend: backend)
+                    } else {
+                        try global.openExistingStore().rebuildDataset(id, catalog: try global.loadCatalog(), output: output)
+                    }
                 if format == .json { return try printJSON(version) }
                 print("rebuilt \(version.name) version \(version.id): \(version.rowCount) rows → \(out)")
                 print("sha256 \(version.contentSHA256) (identical)")

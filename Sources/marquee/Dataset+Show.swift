@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MarqueeCore
+import MarqueePostgres
 import MarqueeStore
 
 extension Dataset {
@@ -12,9 +13,15 @@ extension Dataset {
         @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() async throws {
-            _ = global.makeLogger("marquee.dataset")
+            let logger = global.makeLogger("marquee.dataset")
             try await reportingErrors {
-                guard let version = try global.openExistingStore().datasetVersion(id) else {
+                let found =
+                    if let backend = try await global.postgresStore(logger: logger) {
+                        try await PostgresDatasets.version(id, in: backend)
+                    } else {
+                        try global.openExistingStore().datasetVersion(id)
+                    }
+                guard let version = found else {
                     throw MarqueeError(
                         .dataError, "no dataset version \"\(id)\"", hint: "marquee dataset list shows them")
                 }

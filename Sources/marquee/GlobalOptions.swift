@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MarqueeCore
+import MarqueePostgres
 import MarqueeStore
 
 extension LogFormat: ExpressibleByArgument {}
@@ -100,11 +101,18 @@ struct GlobalOptions: ParsableArguments {
         return try FeatureStore(path: store)
     }
 
+    /// The PostgreSQL store `--store` names, connected, or `nil` for a SQLite path.
+    func postgresStore(logger: Logger) async throws(MarqueeError) -> PostgresBackend? {
+        guard PostgresLocation.isURL(store) else { return nil }
+        return try await PostgresBackend(PostgresLocation(url: store), logger: logger)
+    }
+
     /// Refuses a PostgreSQL `--store` for the commands that run on SQLite only, saying which do not.
     func requireSQLite() throws(MarqueeError) {
         guard store.hasPrefix("postgres://") || store.hasPrefix("postgresql://") else { return }
         throw MarqueeError(
-            .usage, "this command runs on a SQLite store; on PostgreSQL, dataset build and store copy work so far",
+            .usage,
+            "this command runs on a SQLite store; on PostgreSQL, dataset build, rebuild, list and show and store copy work so far",
             hint: "run it on a SQLite store (marquee store copy --from URL --to FILE makes one from the database)")
     }
 

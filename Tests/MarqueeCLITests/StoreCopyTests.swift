@@ -48,6 +48,15 @@ func aStoreRoundTripsThroughPostgreSQLAndItsDatasetsRebuild() async throws {
     #expect(remote.status == 0, "\(remote.stderr)")
     #expect(remote.stdout.contains("version \(id) (already recorded)"), "\(remote.stdout)")
     #expect(try Data(contentsOf: inside) == Data(contentsOf: folder.appendingPathComponent("r.csv")))
+    // The copied version is listed, shown and rebuilt from PostgreSQL, byte for byte.
+    let listed = try runMarquee(["dataset", "list", "--store", url])
+    #expect(listed.status == 0 && listed.stdout.hasPrefix(id), "\(listed.stdout) \(listed.stderr)")
+    let shown = try runMarquee(["dataset", "show", String(id.prefix(6)), "--store", url, "--format", "json"])
+    #expect(shown.status == 0 && shown.stdout.contains("\"id\" : \"\(id)\""), "\(shown.stdout) \(shown.stderr)")
+    let rebuiltInside = folder.appendingPathComponent("pg-again.csv")
+    let rebuild = try runMarquee(["dataset", "rebuild", id, "--store", url, "--out", rebuiltInside.path])
+    #expect(rebuild.status == 0 && rebuild.stdout.contains("(identical)"), "\(rebuild.stderr)")
+    #expect(try Data(contentsOf: rebuiltInside) == Data(contentsOf: folder.appendingPathComponent("r.csv")))
     // Commands that run on SQLite only say so for a PostgreSQL store (nothing created).
     let query = try runMarquee(["query", "--store", url, "SELECT 1"])
     #expect(query.status == 64 && query.stderr.contains("store copy"), "\(query.stderr)")
@@ -66,8 +75,8 @@ func aStoreRoundTripsThroughPostgreSQLAndItsDatasetsRebuild() async throws {
     #expect(upJSON.status == 0 && upJSON.stdout == down.stdout, "the same tables, rows and digests each way")
 
     let rebuilt = folder.appendingPathComponent("again.csv")
-    let rebuild = try runMarquee(["dataset", "rebuild", id, "--store", back, "--out", rebuilt.path])
-    #expect(rebuild.status == 0, "\(rebuild.stderr)")
+    let rebuiltBack = try runMarquee(["dataset", "rebuild", id, "--store", back, "--out", rebuilt.path])
+    #expect(rebuiltBack.status == 0, "\(rebuiltBack.stderr)")
     #expect(try Data(contentsOf: rebuilt) == Data(contentsOf: folder.appendingPathComponent("r.csv")))
     let count = try runMarquee(["query", "--store", back, "--format", "csv", "SELECT COUNT(*) FROM observations"])
     let originalCount = try runMarquee(["query", "--store", original, "--format", "csv", "SELECT COUNT(*) FROM observations"])
