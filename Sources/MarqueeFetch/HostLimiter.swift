@@ -1,12 +1,22 @@
 import Foundation
 
-/// Request pacing shared by every crawl process (a table in a shared frontier's database): each
+/// Politeness shared by every crawl process (tables in a shared frontier's database): each
 /// request start is reserved at least `interval` seconds after the previous reservation for its
-/// host by any process, so a host's rate holds across workers and machines.
+/// host by any process, and a host's requests in flight are counted across processes, so a host's
+/// rate and concurrency hold across workers and machines.
 public protocol HostPacing: Sendable {
     /// Reserves the next start for `host`; returns the seconds to wait before starting, or `nil`
     /// when the shared schedule cannot be reached (the limiter then paces this process alone).
     func reserve(host: String, interval: Double) async -> Double?
+
+    /// Takes one of the `limit` request slots of `host` shared by every process, waiting until one
+    /// is free; returns it (for ``releaseSlot(host:slot:)``), or `nil` when the shared count cannot
+    /// be reached (the limiter then counts this process alone). A slot held by a process that
+    /// died frees itself after a while.
+    func acquireSlot(host: String, limit: Int) async -> Int?
+
+    /// Gives a slot back.
+    func releaseSlot(host: String, slot: Int) async
 }
 
 /// Per-host politeness: at most `concurrency` requests in flight to a host, and request starts
@@ -73,12 +83,20 @@ public actor HostLimiter {
     /// Runs `body` once `host` has a free slot and its interval has passed since the last start.
     public func withPermit<T: Sendable>(_ host: String, _ body: @Sendable () async throws -> T) async rethrows -> T {
         let key = host.lowercased()
-        await acquire(key)
-        defer { release(key) }
-        return try await body()
+        let slot = await acquire(key)
+        do {
+            let result = try await body()
+            await release(key, slot: slot)
+            return result
+        } catch {
+            await release(key, slot: slot)
+            throw error
+        }
     }
 
-    private func acquire(_ host: String) async {
+    /// Waits for a slot of this process, then (shared) one of the whole crawl, then the pace;
+    /// returns the shared slot held, if any.
+    private func acquire(_ host: String) async -> Int? {
         let limits = limits(for: host)
         while hosts[host, default: HostState()].inFlight >= limits.concurrency {
             await withCheckedContinuation { continuation in
@@ -86,17 +104,20 @@ public actor HostLimiter {
             }
         }
         hosts[host, default: HostState()].inFlight += 1
+        let slot = await shared?.acquireSlot(host: host, limit: limits.concurrency)
         if let shared, limits.interval > 0, let wait = await shared.reserve(host: host, interval: limits.interval) {
             if wait > 0 { await sleep(wait) }
-            return
+            return slot
         }
         let start = max(now(), hosts[host]!.nextStart)
         hosts[host]!.nextStart = start + limits.interval
         let wait = start - now()
         if wait > 0 { await sleep(wait) }
+        return slot
     }
 
-    private func release(_ host: String) {
+    private func release(_ host: String, slot: Int?) async {
+        if let shared, let slot { await shared.releaseSlot(host: host, slot: slot) }
         hosts[host]!.inFlight -= 1
         if !hosts[host]!.waiting.isEmpty { hosts[host]!.waiting.removeFirst().resume() }
     }

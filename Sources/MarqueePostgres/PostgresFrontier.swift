@@ -12,7 +12,8 @@ import PostgresNIO
 /// `kill -9`, a lost machine — leaves its leases to expire, and the next claim by any worker takes
 /// those URLs back. Finishing a URL is conditional on still holding its lease, and records the
 /// page, the done state and the links found in one transaction, so every page is recorded exactly
-/// once. Request pacing per host is shared through the `frontier_hosts` table (`HostPacing`), and
+/// once. Request pacing and concurrency per host are shared through the `frontier_hosts` and
+/// `frontier_host_slots` tables (`HostPacing`), and
 /// each origin's robots.txt is fetched once for all workers (`frontier_robots`, `SharedRobots`).
 ///
 /// Times of the queue (retry times, leases) come from each worker's clock, so workers on several
@@ -95,6 +96,16 @@ public final class PostgresFrontier: CrawlFrontier {
                 CREATE TABLE frontier_robots (
                     origin TEXT PRIMARY KEY, status BIGINT NOT NULL, body TEXT NOT NULL, failure TEXT,
                     fetched_at TIMESTAMPTZ NOT NULL)
+                """
+            ]
+        ),
+        (
+            "v3: host slots",
+            [
+                """
+                CREATE TABLE frontier_host_slots (
+                    host TEXT NOT NULL, slot BIGINT NOT NULL, worker TEXT NOT NULL, until_us BIGINT NOT NULL,
+                    PRIMARY KEY (host, slot))
                 """
             ]
         ),

@@ -15,7 +15,8 @@ struct Crawl: AsyncParsableCommand {
             re-queued, finished ones are never fetched again, every page is recorded once. \
             With --frontier postgres://USER@HOST/DB any number of these processes, on any machines, \
             work one crawl: each claims URLs under a lease (--lease), a dead worker's URLs are taken \
-            over when its leases expire, and --rate holds per host across all of them. \
+            over when its leases expire, and --rate and --host-concurrency hold per host across all \
+            of them. \
             robots.txt is obeyed and each host is paced (--rate, --host-concurrency); 429s slow a \
             host down; 408/429/5xx and transport errors are retried with backoff. \
             Loopback and private addresses are refused unless --allow-private.

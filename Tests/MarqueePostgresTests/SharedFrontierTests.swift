@@ -3,6 +3,7 @@ import MarqueeCore
 import MarqueeFetch
 import MarqueeTestKit
 import PostgresNIO
+import Synchronization
 import Testing
 
 @testable import MarqueePostgres
@@ -182,4 +183,47 @@ private func drain(_ frontier: PostgresFrontier) async throws -> [String] {
     } catch {
         #expect(error.code == .dataError && error.message.contains("no stored body"), "\(error)")
     }
+}
+
+/// `--host-concurrency` across workers: three workers' limiters, two slots for the host in all,
+/// never more than two requests in flight at once; slots a dead worker held free themselves
+/// when its lease ends.
+@Test func hostConcurrencyIsSharedAcrossWorkers() async throws {
+    guard TestPostgres.runs else { return print(TestPostgres.skipMessage) }
+    let (_, backend) = try await makeTestDatabase("slots")
+    var limiters: [HostLimiter] = []
+    for worker in ["a", "b", "c"] {
+        let frontier = try await PostgresFrontier(backend: backend, worker: worker, lease: 30)
+        limiters.append(
+            HostLimiter(defaults: HostLimiter.Limits(requestsPerSecond: 0, concurrency: 2), shared: frontier))
+    }
+    let inFlight = InFlight()
+    let workers = limiters
+    await withTaskGroup(of: Void.self) { group in
+        for index in 0..<24 {
+            let limiter = workers[index % 3]
+            group.addTask {
+                await limiter.withPermit("www.imdb.com") {
+                    inFlight.counts.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
+                    try? await Task.sleep(for: .milliseconds(30))
+                    inFlight.counts.withLock { $0.now -= 1; $0.done += 1 }
+                }
+            }
+        }
+    }
+    let seen = inFlight.counts.withLock { $0 }
+    #expect(seen.done == 24 && seen.peak == 2, "peak \(seen.peak) in flight for a limit of 2")
+
+    let dead = try await PostgresFrontier(backend: backend, worker: "dead", lease: 0.5)
+    #expect(await dead.acquireSlot(host: "letterboxd.com", limit: 2) != nil)
+    #expect(await dead.acquireSlot(host: "letterboxd.com", limit: 2) != nil)
+    let started = ContinuousClock.now
+    let survivor = try await PostgresFrontier(backend: backend, worker: "survivor")
+    #expect(await survivor.acquireSlot(host: "letterboxd.com", limit: 2) != nil)
+    #expect(ContinuousClock.now - started >= .milliseconds(300), "a dead worker's slot was taken while held")
+}
+
+/// Requests in flight now, the most seen at once, and how many finished.
+private final class InFlight: Sendable {
+    let counts = Mutex((now: 0, peak: 0, done: 0))
 }
