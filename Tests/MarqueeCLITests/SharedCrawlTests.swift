@@ -41,11 +41,7 @@ func fourWorkersShareOneFrontierThroughKills() async throws {
     defer { server.stop() }
     var logger = Logger(label: "test")
     logger.logLevel = .error
-    let admin = try await PostgresBackend(PostgresLocation(url: TestPostgres.requireURL()), logger: logger)
-    let database = TestPostgres.databaseName("crawl")
-    try await admin.createDatabase(named: database)
-    admin.close()
-    let url = TestPostgres.url(try TestPostgres.requireURL(), database: database)
+    let url = try await makeTestDatabaseURL("crawl")
     func worker(_ id: String) throws -> (process: Process, stderr: Pipe) {
         try startMarquee([
             "crawl", "\(server.base)/p/0", "--frontier", url, "--worker-id", id, "--lease", "3",
@@ -110,13 +106,7 @@ func fourWorkersShareOneFrontierThroughKills() async throws {
 /// as the same crawl into SQLite and a pages folder.
 @Test(.enabled(if: TestPostgres.runs, "\(TestPostgres.skipMessage)"))
 func reparseReadsASharedFrontierLikeALocalOne() async throws {
-    var logger = Logger(label: "test")
-    logger.logLevel = .error
-    let admin = try await PostgresBackend(PostgresLocation(url: TestPostgres.requireURL()), logger: logger)
-    let database = TestPostgres.databaseName("reparse")
-    try await admin.createDatabase(named: database)
-    admin.close()
-    let url = TestPostgres.url(try TestPostgres.requireURL(), database: database)
+    let url = try await makeTestDatabaseURL("reparse")
     let folder = try makeScratchFolder("shared-reparse")
     defer { try? FileManager.default.removeItem(at: folder) }
     let crawl = ["crawl", "https://letterboxd.com/marqueedemo/films/diary/", "--replay", "fixtures/letterboxd"]
