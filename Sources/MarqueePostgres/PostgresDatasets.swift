@@ -106,10 +106,9 @@ public enum PostgresDatasets {
     ) async throws(MarqueeError) -> PointInTimeJoin.Result {
         let asOfSQL = asOf.map(String.init) ?? "NULL"
         func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
-        let value = "value_kind, value_integer, value_real, value_text, value_blob"
-        var select = ["r.id", "r.entity_id", "r.object_id", "r.event_ts_us"] + value.split(separator: ",").map {
-            "r." + $0.trimmingCharacters(in: .whitespaces)
-        }
+        let value = ["value_kind", "value_integer", "value_real", "value_text", "value_blob"]
+        func columns(_ table: String) -> [String] { value.map { "\(table).\($0)" } }
+        var select = ["r.id", "r.entity_id", "r.object_id", "r.event_ts_us"] + columns("r")
         var joins: [String] = []
         for (index, column) in plan.columns.enumerated() {
             let entity = column.view.entity == .user ? "r.entity_id" : "r.object_id"
@@ -118,14 +117,14 @@ public enum PostgresDatasets {
             joins.append(
                 """
                 LEFT JOIN LATERAL (
-                    SELECT x.id, x.event_ts_us, x.\(value.replacingOccurrences(of: ", ", with: ", x.")) FROM observations x
+                    SELECT x.id, x.event_ts_us, \(columns("x").joined(separator: ", ")) FROM observations x
                     WHERE x.entity_id = \(entity) AND x.feature = \(literal(column.feature.name)) AND x.object_id = 0
                       AND x.id <= \(watermark) AND (\(asOfSQL)::bigint IS NULL OR x.created_ts_us <= \(asOfSQL)::bigint)
                       AND x.event_ts_us <= r.event_ts_us\(cutoff)
                     ORDER BY x.event_ts_us DESC, x.created_ts_us DESC, x.id DESC LIMIT 1
                 ) c\(index) ON \(ttl == 0 ? "TRUE" : "c\(index).event_ts_us >= r.event_ts_us - \(ttl)")
                 """)
-            select += ["c\(index).id"] + value.split(separator: ",").map { "c\(index)." + $0.trimmingCharacters(in: .whitespaces) }
+            select += ["c\(index).id"] + columns("c\(index)")
         }
         let sql = """
             SELECT \(select.joined(separator: ", "))

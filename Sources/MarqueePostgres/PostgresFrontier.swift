@@ -232,18 +232,17 @@ public final class PostgresFrontier: CrawlFrontier {
                     INSERT INTO pages (fingerprint, url, final_url, status, content_type, body_sha256, body_bytes,
                         fetched_ts_us, worker)
                     SELECT \(item.fingerprint), \(page.url), \(page.finalURL), \(page.status), \(page.contentType),
-                        \(page.bodySHA256), \(page.bodyBytes), \(fetched), \(worker) FROM owned
-                    RETURNING 1),
+                        \(page.bodySHA256), \(page.bodyBytes), \(fetched), \(worker) FROM owned),
                 found AS (
                     INSERT INTO frontier (fingerprint, url, host, state, depth, priority, updated_ts_us)
                     SELECT f, u, h, 'queued', \(depth), 0, \(now)
                     FROM unnest(\(fingerprints)::text[], \(urls)::text[], \(hosts)::text[]) WITH ORDINALITY AS t(f, u, h, n)
                     WHERE EXISTS (SELECT 1 FROM owned)
                     ORDER BY n
-                    ON CONFLICT (fingerprint) DO NOTHING RETURNING 1)
-                SELECT (SELECT COUNT(*) FROM owned), (SELECT COUNT(*) FROM page), (SELECT COUNT(*) FROM found)
+                    ON CONFLICT (fingerprint) DO NOTHING)
+                SELECT COUNT(*) FROM owned
                 """, logger: self.logger)
-            for try await (owned, _, _) in rows.decode((Int, Int, Int).self) { return owned == 1 }
+            for try await owned in rows.decode(Int.self) { return owned == 1 }
             return false
         }
     }

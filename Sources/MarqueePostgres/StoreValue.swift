@@ -74,21 +74,29 @@ enum StoreValue: Sendable, Hashable {
             default: throw mismatch()
             }
         case .dynamic:
-            // kind, integer, real, text, blob
-            let fields: [String?]
+            // kind, then the integer, real, text and blob columns: the value's own filled, the others NULL.
+            let kinds = ["integer", "real", "text", "blob"]
+            let kind: String
             switch self {
-            case .null: fields = ["null", nil, nil, nil, nil]
-            case .integer(let integer): fields = ["integer", String(integer), nil, nil, nil]
-            case .real(let double): fields = ["real", nil, Self.copyText(double), nil, nil]
-            case .text: fields = ["text", nil, nil, "", nil]
-            case .blob(let data): fields = ["blob", nil, nil, nil, "\\\\x" + Hashing.hex(data)]
+            case .null: kind = "null"
+            case .integer: kind = "integer"
+            case .real: kind = "real"
+            case .text: kind = "text"
+            case .blob: kind = "blob"
             }
-            for (index, field) in fields.enumerated() {
-                if index > 0 { buffer.writeString("\t") }
-                if index == 3, case .text(let string) = self {
-                    try Self.writeEscaped(string, into: &buffer, table: table, column: column.name)
-                } else {
-                    buffer.writeString(field ?? "\\N")
+            buffer.writeString(kind)
+            for slot in kinds {
+                buffer.writeString("\t")
+                guard slot == kind else {
+                    buffer.writeString("\\N")
+                    continue
+                }
+                switch self {
+                case .integer(let integer): buffer.writeString(String(integer))
+                case .real(let double): buffer.writeString(Self.copyText(double))
+                case .text(let string): try Self.writeEscaped(string, into: &buffer, table: table, column: column.name)
+                case .blob(let data): buffer.writeString("\\\\x" + Hashing.hex(data))
+                case .null: break
                 }
             }
         }
