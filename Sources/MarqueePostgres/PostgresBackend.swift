@@ -145,7 +145,7 @@ public final class PostgresBackend: Sendable {
             do {
                 return try await operation()
             } catch {
-                let state = (error as? PSQLError)?.serverInfo?[.sqlState]
+                let state = (Self.unwrap(error) as? PSQLError)?.serverInfo?[.sqlState]
                 if attempt < 5, state == "40001" || state == "40P01" {
                     try? await Task.sleep(for: .milliseconds(5 * attempt))
                     continue
@@ -183,9 +183,16 @@ public final class PostgresBackend: Sendable {
         }
     }
 
+    /// The error that failed a transaction (postgres-nio wraps it, with where the transaction began).
+    static func unwrap(_ error: any Error) -> any Error {
+        guard let wrapped = error as? PostgresTransactionError else { return error }
+        return wrapped.closureError ?? wrapped.beginError ?? wrapped.commitError ?? wrapped.rollbackError ?? error
+    }
+
     /// A `MarqueeError` for a failed database call: what was being done, the server's message and
     /// SQLSTATE, and the fix for the usual causes. Never the password.
     static func error(_ error: any Error, doing what: String, location: PostgresLocation) -> MarqueeError {
+        let error = unwrap(error)
         if let error = error as? MarqueeError { return error }
         guard let error = error as? PSQLError else {
             return MarqueeError(.failure, "cannot \(what) \(location): \(error)")

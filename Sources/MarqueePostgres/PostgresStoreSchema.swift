@@ -1,5 +1,6 @@
 import Foundation
 import MarqueeCore
+import Logging
 import PostgresNIO
 
 extension StoreValue {
@@ -26,34 +27,51 @@ enum PostgresStoreSchema {
     static func rows(_ table: StoreTables.Table, in backend: PostgresBackend) async throws(MarqueeError)
         -> [[StoreValue]]
     {
+        let logger = backend.logger
+        return try await backend.run("read \(table.name)") { client in
+            try await values(of: table, from: try await client.query(selectSQL(table), logger: logger))
+        }
+    }
+
+    /// The rows of `table` matching `filter` (SQL), in key order, read on `connection` (inside its transaction).
+    static func rows(_ table: StoreTables.Table, where filter: String? = nil, on connection: PostgresConnection, logger: Logger)
+        async throws -> [[StoreValue]]
+    {
+        try await values(of: table, from: try await connection.query(selectSQL(table, where: filter), logger: logger))
+    }
+
+    /// The query reading `table`'s columns in key order.
+    private static func selectSQL(_ table: StoreTables.Table, where filter: String? = nil) -> PostgresQuery {
         let columns = table.columns.flatMap(\.postgresColumns).joined(separator: ", ")
         let order = table.key.map { key in
             table.columns.first { $0.name == key }?.kind == .text ? "\(key) COLLATE \"C\"" : key
         }.joined(separator: ", ")
-        let logger = backend.logger
-        return try await backend.run("read \(table.name)") { client in
-            var rows: [[StoreValue]] = []
-            let result = try await client.query(
-                PostgresQuery(unsafeSQL: "SELECT \(columns) FROM \(table.name) ORDER BY \(order)"), logger: logger)
-            for try await row in result {
-                let cells = row.makeRandomAccess()
-                var values: [StoreValue] = []
-                var index = 0
-                for column in table.columns {
-                    switch column.kind {
-                    case .integer: values.append(try cells[index].decode(Int64?.self).map { .integer($0) } ?? .null)
-                    case .real: values.append(try cells[index].decode(Double?.self).map { .real($0) } ?? .null)
-                    case .text: values.append(try cells[index].decode(String?.self).map { .text($0) } ?? .null)
-                    case .dynamic:
-                        values.append(try StoreValue(cells, at: index))
-                        index += 4
-                    }
-                    index += 1
+        return PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM \(table.name)\(filter.map { " WHERE \($0)" } ?? "") ORDER BY \(order)")
+    }
+
+    private static func values(of table: StoreTables.Table, from result: PostgresRowSequence) async throws
+        -> [[StoreValue]]
+    {
+        var rows: [[StoreValue]] = []
+        for try await row in result {
+            let cells = row.makeRandomAccess()
+            var values: [StoreValue] = []
+            var index = 0
+            for column in table.columns {
+                switch column.kind {
+                case .integer: values.append(try cells[index].decode(Int64?.self).map { .integer($0) } ?? .null)
+                case .real: values.append(try cells[index].decode(Double?.self).map { .real($0) } ?? .null)
+                case .text: values.append(try cells[index].decode(String?.self).map { .text($0) } ?? .null)
+                case .dynamic:
+                    values.append(try StoreValue(cells, at: index))
+                    index += 4
                 }
-                rows.append(values)
+                index += 1
             }
-            return rows
+            rows.append(values)
         }
+        return rows
     }
 
     /// A table's row count and value digest, read back from PostgreSQL.

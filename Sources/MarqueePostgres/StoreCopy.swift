@@ -88,16 +88,7 @@ public enum StoreCopy {
             let source = try await PostgresStoreSchema.rows(table, in: backend)
             let digest = StoreValueHasher.digest(source)
             do {
-                try await destination.write { db in
-                    let placeholders = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
-                    let statement = try db.makeStatement(
-                        sql:
-                            "INSERT INTO \(table.name) (\(table.columns.map(\.name).joined(separator: ", "))) VALUES (\(placeholders))"
-                    )
-                    for row in source {
-                        try statement.execute(arguments: StatementArguments(row.map(\.databaseValue)))
-                    }
-                }
+                try await destination.write { db in try StoreValue.insert(source, into: table, in: db) }
             } catch {
                 throw MarqueeError(.failure, "cannot write \(table.name): \(error)", location: path)
             }
@@ -140,28 +131,29 @@ public enum StoreCopy {
             throw MarqueeError(.failure, "cannot read \(table.name): \(error)")
         }
         let digest = StoreValueHasher.digest(rows)
-        var buffer = ByteBuffer()
-        for row in rows {
-            for (index, (value, column)) in zip(row, table.columns).enumerated() {
-                if index > 0 { buffer.writeString("\t") }
-                try value.writeCopyText(as: column, into: &buffer, table: table.name)
-            }
-            buffer.writeString("\n")
-        }
-        let columns = table.columns.flatMap(\.postgresColumns)
-        let data = buffer
+        let data = try StoreValue.copyText(rows, of: table)
         try await backend.run("copy \(table.name)") { client in
             try await client.withConnection { connection in
-                try await connection.copyFrom(table: table.name, columns: columns, logger: logger) { writer in
-                    var data = data
-                    while data.readableBytes > 0 {
-                        let slice = data.readSlice(length: min(data.readableBytes, 1 << 20))!
-                        try await writer.write(slice)
-                    }
-                }
+                try await copyIn(data, to: table, on: connection, logger: logger)
             }
         }
         return (rows.count, digest)
+    }
+
+    /// Sends rows in COPY's text format (``StoreValue/copyText(_:of:)``) into `table` (or a
+    /// table of the same columns named `name`), in 1 MiB messages.
+    static func copyIn(
+        _ data: ByteBuffer, to table: StoreTables.Table, named name: String? = nil, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        try await connection.copyFrom(
+            table: name ?? table.name, columns: table.columns.flatMap(\.postgresColumns), logger: logger
+        ) { writer in
+            var data = data
+            while data.readableBytes > 0 {
+                try await writer.write(data.readSlice(length: min(data.readableBytes, 1 << 20))!)
+            }
+        }
     }
 
     private static func sqliteDigest(_ table: StoreTables.Table, in queue: DatabaseQueue) async throws(MarqueeError)

@@ -112,6 +112,9 @@ enum StoreTables {
             ], key: ["key"]),
     ]
 
+    /// The table called `name` (one of ``all``).
+    static func named(_ name: String) -> Table { all.first { $0.name == name }! }
+
     /// PostgreSQL's DDL for the store (the `store` component's first migration).
     static var postgresSchema: [String] {
         all.map { table in

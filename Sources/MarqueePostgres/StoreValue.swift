@@ -33,15 +33,40 @@ enum StoreValue: Sendable, Hashable {
     }
 
     /// A table's rows from SQLite, in key order (text compared bytewise, as PostgreSQL's "C" collation).
-    static func rows(of table: StoreTables.Table, in db: Database) throws -> [[StoreValue]] {
+    static func rows(of table: StoreTables.Table, where filter: String? = nil, limit: Int? = nil, in db: Database) throws
+        -> [[StoreValue]]
+    {
         let sql =
-            "SELECT \(table.columns.map(\.name).joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.key.joined(separator: ", "))"
+            "SELECT \(table.columns.map(\.name).joined(separator: ", ")) FROM \(table.name)\(filter.map { " WHERE \($0)" } ?? "") ORDER BY \(table.key.joined(separator: ", "))\(limit.map { " LIMIT \($0)" } ?? "")"
         var rows: [[StoreValue]] = []
         let cursor = try Row.fetchCursor(db, sql: sql)
         while let row = try cursor.next() {
             rows.append((0..<row.count).map { StoreValue(row[$0] as DatabaseValue) })
         }
         return rows
+    }
+
+    /// Inserts rows of `table` into a SQLite store.
+    static func insert(_ rows: [[StoreValue]], into table: StoreTables.Table, in db: Database) throws {
+        let placeholders = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
+        let statement = try db.makeStatement(
+            sql: "INSERT INTO \(table.name) (\(table.columns.map(\.name).joined(separator: ", "))) VALUES (\(placeholders))")
+        for row in rows {
+            try statement.execute(arguments: StatementArguments(row.map(\.databaseValue)))
+        }
+    }
+
+    /// Rows of `table` in COPY's text format: tab-separated fields, one line per row.
+    static func copyText(_ rows: some Sequence<[StoreValue]>, of table: StoreTables.Table) throws(MarqueeError) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        for row in rows {
+            for (index, (value, column)) in zip(row, table.columns).enumerated() {
+                if index > 0 { buffer.writeString("\t") }
+                try value.writeCopyText(as: column, into: &buffer, table: table.name)
+            }
+            buffer.writeString("\n")
+        }
+        return buffer
     }
 
     /// Writes the value as a field of COPY's text format (the columns `column` becomes, tab-separated).

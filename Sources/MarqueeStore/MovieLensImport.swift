@@ -17,6 +17,9 @@ public struct MovieLensImportSummary: Sendable, Hashable, Codable {
     public var filmFacts = 0
     /// Film ids added from `links.csv` (IMDb, TMDB).
     public var links = 0
+
+    /// Nothing added.
+    public init() {}
 }
 
 extension FeatureStore {

@@ -107,12 +107,15 @@ struct GlobalOptions: ParsableArguments {
         return try await PostgresBackend(PostgresLocation(url: store), logger: logger)
     }
 
+    /// The store as messages name it: a path, or a PostgreSQL URL without its password.
+    var storeShown: String { PostgresLocation.isURL(store) ? PostgresLocation.redacted(store) : store }
+
     /// Refuses a PostgreSQL `--store` for the commands that run on SQLite only, saying which do not.
     func requireSQLite() throws(MarqueeError) {
         guard store.hasPrefix("postgres://") || store.hasPrefix("postgresql://") else { return }
         throw MarqueeError(
             .usage,
-            "this command runs on a SQLite store; on PostgreSQL, dataset build, rebuild, list and show and store copy work so far",
+            "this command runs on a SQLite store; on PostgreSQL, import movielens, dataset build, rebuild, list and show and store copy work so far",
             hint: "run it on a SQLite store (marquee store copy --from URL --to FILE makes one from the database)")
     }
 
