@@ -136,7 +136,7 @@ let package = Package(
         ),
         .target(
             name: "MarqueeTestKit",
-            dependencies: ["MarqueeCore"]
+            dependencies: ["MarqueeCore", "MarqueePostgres", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "MarqueePipelineTests",
@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "MarqueeStoreTests",
             dependencies: [
-                "MarqueeStore", "MarqueeTestKit", .product(name: "GRDB", package: "GRDB.swift"),
+                "MarqueeStore", "MarqueePostgres", "MarqueeTestKit", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -32,6 +32,7 @@ public enum PostgresStaging {
     /// Runs `body` on a staging store holding `backend`'s entities and moves what it added into
     /// `backend`'s database.
     /// - Parameters:
+    ///   - backend: the PostgreSQL store written into.
     ///   - clock: the staging store's clock (the observations' created time).
     ///   - body: the write, as on a SQLite store; its error rolls back the whole write.
     /// - Throws: `body`'s errors; `.cannotCreate` when no staging folder can be made; the server's

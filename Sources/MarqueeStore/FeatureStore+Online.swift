@@ -13,6 +13,15 @@ public struct OnlineValue: Sendable, Hashable {
     public var createdTimestamp: Int64
     /// `true` when older than the view's TTL at read time.
     public var stale: Bool
+
+    /// A value read from an online table.
+    public init(feature: String, value: DatabaseValue, eventTimestamp: Int64, createdTimestamp: Int64, stale: Bool) {
+        self.feature = feature
+        self.value = value
+        self.eventTimestamp = eventTimestamp
+        self.createdTimestamp = createdTimestamp
+        self.stale = stale
+    }
 }
 
 extension FeatureStore {

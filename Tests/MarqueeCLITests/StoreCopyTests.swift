@@ -6,13 +6,9 @@ import Testing
 
 /// A new empty database in the test cluster; its URL.
 func makeTestDatabaseURL(_ purpose: String) async throws -> String {
-    var logger = Logger(label: "test")
-    logger.logLevel = .error
-    let admin = try await PostgresBackend(PostgresLocation(url: TestPostgres.requireURL()), logger: logger)
-    defer { admin.close() }
-    let database = TestPostgres.databaseName(purpose)
-    try await admin.createDatabase(named: database)
-    return TestPostgres.url(try TestPostgres.requireURL(), database: database)
+    let (url, backend) = try await TestPostgres.makeDatabase(purpose)
+    backend.close()
+    return url
 }
 
 /// A MovieLens-shaped folder imported into SQLite, the ratings dataset built, the store copied

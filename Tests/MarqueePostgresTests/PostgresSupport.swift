@@ -10,20 +10,10 @@ import Testing
 
 /// A new empty database in the test cluster, and a backend connected to it.
 func makeTestDatabase(_ purpose: String) async throws -> (url: String, backend: PostgresBackend) {
-    let admin = try await PostgresBackend(
-        PostgresLocation(url: TestPostgres.requireURL()), maximumConnections: 1, logger: quietLogger)
-    defer { admin.close() }
-    let name = TestPostgres.databaseName(purpose)
-    try await admin.createDatabase(named: name)
-    let url = TestPostgres.url(try TestPostgres.requireURL(), database: name)
-    return (url, try await PostgresBackend(PostgresLocation(url: url), logger: quietLogger))
+    try await TestPostgres.makeDatabase(purpose)
 }
 
-let quietLogger: Logger = {
-    var logger = Logger(label: "marquee.test.postgres")
-    logger.logLevel = .error
-    return logger
-}()
+let quietLogger = TestPostgres.quietLogger
 
 /// Which database a parameterised frontier test runs on.
 enum FrontierBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {

@@ -8,47 +8,52 @@ import Testing
 private let fixtureCatalog = SharedData.repositoryRoot.appendingPathComponent("features")
 private let mini = SharedData.fixtures.appendingPathComponent("movielens-mini")
 
-@Test func rebuildReproducesTheBytesAfterNewObservationsArrive() throws {
-    let (store, clock) = try makeStore(at: 1_700_000_000)
-    _ = try store.importMovieLens(directory: mini)
+@Test(arguments: StoreBackend.allCases)
+func rebuildReproducesTheBytesAfterNewObservationsArrive(_ backend: StoreBackend) async throws {
+    guard backend.runs else { return print(TestPostgres.skipMessage) }
+    let store = try await backend.make(at: 1_700_000_000)
+    let clock = store.clock
+    _ = try await store.importMovieLens(mini)
     let catalog = try FeatureCatalog.load(directory: fixtureCatalog)
     let first = scratchDirectory().appendingPathComponent("r.csv")
-    let built = try store.buildDataset("ratings", catalog: catalog, output: first).version
+    let built = try await store.buildDataset("ratings", catalog: catalog, output: first).version
     #expect(built.rowCount == 11)
 
     clock.advance(by: 86_400)
-    try store.rate(
+    try await store.rate(
         user: EntityKey("movielens", "9"), film: EntityKey("imdb", "tt0116922"), rating: 2,
         eventTimestamp: 1_000 * second, source: "later")
-    try store.observe(
+    try await store.observe(
         EntityKey("imdb", "tt0116922"), kind: .film, feature: "year", value: 1996, eventTimestamp: 0,
         source: "correction")
 
     let again = scratchDirectory().appendingPathComponent("r.csv")
-    let rebuilt = try store.rebuildDataset(String(built.id.prefix(8)), catalog: catalog, output: again)
+    let rebuilt = try await store.rebuildDataset(String(built.id.prefix(8)), catalog: catalog, output: again)
     #expect(rebuilt.id == built.id)
     #expect(try Data(contentsOf: again) == Data(contentsOf: first))
     #expect(Hashing.sha256(try Data(contentsOf: again)) == built.contentSHA256)
 
     // A new build sees the new rating and the corrected year, so it is a new version.
-    let newer = try store.buildDataset(
+    let newer = try await store.buildDataset(
         "ratings", catalog: catalog, output: scratchDirectory().appendingPathComponent("n.csv")
     ).version
     #expect(newer.id != built.id)
     #expect(newer.rowCount == 12)
-    #expect(try store.datasetVersions().count == 2)
+    #expect(try await store.datasetVersions().count == 2)
 }
 
-@Test func rebuildRefusesWhenAFeatureViewChanged() throws {
-    let (store, _) = try makeStore(at: 1_700_000_000)
-    _ = try store.importMovieLens(directory: mini)
+@Test(arguments: StoreBackend.allCases)
+func rebuildRefusesWhenAFeatureViewChanged(_ backend: StoreBackend) async throws {
+    guard backend.runs else { return print(TestPostgres.skipMessage) }
+    let store = try await backend.make(at: 1_700_000_000)
+    _ = try await store.importMovieLens(mini)
     var catalog = try FeatureCatalog.load(directory: fixtureCatalog)
-    let built = try store.buildDataset(
+    let built = try await store.buildDataset(
         "ratings", catalog: catalog, output: scratchDirectory().appendingPathComponent("r.csv")
     ).version
     catalog.views["film_facts"]!.features[1].max = 2000
     do {
-        _ = try store.rebuildDataset(
+        _ = try await store.rebuildDataset(
             built.id, catalog: catalog, output: scratchDirectory().appendingPathComponent("x.csv"))
         Issue.record("rebuilt with a changed view")
     } catch {
@@ -57,24 +62,27 @@ private let mini = SharedData.fixtures.appendingPathComponent("movielens-mini")
     }
     catalog = try FeatureCatalog.load(directory: fixtureCatalog)
     catalog.datasets["ratings"]!.createdCutoff = true
-    #expect(throws: MarqueeError.self) {
-        try store.rebuildDataset(built.id, catalog: catalog, output: scratchDirectory().appendingPathComponent("y.csv"))
+    await #expect(throws: MarqueeError.self) {
+        try await store.rebuildDataset(
+            built.id, catalog: catalog, output: scratchDirectory().appendingPathComponent("y.csv"))
     }
-    #expect(throws: MarqueeError.self) {
-        try store.rebuildDataset(
+    await #expect(throws: MarqueeError.self) {
+        try await store.rebuildDataset(
             "ffffffff", catalog: catalog, output: scratchDirectory().appendingPathComponent("z.csv"))
     }
 }
 
-@Test func errorLevelExpectationsStopTheBuildWithoutAFile() throws {
-    let (store, _) = try makeStore(at: 1_700_000_000)
-    _ = try store.importMovieLens(directory: mini)
+@Test(arguments: StoreBackend.allCases)
+func errorLevelExpectationsStopTheBuildWithoutAFile(_ backend: StoreBackend) async throws {
+    guard backend.runs else { return print(TestPostgres.skipMessage) }
+    let store = try await backend.make(at: 1_700_000_000)
+    _ = try await store.importMovieLens(mini)
     var catalog = try FeatureCatalog.load(directory: fixtureCatalog)
     catalog.views["film_facts"]!.features[1].max = 1980
     catalog.views["film_facts"]!.features[1].level = .error
     let output = scratchDirectory().appendingPathComponent("r.csv")
     do {
-        _ = try store.buildDataset("ratings", catalog: catalog, output: output)
+        _ = try await store.buildDataset("ratings", catalog: catalog, output: output)
         Issue.record("built despite years above 1980")
     } catch {
         #expect(error.code == .dataError)
@@ -83,15 +91,17 @@ private let mini = SharedData.fixtures.appendingPathComponent("movielens-mini")
     #expect(!FileManager.default.fileExists(atPath: output.path))
     #expect(try FileManager.default.contentsOfDirectory(atPath: output.deletingLastPathComponent().path).isEmpty)
     catalog.views["film_facts"]!.features[1].level = .warn
-    let warned = try store.buildDataset("ratings", catalog: catalog, output: output)
+    let warned = try await store.buildDataset("ratings", catalog: catalog, output: output)
     #expect(warned.warnings.map(\.feature) == ["film_facts.year"])
 }
 
-@Test func jsonLinesCarryTypedValues() throws {
-    let (store, _) = try makeStore(at: 1_700_000_000)
-    _ = try store.importMovieLens(directory: mini)
+@Test(arguments: StoreBackend.allCases)
+func jsonLinesCarryTypedValues(_ backend: StoreBackend) async throws {
+    guard backend.runs else { return print(TestPostgres.skipMessage) }
+    let store = try await backend.make(at: 1_700_000_000)
+    _ = try await store.importMovieLens(mini)
     let output = scratchDirectory().appendingPathComponent("r.jsonl")
-    _ = try store.buildDataset(
+    _ = try await store.buildDataset(
         "ratings", catalog: try FeatureCatalog.load(directory: fixtureCatalog), format: .jsonl, output: output)
     let first = try #require(try String(contentsOf: output, encoding: .utf8).split(separator: "\n").first)
     let value = try JSONParser().parse(String(first)).value

@@ -8,79 +8,96 @@ import Testing
 
 private let mini = SharedData.fixtures.appendingPathComponent("movielens-mini")
 
-@Test func miniImportCreatesEntitiesKeysAndIsIdempotent() throws {
-    let (store, _) = try makeStore(at: 1_700_000_000)
-    let first = try store.importMovieLens(directory: mini)
+@Test(arguments: StoreBackend.allCases)
+func miniImportCreatesEntitiesKeysAndIsIdempotent(_ backend: StoreBackend) async throws {
+    guard backend.runs else { return print(TestPostgres.skipMessage) }
+    let store = try await backend.make(at: 1_700_000_000)
+    let first = try await store.importMovieLens(mini)
     #expect(first.ratings == 11)
     #expect(first.tags == 2)
     #expect(first.films == 5)
     #expect(first.users == 4)
     #expect(first.links == 10)
-    let again = try store.importMovieLens(directory: mini)
+    let again = try await store.importMovieLens(mini)
     #expect(again == MovieLensImportSummary())
-    let film = try #require(try store.entity(.film, EntityKey("movielens", "1")))
+    let film = try #require(try await store.entity(.film, EntityKey("movielens", "1")))
     #expect(film.key == "imdb:tt0116922")
-    #expect(try store.entity(.film, EntityKey("tmdb", "638"))?.id == film.id)
-    #expect(try store.entity(.user, EntityKey("movielens", "1")) != nil)
-    let facts = try store.online(.film, EntityKey("imdb", "tt0053472"), features: ["title", "year", "genres"])
+    #expect(try await store.entity(.film, EntityKey("tmdb", "638"))?.id == film.id)
+    #expect(try await store.entity(.user, EntityKey("movielens", "1")) != nil)
+    let facts = try await store.online(.film, EntityKey("imdb", "tt0053472"), features: ["title", "year", "genres"])
     #expect(
         facts.map(\.value) == [
             "Breathless (À bout de souffle)".databaseValue, 1960.databaseValue, "crime|drama|romance".databaseValue,
         ])
 }
 
-@Test(.enabled(if: SharedData.runs(SharedData.movieLensSmall != nil), "needs ../shared/movielens/ml-latest-small"))
-func realMovieLensImportMatchesTheDatasetCard() throws {
-    let (store, _) = try makeStore(at: 1_700_000_000)
-    let summary = try store.importMovieLens(directory: SharedData.movieLensSmall!)
+@Test(
+    .enabled(if: SharedData.runs(SharedData.movieLensSmall != nil), "needs ../shared/movielens/ml-latest-small"),
+    arguments: StoreBackend.allCases)
+func realMovieLensImportMatchesTheDatasetCard(_ backend: StoreBackend) async throws {
+    guard backend.runs else { return print(TestPostgres.skipMessage) }
+    let store = try await backend.make(at: 1_700_000_000)
+    let summary = try await store.importMovieLens(SharedData.movieLensSmall!)
     #expect(summary.ratings == 100_836)
     #expect(summary.users == 610)
     #expect(summary.films == 9_742)
     #expect(summary.tags == 3_683)
-    #expect(try store.importMovieLens(directory: SharedData.movieLensSmall!) == MovieLensImportSummary())
+    #expect(try await store.importMovieLens(SharedData.movieLensSmall!) == MovieLensImportSummary())
 }
 
-@Test func malformedRowsNameFileAndLineAndWriteNothing() throws {
+@Test(arguments: StoreBackend.allCases)
+func malformedRowsNameFileAndLineAndWriteNothing(_ backend: StoreBackend) async throws {
+    guard backend.runs else { return print(TestPostgres.skipMessage) }
     let folder = scratchDirectory()
     for name in ["movies.csv", "links.csv"] {
         try FileManager.default.copyItem(at: mini.appendingPathComponent(name), to: folder.appendingPathComponent(name))
     }
     try "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,2,five,964981247\n".write(
         to: folder.appendingPathComponent("ratings.csv"), atomically: true, encoding: .utf8)
-    let (store, _) = try makeStore()
+    let store = try await backend.make()
     do {
-        _ = try store.importMovieLens(directory: folder)
+        _ = try await store.importMovieLens(folder)
         Issue.record("imported a malformed rating")
     } catch {
         #expect(error.code == .dataError)
         #expect(error.location == folder.appendingPathComponent("ratings.csv").path + ":3")
         #expect(error.message.contains("\"five\""))
     }
-    #expect(try store.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM observations") } == 0)
-    #expect(try store.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM entities") } == 0)
+    // Nothing written: not the film nor the user of the good first row, nor its rating.
+    #expect(try await store.entity(.film, EntityKey("movielens", "1")) == nil)
+    #expect(try await store.entity(.user, EntityKey("movielens", "1")) == nil)
+    _ = try await store.importMovieLens(mini)
+    #expect(try await store.importMovieLens(mini) == MovieLensImportSummary())
 }
 
-@Test func onlineTableKeepsTheNewestEventEvenAgainstALateBackfill() throws {
-    let (store, clock) = try makeStore(at: 1_000)
+@Test(arguments: StoreBackend.allCases)
+func onlineTableKeepsTheNewestEventEvenAgainstALateBackfill(_ backend: StoreBackend) async throws {
+    guard backend.runs else { return print(TestPostgres.skipMessage) }
+    let store = try await backend.make(at: 1_000)
+    let clock = store.clock
     let film = EntityKey("imdb", "tt1")
-    try store.observe(
+    try await store.observe(
         film, kind: .film, feature: "imdb_rating", value: 8.1, eventTimestamp: 900 * second, source: "imdb")
     clock.advance(by: 100)
-    try store.observe(
+    try await store.observe(
         film, kind: .film, feature: "imdb_rating", value: 7.0, eventTimestamp: 100 * second, source: "backfill")
-    var value = try #require(try store.online(.film, film, features: ["imdb_rating"]).first)
+    var value = try #require(try await store.online(.film, film, features: ["imdb_rating"]).first)
     #expect(value.value == 8.1.databaseValue)
     #expect(!value.stale)
     clock.advance(by: 1_000)
-    value = try #require(try store.online(.film, film, features: ["imdb_rating"], ttlSeconds: 500).first)
+    value = try #require(try await store.online(.film, film, features: ["imdb_rating"], ttlSeconds: 500).first)
     #expect(value.stale)
-    try store.observe(
+    try await store.observe(
         film, kind: .film, feature: "imdb_rating", value: 8.2, eventTimestamp: 2_000 * second, source: "imdb")
-    #expect(try store.online(.film, film, features: ["imdb_rating"]).first?.value == 8.2.databaseValue)
-    let history = try store.writer.read {
-        try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM observations WHERE feature = 'imdb_rating'")
-    }
-    #expect(history == 3)
+    #expect(try await store.online(.film, film, features: ["imdb_rating"]).first?.value == 8.2.databaseValue)
+    // The history is kept: a rating at 1,500 s sees the value true then (8.1), not the online one.
+    try await store.rate(
+        user: EntityKey("t", "u"), film: film, rating: 3, eventTimestamp: 1_500 * second, source: "t")
+    let view = FeatureView(
+        name: "scores", entity: .film, ttlSeconds: 0, features: [FeatureDefinition(name: "imdb_rating", type: .real)])
+    let catalog = FeatureCatalog(views: [view], datasets: [DatasetSpec(name: "d", features: ["scores.imdb_rating"])])
+    let (rows, _) = try await build(store, catalog, "d")
+    #expect(rows.dropFirst().map { $0[4] } == ["8.1"])
 }
 
 @Test(arguments: [
@@ -149,18 +166,20 @@ func queryRefusesAnythingButReading(sql: String) throws {
 /// A film first seen by a weaker key (a Letterboxd slug, from its ratings fragment) takes its
 /// IMDb id as its key when the film page arrives, so datasets name it the same whatever the
 /// order pages came in.
-@Test func anEntityTakesTheBestKeyWhicheverArrivesFirst() throws {
-    let (store, _) = try makeStore()
-    try store.observe(
+@Test(arguments: StoreBackend.allCases)
+func anEntityTakesTheBestKeyWhicheverArrivesFirst(_ backend: StoreBackend) async throws {
+    guard backend.runs else { return print(TestPostgres.skipMessage) }
+    let store = try await backend.make()
+    try await store.observe(
         EntityKey("letterboxd", "the-thing"), kind: .film, feature: "letterboxd_rating", value: 0.85,
         eventTimestamp: 1, source: "letterboxd")
-    #expect(try store.entity(.film, EntityKey("letterboxd", "the-thing"))?.key == "letterboxd:the-thing")
-    try store.observe(
+    #expect(try await store.entity(.film, EntityKey("letterboxd", "the-thing"))?.key == "letterboxd:the-thing")
+    try await store.observe(
         EntityKey("imdb", "tt0084787"), kind: .film, feature: "title", value: "The Thing", eventTimestamp: 0,
         source: "letterboxd", otherKeys: [EntityKey("letterboxd", "the-thing")])
-    let entity = try #require(try store.entity(.film, EntityKey("letterboxd", "the-thing")))
+    let entity = try #require(try await store.entity(.film, EntityKey("letterboxd", "the-thing")))
     #expect(entity.key == "imdb:tt0084787")
-    #expect(try store.entity(.film, EntityKey("imdb", "tt0084787"))?.id == entity.id)
+    #expect(try await store.entity(.film, EntityKey("imdb", "tt0084787"))?.id == entity.id)
 }
 
 /// Reading a file a chunk at a time gives the rows and line numbers of reading it whole, for

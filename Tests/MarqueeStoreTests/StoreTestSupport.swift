@@ -16,14 +16,4 @@ func scratchDirectory() -> URL {
     return url
 }
 
-/// Builds `spec` and returns the CSV rows (header first) and the result.
-func build(_ store: FeatureStore, _ catalog: FeatureCatalog, _ name: String, asOf: Int64? = nil) throws -> (
-    [[String]], DatasetBuildResult
-) {
-    let output = scratchDirectory().appendingPathComponent("\(name).csv")
-    let result = try store.buildDataset(name, catalog: catalog, asOf: asOf, output: output)
-    let rows = CSVReader(data: try Data(contentsOf: output)).map(\.fields)
-    return (rows, result)
-}
-
 let second: Int64 = 1_000_000
