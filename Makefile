@@ -4,12 +4,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # iproute2 and util-linux: the tests that make network and mount namespaces (unshare, ip);
 # bsdutils: `script`, the pseudo-terminal of the progress-bar test; postgresql: the server of the
 # throwaway cluster the tests run beside (scripts/with-postgres.sh).
-APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev zlib1g-dev pkg-config python3 python3-venv iproute2 util-linux bsdutils postgresql
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libopenblas0-pthread libsqlite3-dev zlib1g-dev pkg-config python3 python3-venv iproute2 util-linux bsdutils postgresql
 MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
 TEST_VENV := .venv-test
 
-.PHONY: help setup build test docs install demo bench bench-html bench-store bench-ml bench-serve bench-crawl bench-parse bench-entities bench-scale bench-scrape bench-crawl-shared bench-dataset-postgres fuzz leakcheck fmt lint clean regen-onnx
+.PHONY: help setup build test docs install demo bench bench-html bench-store bench-ml bench-rankers bench-serve bench-crawl bench-parse bench-entities bench-scale bench-scrape bench-crawl-shared bench-dataset-postgres fuzz leakcheck fmt lint clean regen-onnx
 
 help:
 	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
@@ -18,7 +18,7 @@ help:
 	@echo "make demo       the main job on bundled fixtures, offline"
 	@echo "make docs       DocC archives of every library (docs/api/NAME.doccarchive); fails on any documentation warning"
 	@echo "make install    release build into PREFIX/bin (default /usr/local) with its specs, views, pipelines and demo data in PREFIX/share/marquee"
-	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-serve, bench-crawl, bench-crawl-shared (1/2/4 workers on a PostgreSQL frontier), bench-dataset-postgres (store copy, dataset build on PostgreSQL vs SQLite), bench-entities (matcher precision/recall); bench-scrape (scrape --replay vs reparse); bench-scale (1M/5M/20M synthetic ratings)"
+	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-rankers (implicit ALS/BPR, Cornac EASE on one split), bench-serve, bench-crawl, bench-crawl-shared (1/2/4 workers on a PostgreSQL frontier), bench-dataset-postgres (store copy, dataset build on PostgreSQL vs SQLite), bench-entities (matcher precision/recall); bench-scrape (scrape --replay vs reparse); bench-scale (1M/5M/20M synthetic ratings)"
 	@echo "make fuzz       every libFuzzer harness (Fuzz/) for SECONDS seconds each (default 60); fails on a crash, leak or timeout"
 	@echo "make leakcheck  parse every real page repeatedly under valgrind; fails on a leak"
 	@echo "make fmt        format the sources with swift-format"
@@ -62,7 +62,7 @@ install:
 demo: build
 	@bash scripts/demo.sh $(MARQUEE)
 
-bench: bench-html bench-store bench-dataset bench-ml bench-serve bench-crawl bench-parse bench-entities bench-scrape
+bench: bench-html bench-store bench-dataset bench-ml bench-rankers bench-serve bench-crawl bench-parse bench-entities bench-scrape
 
 bench-html:
 	@bash Benchmarks/run.sh $(BENCH_VENV)
@@ -75,6 +75,10 @@ bench-scrape:
 
 bench-parse:
 	@bash Benchmarks/parse/run.sh $(BENCH_VENV)
+
+# Marquee's rankers vs implicit (ALS, BPR, cosine) and Cornac (EASE) on one fixed split.
+bench-rankers:
+	@bash Benchmarks/ml/rankers.sh $(BENCH_VENV)
 
 bench-store:
 	@bash Benchmarks/store/run.sh $(BENCH_VENV)

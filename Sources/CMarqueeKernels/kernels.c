@@ -3,36 +3,7 @@
 // versioned dependency). Each mirrors the Swift description in Trainer.swift line for line.
 #include "marquee_kernels.h"
 
-// Wider vectors where the CPU has them, chosen once at load time (an ifunc; no compiler flag).
-// Contraction into fused multiply-adds stays off, and the dot product keeps its eight partial sums
-// in the same order, so every build and every CPU computes bit-identical results.
-#pragma clang fp contract(off)
-#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
-#define MARQUEE_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define MARQUEE_VECTOR_CLONES
-#endif
-
-/// Eight doubles: the eight partial sums of `dot`, one per lane (the compiler maps it onto one
-/// AVX-512 register, two AVX2 ones or four SSE2 ones).
-typedef double marquee_lanes __attribute__((vector_size(64)));
-
-/// The dot product with eight partial sums (lane `j` sums the products at `f ≡ j mod 8`), added
-/// as ((s0+s4)+(s1+s5))+((s2+s6)+(s3+s7)), then the tail: the same arithmetic in every build.
-/// Inlined into each vector clone below (a call would run the baseline version).
-static inline __attribute__((always_inline)) double dot(const double *a, const double *b, size_t count) {
-    marquee_lanes s = {0, 0, 0, 0, 0, 0, 0, 0};
-    size_t f = 0;
-    for (; f + 8 <= count; f += 8) {
-        marquee_lanes x, y;
-        __builtin_memcpy(&x, a + f, sizeof x);
-        __builtin_memcpy(&y, b + f, sizeof y);
-        s += x * y;
-    }
-    double sum = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
-    for (; f < count; f++) sum += a[f] * b[f];
-    return sum;
-}
+#include "vector.h"
 
 double marquee_dot(const double *a, const double *b, size_t count) { return dot(a, b, count); }
 

@@ -16,6 +16,25 @@ public enum Algorithm: String, Sendable, Hashable, Codable, CaseIterable {
     case popularity
     /// Sanity baseline: normal noise around the mean (Surprise `NormalPredictor`).
     case random
+    /// Ranker: implicit ALS (Hu, Koren & Volinsky 2008) with conjugate-gradient solves, as the
+    /// `implicit` library fits it; every rating is an interaction.
+    case ials
+    /// Ranker: BPR-MF (Rendle et al. 2009), pairwise SGD on sampled negatives, with film biases.
+    case bpr
+    /// Ranker: EASE^R (Steck 2019), the closed-form item-item model with L2; a dense Gram
+    /// inverse, so at most `max_films` films.
+    case ease
+    /// Ranker: item-based nearest neighbours, cosine similarity with shrinkage over the films
+    /// each film is most similar to.
+    case itemknn
+
+    /// Whether the model predicts ratings (RMSE and MAE mean something); the rankers learn only
+    /// an order of films from which films were rated.
+    public var predictsRatings: Bool { ![.ials, .bpr, .ease, .itemknn].contains(self) }
+
+    /// Whether scores are sums of film-to-film weights over the films a user rated (the model's
+    /// user rows are those films, its film rows the weights).
+    public var isItemItem: Bool { self == .ease || self == .itemknn }
 
     /// The hyper-parameters the algorithm takes, in display order.
     public var parameterSpecs: [ParameterSpec] {
@@ -73,6 +92,36 @@ public enum Algorithm: String, Sendable, Hashable, Codable, CaseIterable {
                 + scale
         case .random:
             return scale
+        case .ials:
+            return [
+                ParameterSpec("n_factors", 100, "latent factors (implicit's default)", integer: true),
+                ParameterSpec("n_epochs", 15, "ALS iterations (users then films)", integer: true),
+                ParameterSpec("reg", 0.01, "L2 regularisation"),
+                ParameterSpec("alpha", 1, "confidence of an interaction: 1 + alpha"),
+                ParameterSpec("cg_steps", 3, "conjugate-gradient steps per solve", integer: true),
+                ParameterSpec("init_std", 0.01, "standard deviation of the factors' initialisation"),
+            ]
+        case .bpr:
+            return [
+                ParameterSpec("n_factors", 100, "latent factors (implicit's default)", integer: true),
+                ParameterSpec("n_epochs", 100, "epochs of as many samples as interactions", integer: true),
+                ParameterSpec("lr", 0.01, "learning rate"),
+                ParameterSpec("reg", 0.01, "L2 regularisation"),
+                ParameterSpec("init_std", 0.01, "standard deviation of the factors' initialisation"),
+            ]
+        case .ease:
+            return [
+                ParameterSpec("reg", 500, "L2 regularisation λ (Steck's and Cornac's default)"),
+                ParameterSpec(
+                    "max_films", 20_000, "refuse more films (the Gram matrix is films² doubles)", integer: true),
+            ]
+        case .itemknn:
+            return [
+                ParameterSpec("k", 100, "neighbours kept per film (RecBole's default)", integer: true),
+                ParameterSpec("shrink", 0, "added to the cosine's denominator (RecBole's default)"),
+                ParameterSpec(
+                    "max_films", 20_000, "refuse more films (the weights are films² doubles)", integer: true),
+            ]
         }
     }
 }

@@ -22,6 +22,11 @@ extension EvaluationReport {
         return (count, count > 0 ? (squared / Double(count)).squareRoot() : nil)
     }
 
+    /// A mean to 4 decimals, or `—   ` for a ranker's absent RMSE/MAE.
+    static func format(_ statistic: EvaluationSummary.Statistic?) -> String {
+        statistic.map { String(format: "%.4f", $0.mean) } ?? "—     "
+    }
+
     /// The comparison as a terminal table: overall RMSE/MAE/nDCG and cold-film RMSE per algorithm.
     public static func comparisonTable(_ evaluations: [Evaluation]) -> String {
         var out = "algorithm   RMSE     MAE      nDCG@k   cold-film RMSE (≤\(coldThreshold) training ratings)\n"
@@ -29,7 +34,7 @@ extension EvaluationReport {
             let summary = evaluation.summary
             let cold = coldStartRMSE(evaluation)
             out += summary.algorithm.padding(toLength: 10, withPad: " ", startingAt: 0)
-            out += String(format: "  %.4f   %.4f   ", summary.rmse.mean, summary.mae.mean)
+            out += "  " + format(summary.rmse) + "   " + format(summary.mae) + "   "
             out += summary.ranking.map { String(format: "%.4f   ", $0.ndcg) } ?? "—        "
             out += cold.rmse.map { String(format: "%.4f (n=%d)", $0, cold.count) } ?? "— (no cold films in the test folds)"
             out += "\n"
@@ -50,7 +55,7 @@ extension EvaluationReport {
             let summary = evaluation.summary
             let cold = coldStartRMSE(evaluation)
             rows +=
-                "<tr><td>\(escape(summary.algorithm))</td><td>\(String(format: "%.4f", summary.rmse.mean))</td><td>\(String(format: "%.4f", summary.mae.mean))</td><td>\(summary.ranking.map { String(format: "%.4f", $0.ndcg) } ?? "—")</td><td>\(cold.rmse.map { String(format: "%.4f", $0) } ?? "—")</td><td>\(cold.count)</td></tr>\n"
+                "<tr><td>\(escape(summary.algorithm))</td><td>\(format(summary.rmse))</td><td>\(format(summary.mae))</td><td>\(summary.ranking.map { String(format: "%.4f", $0.ndcg) } ?? "—")</td><td>\(cold.rmse.map { String(format: "%.4f", $0) } ?? "—")</td><td>\(cold.count)</td></tr>\n"
         }
         body += """
             <table class=metrics><tr><th>Algorithm</th><th>RMSE</th><th>MAE</th><th>nDCG@\(first.ranking?.k ?? 0)</th><th>Cold-film RMSE</th><th>Cold test ratings</th></tr>

@@ -9,12 +9,15 @@ public enum EvaluationTable {
         lines.append(
             "\(summary.algorithm) — \(version)\(summary.ratings) ratings, \(summary.users) users, \(summary.films) films; split \(summary.split.spec), seed \(summary.split.seed)"
         )
-        let folds = summary.rmse.perFold.count
+        let folds = summary.split.folds
         var header = "metric".padding(toLength: 14, withPad: " ", startingAt: 0) + "    mean     std"
         if folds > 1 { for fold in 1...folds { header += String(format: "  fold %-2d", fold) } }
         lines.append(header)
-        func row(_ name: String, _ statistic: EvaluationSummary.Statistic) {
+        func row(_ name: String, _ statistic: EvaluationSummary.Statistic?) {
             var line = name.padding(toLength: 14, withPad: " ", startingAt: 0)
+            guard let statistic else {
+                return lines.append(line + "  —  (\(summary.algorithm) ranks films; it does not predict ratings)")
+            }
             line += String(format: "  %.4f  %.4f", statistic.mean, statistic.std)
             if folds > 1 { for value in statistic.perFold { line += String(format: "   %.4f", value) } }
             lines.append(line)
@@ -29,12 +32,26 @@ public enum EvaluationTable {
             ] {
                 lines.append(name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "  %.4f", value))
             }
+            if let line = popularityLine(summary) { lines.append(line) }
         }
         lines.append(
             String(
                 format: "fit %.2f s, predict %.2f s, ranking %.2f s (summed over folds); wall %.2f s",
                 summary.fitSeconds, summary.predictSeconds, summary.rankingSeconds, summary.wallSeconds))
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension EvaluationTable {
+    /// "beats popularity? yes — nDCG@10 0.3773 vs 0.1868 (2.02×) on the same folds", or `nil`
+    /// without a comparison (k = 0, or the popularity ranker itself).
+    public static func popularityLine(_ summary: EvaluationSummary) -> String? {
+        guard let ranking = summary.ranking, let popularity = summary.popularity, let beats = summary.beatsPopularity
+        else { return nil }
+        let ratio = popularity.ndcg > 0 ? String(format: " (%.2f×)", ranking.ndcg / popularity.ndcg) : ""
+        return String(
+            format: "beats popularity? %@ — nDCG@%d %.4f vs %.4f%@ on the same folds", beats ? "yes" : "NO", ranking.k,
+            ranking.ndcg, popularity.ndcg, ratio)
     }
 }
 
@@ -50,22 +67,25 @@ public enum EvaluationReport {
             "<p class=sub>Dataset version <code>\(escape(summary.datasetVersion ?? "—"))</code> · \(summary.ratings) ratings, \(summary.users) users, \(summary.films) films · split <code>\(escape(summary.split.spec))</code>, seed \(summary.split.seed) · Marquee \(escape(summary.marqueeVersion))</p>\n"
         body += metricTable(summary)
         let folds = evaluation.folds
-        if folds.count > 1 {
+        let rmse = folds.compactMap(\.rmse), mae = folds.compactMap(\.mae)
+        if folds.count > 1, rmse.count == folds.count, mae.count == folds.count {
             body += section(
                 "Per fold", "RMSE and MAE of each test fold.",
                 barChart(
-                    groups: folds.indices.map { "fold \($0 + 1)" },
-                    series: [("RMSE", folds.map(\.rmse)), ("MAE", folds.map(\.mae))], format: "%.3f"))
+                    groups: folds.indices.map { "fold \($0 + 1)" }, series: [("RMSE", rmse), ("MAE", mae)],
+                    format: "%.3f"))
         }
-        let actual = folds.flatMap(\.actual)
-        let predicted = folds.flatMap(\.predicted)
-        body += section(
-            "Rating distribution", "Test ratings and the model's predictions, binned to the nearest half star.",
-            ratingHistogram(actual: actual, predicted: predicted, scale: scale(summary)))
-        body += section(
-            "Error by film popularity",
-            "RMSE of test ratings grouped by how many training ratings the film had (0 = never seen in training).",
-            popularityChart(folds))
+        if evaluation.request.algorithm.predictsRatings {
+            let actual = folds.flatMap(\.actual)
+            let predicted = folds.flatMap(\.predicted)
+            body += section(
+                "Rating distribution", "Test ratings and the model's predictions, binned to the nearest half star.",
+                ratingHistogram(actual: actual, predicted: predicted, scale: scale(summary)))
+            body += section(
+                "Error by film popularity",
+                "RMSE of test ratings grouped by how many training ratings the film had (0 = never seen in training).",
+                popularityChart(folds))
+        }
         body += parameterTable(summary)
         return page(title: "Marquee: \(summary.algorithm) on \(datasetName)", body: body)
     }
@@ -115,10 +135,12 @@ public enum EvaluationReport {
     }
 
     static func metricTable(_ summary: EvaluationSummary) -> String {
-        var rows = [
-            ("RMSE", summary.rmse.mean, summary.rmse.std), ("MAE", summary.mae.mean, summary.mae.std),
-        ].map {
-            "<tr><td>\($0.0)</td><td>\(String(format: "%.4f", $0.1))</td><td>± \(String(format: "%.4f", $0.2))</td></tr>"
+        var rows = [("RMSE", summary.rmse), ("MAE", summary.mae)].map { name, statistic in
+            guard let statistic else {
+                return "<tr><td>\(name)</td><td>— (a ranker: its scores are not ratings)</td><td></td></tr>"
+            }
+            return
+                "<tr><td>\(name)</td><td>\(String(format: "%.4f", statistic.mean))</td><td>± \(String(format: "%.4f", statistic.std))</td></tr>"
         }
         if let ranking = summary.ranking {
             let k = ranking.k
@@ -128,6 +150,9 @@ public enum EvaluationReport {
                 ("Catalogue coverage@\(k)", ranking.coverage),
             ] {
                 rows.append("<tr><td>\(name)</td><td>\(String(format: "%.4f", value))</td><td></td></tr>")
+            }
+            if let line = EvaluationTable.popularityLine(summary) {
+                rows.append("<tr><td colspan=3>\(escape(line))</td></tr>")
             }
         }
         let threshold =

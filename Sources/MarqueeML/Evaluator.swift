@@ -37,14 +37,19 @@ public struct EvaluationRequest: Sendable {
 
 /// One fold's results, with the raw pairs the report plots.
 public struct FoldOutcome: Sendable {
-    /// Accuracy on the fold's test ratings.
-    public var rmse, mae: Double
+    /// Accuracy on the fold's test ratings; `nil` for a ranker (its scores are not ratings).
+    public var rmse, mae: Double?
     /// Seconds to fit, to predict the test ratings, to rank every test user's candidates.
     public var fitSeconds, predictSeconds, rankingSeconds: Double
     /// Top-k metrics (nil when k is 0).
     public var ranking: Metrics.Ranking?
     /// Catalogue coverage of the top-k lists.
     public var coverage: Double?
+    /// The popularity ranker's top-k metrics and coverage on the same fold (the bar every
+    /// recommender must clear), unless the algorithm is popularity itself or k is 0.
+    public var popularity: Metrics.Ranking?
+    /// See `popularity`.
+    public var popularityCoverage: Double?
     /// Test ratings, predictions, and each test film's number of training ratings.
     public var actual, predicted: [Double]
     /// See `actual`.
@@ -141,7 +146,7 @@ public enum Evaluator {
         var trainingCount: [Int32] = []
         actual.reserveCapacity(fold.test.count)
         predicted.reserveCapacity(fold.test.count)
-        for row in fold.test {
+        for row in fold.test where request.algorithm.predictsRatings {
             let item = model.itemRow(of: Int(table.items[row]))
             actual.append(table.ratings[row])
             predicted.append(model.predict(user: model.userRow(of: Int(table.users[row])), item: item))
@@ -153,16 +158,33 @@ public enum Evaluator {
         var ranking: Metrics.Ranking?
         var coverage: Double?
         if request.k > 0 {
-            let users = rankedUsers(model: model, fold: fold, table: table, request: request)
-            ranking = Metrics.ranking(users, k: request.k)
-            coverage = Metrics.coverage(users.map(\.recommended), k: request.k, catalogue: model.itemIDs.count)
+            (ranking, coverage) = rank(model, fold: fold, table: table, request: request)
         }
+        let rankingSeconds = seconds(since: start)
+        var popularity: (Metrics.Ranking, Double)?
+        if request.k > 0, request.algorithm != .popularity {
+            let baseline = try Trainer.fit(.popularity, parameters: try Hyperparameters(.popularity), on: set, seed: 0)
+            popularity = rank(baseline, fold: fold, table: table, request: request)
+        }
+        let predicts = request.algorithm.predictsRatings
         return FoldOutcome(
-            rmse: Metrics.rmse(actual: actual, predicted: predicted),
-            mae: Metrics.mae(actual: actual, predicted: predicted), fitSeconds: fitSeconds,
-            predictSeconds: predictSeconds, rankingSeconds: seconds(since: start), ranking: ranking,
-            coverage: coverage, actual: actual, predicted: predicted, itemTrainingCount: trainingCount,
-            trainCount: fold.train.count, testCount: fold.test.count)
+            rmse: predicts ? Metrics.rmse(actual: actual, predicted: predicted) : nil,
+            mae: predicts ? Metrics.mae(actual: actual, predicted: predicted) : nil, fitSeconds: fitSeconds,
+            predictSeconds: predictSeconds, rankingSeconds: rankingSeconds, ranking: ranking,
+            coverage: coverage, popularity: popularity?.0, popularityCoverage: popularity?.1, actual: actual,
+            predicted: predicted, itemTrainingCount: trainingCount, trainCount: fold.train.count,
+            testCount: fold.test.count)
+    }
+
+    /// Top-k metrics and catalogue coverage of `model`'s lists for the fold's test users.
+    static func rank(_ model: FactorModel, fold: Fold, table: RatingTable, request: EvaluationRequest) -> (
+        Metrics.Ranking, Double
+    ) {
+        let users = rankedUsers(model: model, fold: fold, table: table, request: request)
+        return (
+            Metrics.ranking(users, k: request.k),
+            Metrics.coverage(users.map(\.recommended), k: request.k, catalogue: model.itemIDs.count)
+        )
     }
 
     /// Every test user known to the model, with a full ranking of the films they did not rate in
@@ -249,17 +271,26 @@ public struct EvaluationSummary: Sendable, Codable {
     public var datasetVersion: String?
     /// Size of the dataset.
     public var ratings, users, films: Int
-    /// Accuracy over folds.
-    public var rmse, mae: Statistic
+    /// Accuracy over folds; absent for a ranker (`ials`, `bpr`, `ease`, `itemknn`), whose scores
+    /// are not ratings.
+    public var rmse, mae: Statistic?
     /// Top-k metrics over folds, unless k was 0.
     public var ranking: RankingSummary?
+    /// The popularity ranker's top-k metrics on the very same folds, unless k was 0 or the
+    /// algorithm is popularity.
+    public var popularity: RankingSummary?
+    /// Whether the algorithm's nDCG@k is above popularity's on the same folds.
+    public var beatsPopularity: Bool? {
+        guard let ranking, let popularity else { return nil }
+        return ranking.ndcg > popularity.ndcg
+    }
     /// Seconds summed over folds (fit, predict, rank) and from start to end.
     public var fitSeconds, predictSeconds, rankingSeconds, wallSeconds: Double
     /// Marquee's version.
     public var marqueeVersion: String
 
     enum CodingKeys: String, CodingKey {
-        case algorithm, params, split, ratings, users, films, rmse, mae, ranking
+        case algorithm, params, split, ratings, users, films, rmse, mae, ranking, popularity
         case datasetVersion = "dataset_version"
         case fitSeconds = "fit_seconds"
         case predictSeconds = "predict_seconds"
@@ -279,21 +310,31 @@ public struct EvaluationSummary: Sendable, Codable {
         ratings = evaluation.ratings
         users = evaluation.users
         films = evaluation.films
-        rmse = Statistic(folds.map(\.rmse))
-        mae = Statistic(folds.map(\.mae))
-        let rankings = folds.compactMap(\.ranking)
-        if !rankings.isEmpty, rankings.count == folds.count {
-            func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-            ranking = RankingSummary(
-                k: request.k, precision: mean(rankings.map(\.precision)), recall: mean(rankings.map(\.recall)),
-                ndcg: mean(rankings.map(\.ndcg)), map: mean(rankings.map(\.map)),
-                hitRate: mean(rankings.map(\.hitRate)), coverage: mean(folds.compactMap(\.coverage)),
-                users: mean(rankings.map { Double($0.users) }), relevanceThreshold: request.relevanceThreshold)
-        }
+        let rmses = folds.compactMap(\.rmse), maes = folds.compactMap(\.mae)
+        rmse = rmses.count == folds.count && !folds.isEmpty ? Statistic(rmses) : nil
+        mae = maes.count == folds.count && !folds.isEmpty ? Statistic(maes) : nil
+        ranking = RankingSummary(
+            folds.compactMap(\.ranking), coverage: folds.compactMap(\.coverage), of: folds.count, request: request)
+        popularity = RankingSummary(
+            folds.compactMap(\.popularity), coverage: folds.compactMap(\.popularityCoverage), of: folds.count,
+            request: request)
         fitSeconds = folds.reduce(0) { $0 + $1.fitSeconds }
         predictSeconds = folds.reduce(0) { $0 + $1.predictSeconds }
         rankingSeconds = folds.reduce(0) { $0 + $1.rankingSeconds }
         wallSeconds = evaluation.wallSeconds
         marqueeVersion = MarqueeVersion.current
+    }
+}
+
+extension EvaluationSummary.RankingSummary {
+    /// Means over every fold's metrics; `nil` unless each of the `folds` has them.
+    init?(_ rankings: [Metrics.Ranking], coverage: [Double], of folds: Int, request: EvaluationRequest) {
+        guard !rankings.isEmpty, rankings.count == folds, coverage.count == folds else { return nil }
+        func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+        self.init(
+            k: request.k, precision: mean(rankings.map(\.precision)), recall: mean(rankings.map(\.recall)),
+            ndcg: mean(rankings.map(\.ndcg)), map: mean(rankings.map(\.map)),
+            hitRate: mean(rankings.map(\.hitRate)), coverage: mean(coverage),
+            users: mean(rankings.map { Double($0.users) }), relevanceThreshold: request.relevanceThreshold)
     }
 }

@@ -151,7 +151,7 @@ public struct FactorModel: Sendable {
     /// is read once per block rather than once per user.
     public func topKExcludingSeen(users: [Int], k: Int) -> [[(item: Int, score: Double)]] {
         let block = 32
-        guard k > 0, itemRankScore == nil, noise == nil, biased, factorCount > 0,
+        guard k > 0, itemRankScore == nil, noise == nil, biased, factorCount > 0, !algorithm.isItemItem,
             users.allSatisfy({ $0 >= 0 && $0 < userBias.count })
         else { return users.map { topK(user: $0, k: k, excluding: seen(byUser: $0)) } }
         let items = itemIDs.count, room = min(k, items)
@@ -187,6 +187,14 @@ public struct FactorModel: Sendable {
 
     /// `score(user:item:)` for every film row, in one pass over the factor table.
     public func allScores(user: Int) -> [Double] {
+        if algorithm.isItemItem, user >= 0, factorCount == itemIDs.count {
+            // Σ of the weights from the user's films: |films| × |rated| reads, not |films|² of a dot each.
+            var scores = [Double](repeating: 0, count: itemIDs.count)
+            let seen = Array(seen(byUser: user))
+            marquee_item_item_scores(itemFactors, itemIDs.count, seen, seen.count, &scores)
+            for item in scores.indices { scores[item] += itemBias[item] }
+            return scores
+        }
         guard noise == nil, biased, user >= 0, factorCount > 0 else {
             return (0..<itemIDs.count).map { score(user: user, item: $0) }
         }

@@ -51,6 +51,33 @@ public struct RatingTable: Sendable {
         itemAttributes = [:]
     }
 
+    /// This table's ratings followed by `other`'s, ids matched by their raw spelling (a split
+    /// given as two files). Times are kept when both have them; labels and attributes are this
+    /// table's, then `other`'s for films only it has.
+    public func appending(_ other: RatingTable) -> RatingTable {
+        var joined = RatingTable(
+            users: users.map { userIDs[Int($0)] } + other.users.map { other.userIDs[Int($0)] },
+            items: items.map { itemIDs[Int($0)] } + other.items.map { other.itemIDs[Int($0)] },
+            ratings: ratings + other.ratings, times: times.flatMap { mine in other.times.map { mine + $0 } })
+        let row = Dictionary(joined.itemIDs.enumerated().map { ($1, $0) }) { first, _ in first }
+        if itemLabels != nil || other.itemLabels != nil {
+            var labels = joined.itemIDs
+            for table in [other, self] {
+                guard let known = table.itemLabels else { continue }
+                for (index, id) in table.itemIDs.enumerated() { labels[row[id]!] = known[index] }
+            }
+            joined.itemLabels = labels
+        }
+        for table in [other, self] {
+            for (column, values) in table.itemAttributes {
+                var merged = joined.itemAttributes[column] ?? Array(repeating: "", count: joined.itemIDs.count)
+                for (index, id) in table.itemIDs.enumerated() where !values[index].isEmpty { merged[row[id]!] = values[index] }
+                joined.itemAttributes[column] = merged
+            }
+        }
+        return joined
+    }
+
     private static func intern(_ raw: String, _ index: inout [String: Int32], _ ids: inout [String]) -> Int32 {
         if let known = index[raw] { return known }
         let next = Int32(ids.count)

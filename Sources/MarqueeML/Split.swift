@@ -23,6 +23,9 @@ public enum SplitStrategy: Sendable, Hashable, CustomStringConvertible {
     case temporal(lastN: Int)
     /// All ratings of a random `fraction` of films go to the test set (a cold-start check).
     case coldItems(fraction: Double)
+    /// A split given as two files (`--train`, `--test`), read into one table: its first
+    /// `trainRows` rows train, the rest test — so any library can be compared on the very same data.
+    case files(trainRows: Int)
 
     /// Parses `cv:5`, `random:0.8`, `stratified:0.75`, `temporal:1` or `cold-items:0.1`.
     public init(parsing text: String) throws(MarqueeError) {
@@ -66,6 +69,7 @@ public enum SplitStrategy: Sendable, Hashable, CustomStringConvertible {
         case .stratified(let ratio): "stratified:\(ratio)"
         case .temporal(let last): "temporal:\(last)"
         case .coldItems(let fraction): "cold-items:\(fraction)"
+        case .files: "files"
         }
     }
 
@@ -77,6 +81,7 @@ public enum SplitStrategy: Sendable, Hashable, CustomStringConvertible {
         case .stratified: "stratified"
         case .temporal: "temporal"
         case .coldItems: "cold-items"
+        case .files: "files"
         }
     }
 
@@ -135,6 +140,13 @@ public enum SplitStrategy: Sendable, Hashable, CustomStringConvertible {
                 test += ordered[cut...]
             }
             return [Fold(train: train.sorted(), test: test.sorted())]
+        case .files(let trainRows):
+            guard trainRows > 0, trainRows < count else {
+                throw MarqueeError(
+                    .dataError, "the training file has \(trainRows) of \(count) ratings",
+                    hint: "give --train and --test files with ratings in each")
+            }
+            return [Fold(train: Array(0..<trainRows), test: Array(trainRows..<count))]
         case .coldItems(let fraction):
             var films = Array(0..<table.itemIDs.count)
             var random = LegacyRandom(seed: seed)

@@ -34,6 +34,8 @@ public enum Trainer {
             model.itemRankScore = model.itemRatingCount.map(Double.init)
         case .random:
             model.noise = FactorModel.Noise(seed: UInt64(seed), standardDeviation: set.ratingStandardDeviation)
+        case .ials, .bpr, .ease, .itemknn:
+            diverged = try fitRanker(&model, parameters, set, seed, progress)
         }
         if diverged == nil, !model.isFinite { diverged = parameters.integer("n_epochs") }
         if let epoch = diverged {

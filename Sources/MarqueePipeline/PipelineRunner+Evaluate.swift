@@ -47,7 +47,8 @@ extension PipelineRunner {
                 .failure, "cannot write the evaluation", location: environment.work.path, underlying: error)
         }
         var members: [(String, JSONValue)] = [
-            ("rmse", .number(summary.rmse.mean)), ("mae", .number(summary.mae.mean)),
+            ("rmse", summary.rmse.map { .number($0.mean) } ?? .null),
+            ("mae", summary.mae.map { .number($0.mean) } ?? .null),
             ("ndcg", summary.ranking.map { .number($0.ndcg) } ?? .null), ("report", .string(report.path)),
             ("summary", .string(json.path)),
         ]
@@ -62,15 +63,19 @@ extension PipelineRunner {
                             return .object(
                                 JSONObject([
                                     ("algorithm", .string(other.summary.algorithm)),
-                                    ("rmse", .number(other.summary.rmse.mean)),
-                                    ("mae", .number(other.summary.mae.mean)),
+                                    ("rmse", other.summary.rmse.map { .number($0.mean) } ?? .null),
+                                    ("mae", other.summary.mae.map { .number($0.mean) } ?? .null),
                                     ("cold_rmse", cold.rmse.map(JSONValue.number) ?? .null),
                                     ("cold_ratings", .number(Double(cold.count))),
                                 ]))
                         })
                 ))
         }
-        let perFold = compared.map { "\($0.summary.rmse.perFold) \($0.summary.mae.perFold)" }
+        let perFold = compared.map {
+            // A ranker has no RMSE: its ranking metrics stand for it.
+            "\($0.summary.rmse?.perFold ?? []) \($0.summary.mae?.perFold ?? [])"
+                + ($0.summary.rmse == nil ? $0.summary.ranking.map { " \($0.ndcg)" } ?? "" : "")
+        }
         return (Hashing.sha256(perFold.joined(separator: ";")), .object(JSONObject(members)))
     }
 }

@@ -56,12 +56,14 @@ struct Demo: AsyncParsableCommand {
                     "\nsame folds, cold films = at most \(EvaluationReport.coldThreshold) training ratings:")
                 for entry in compared {
                     let cold = entry["cold_rmse"]?.doubleValue.map { String(format: "%.4f", $0) } ?? "—"
+                    func metric(_ name: String) -> String {
+                        entry[name]?.doubleValue.map { String(format: "%.4f", $0) } ?? "—"
+                    }
                     print(
                         String(
-                            format: "  %@ RMSE %.4f  MAE %.4f  cold-film RMSE %@ (n=%d)",
+                            format: "  %@ RMSE %@  MAE %@  cold-film RMSE %@ (n=%d)",
                             (entry["algorithm"]?.stringValue ?? "?").padding(toLength: 8, withPad: " ", startingAt: 0),
-                            entry["rmse"]?.doubleValue ?? .nan,
-                            entry["mae"]?.doubleValue ?? .nan, cold, Int(entry["cold_ratings"]?.doubleValue ?? 0)))
+                            metric("rmse"), metric("mae"), cold, Int(entry["cold_ratings"]?.doubleValue ?? 0)))
                 }
             }
             for step in record.steps {

@@ -17,7 +17,10 @@ struct Evaluate: AsyncParsableCommand {
             """ + "\n" + Algorithm.parameterHelp)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Dataset spec name, recorded version id, or a CSV file.") var dataset: String
+    @Option(help: "Dataset spec name, recorded version id, or a CSV file.") var dataset: String?
+    @Option(help: "A fixed split from files: the training ratings (CSV, with --test).") var train: String?
+    @Option(help: "The test ratings (CSV, with --train); candidates are every film the user did not rate in it.")
+    var test: String?
     @Option(help: "\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")).") var algorithm: Algorithm
     @Option(name: .customLong("param"), help: "Hyper-parameter key=value (repeatable), e.g. n_factors=50.")
     var params: [String] = []
@@ -33,6 +36,11 @@ struct Evaluate: AsyncParsableCommand {
 
     func validate() throws {
         if cv != nil, split != nil { throw ValidationError("give --cv or --split, not both") }
+        if (train == nil) != (test == nil) { throw ValidationError("give --train and --test together") }
+        if train != nil, dataset != nil || cv != nil || split != nil {
+            throw ValidationError("--train and --test are the split: give them instead of --dataset, --cv and --split")
+        }
+        if train == nil, dataset == nil { throw ValidationError("give --dataset, or --train and --test") }
         if let cv, cv < 2 { throw ValidationError("--cv needs at least 2 folds") }
         if k < 0 { throw ValidationError("-k must be ≥ 0") }
     }
@@ -40,14 +48,24 @@ struct Evaluate: AsyncParsableCommand {
     func run() async throws {
         _ = global.makeLogger("marquee.evaluate")
         try await reportingErrors {
-            let strategy =
+            var strategy =
                 try split.map { text throws(MarqueeError) in try SplitStrategy(parsing: text) } ?? .kFold(cv ?? 5)
+            let loaded: (table: RatingTable, version: String)
+            if let train, let test {
+                let training = try RatingSource.file(train).load(store: global.openStore, catalog: global.loadCatalog)
+                let testing = try RatingSource.file(test).load(store: global.openStore, catalog: global.loadCatalog)
+                strategy = .files(trainRows: training.table.count)
+                // file:TRAIN+TEST, each the first 16 hex digits of the file's SHA-256.
+                loaded = (training.table.appending(testing.table), training.version + "+" + testing.version.dropFirst(5))
+            } else {
+                loaded = try global.loadRatings(dataset!)
+            }
             let request = EvaluationRequest(
                 algorithm: algorithm, parameters: try Hyperparameters(algorithm, settings: params), split: strategy,
                 seed: seed, k: k, relevanceThreshold: relevanceThreshold,
                 parallelism: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             if let report { try OutputLocation.check(URL(fileURLWithPath: report), what: "the report") }
-            let (table, version) = try global.loadRatings(dataset)
+            let (table, version) = loaded
             let progress = global.progress("evaluate \(algorithm.rawValue)", unit: "epochs")
             let evaluation = try Evaluator.evaluate(request, on: table, datasetVersion: version, progress: progress)
             progress.finish()
@@ -61,7 +79,7 @@ struct Evaluate: AsyncParsableCommand {
                 print(EvaluationTable.render(summary), terminator: "")
             }
             if let report {
-                let html = EvaluationReport.html(evaluation, datasetName: dataset)
+                let html = EvaluationReport.html(evaluation, datasetName: dataset ?? "\(train!) + \(test!)")
                 do {
                     try Data(html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
                 } catch {

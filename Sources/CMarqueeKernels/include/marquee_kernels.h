@@ -76,4 +76,6 @@ void marquee_scores_block(
 size_t marquee_top_k(
     const double *scores, const uint8_t *excluded, size_t count, size_t k, int32_t *out_items, double *out_scores);
 
+#include "marquee_rankers.h"
+
 #endif

@@ -52,7 +52,10 @@ let evaluation = try Evaluator.evaluate(
     EvaluationRequest(algorithm: .svd, parameters: parameters, split: .kFold(3), seed: 7), on: table,
     datasetVersion: dataset.version.id)
 let summary = evaluation.summary
-print(String(format: "evaluate: svd, 3 folds, RMSE %.4f ± %.4f, MAE %.4f", summary.rmse.mean, summary.rmse.std, summary.mae.mean))
+// A rating model reports RMSE and MAE; a ranker (ials, bpr, ease, itemknn) has none.
+if let rmse = summary.rmse, let mae = summary.mae {
+    print(String(format: "evaluate: svd, 3 folds, RMSE %.4f ± %.4f, MAE %.4f", rmse.mean, rmse.std, mae.mean))
+}
 let model = try Trainer.fit(.svd, parameters: parameters, on: TrainingSet(table: table, rows: Array(0..<table.count)), seed: 7)
 
 // 5. Export it as ONNX (a rating model and a top-k model) for a model server.

@@ -1,0 +1,72 @@
+#ifndef MARQUEE_RANKERS_H
+#define MARQUEE_RANKERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Interactions grouped by row (a user, or a film): `start[r] ..< start[r + 1]` index `columns`.
+typedef struct {
+    size_t rows;
+    const long *start;
+    const int32_t *columns;
+} marquee_interactions;
+
+/// Adds 1 to `out[a * items + b]` for every pair (a, b) of columns two rows share, a == b
+/// included: the co-occurrence (Gram) matrix XᵀX of a binary matrix X. `out` is items × items.
+void marquee_cooccurrence(marquee_interactions rows, size_t items, double *out);
+
+/// Scores of every film for a user of an item-item model: `out[i] = Σ_{j ∈ seen} weights[i * items + j]`.
+void marquee_item_item_scores(
+    const double *weights, size_t items, const int32_t *seen, size_t seen_count, double *out);
+
+/// One half-step of implicit ALS (Hu, Koren & Volinsky 2008) with conjugate gradient, as the
+/// `implicit` library solves it: every row x of `solve` (rows × factors) minimises
+/// Σ_j c_j (p_j − x·y_j)² + reg ‖x‖² over the rows y_j of `fixed`, where p_j = 1 and
+/// c_j = 1 + alpha for the row's interactions and p_j = 0, c_j = 1 elsewhere, by `cg_steps` steps
+/// of conjugate gradient started from the current x. `gram` is YᵀY + reg·I (factors × factors);
+/// `scratch` holds 4 × factors doubles.
+void marquee_ials_half(
+    marquee_interactions rows, double *solve, const double *fixed, const double *gram, size_t factors,
+    double alpha, int cg_steps, double *scratch);
+
+/// One epoch of BPR-MF (Rendle et al. 2009) by SGD, as `implicit` samples it: `samples` times, a
+/// random (user, film) interaction and a random film the user has not interacted with (each
+/// row's `columns` sorted ascending for the check), then the gradient step on
+/// ln σ(x_u·(y_i − y_j) + b_i − b_j) with L2 `reg`. `state` is a SplitMix64 state. Returns the
+/// share of sampled pairs already ordered right (x_uij > 0) before their step. `user_of[p]` is
+/// the row of interaction `p`.
+double marquee_bpr_epoch(
+    marquee_interactions users, const int32_t *user_of, size_t items, double *user_factors, double *item_factors,
+    double *item_bias, size_t factors, double learning_rate, double reg, size_t samples, uint64_t *state);
+
+/// EASE's weights from P = (XᵀX + λI)⁻¹ whose row-major upper triangle LAPACK's dpotri filled:
+/// in place, `p[i * items + j]` becomes B[j][i] = −P[i][j] / P[i][i], with a zero diagonal.
+void marquee_ease_weights(double *p, size_t items);
+
+/// ItemKNN's weights from the co-occurrence matrix, rows `first ..< last` in place: row i becomes
+/// the cosine similarities C[i][j] / (√C[i][i] √C[j][j] + shrink) of its `k` most similar films
+/// j ≠ i (ties: the lower j; similarities ≤ 0 dropped), zero elsewhere. `norms[i]` is √C[i][i]
+/// (read before any row changes); `row` holds `items` doubles, `top` and `values` `k`, `excluded`
+/// `items` zero bytes — each caller its own.
+void marquee_itemknn_rows(
+    double *c, size_t items, size_t first, size_t last, size_t k, double shrink, const double *norms, double *row,
+    uint8_t *excluded, int32_t *top, double *values);
+
+/// YᵀY + reg·I of a row-major `rows × factors` table, into `out` (factors × factors).
+void marquee_gram(const double *table, size_t rows, size_t factors, double reg, double *out);
+
+/// Inverts the symmetric positive definite `n × n` matrix `a` in place (row-major or
+/// column-major alike) with LAPACK's Cholesky routines (dpotrf, dpotri) from OpenBLAS, loaded at
+/// the first call (libopenblas.so.0, Debian's libopenblas0). Returns 0 on success, LAPACK's
+/// `info` (> 0: not positive definite), or −1000 when OpenBLAS cannot be loaded (then
+/// `marquee_lapack_error()` says why).
+///
+/// Before loading, when OPENBLAS_CORETYPE is unset, it is set from the CPU's features (SkylakeX
+/// with AVX-512, Haswell with AVX2 and FMA): an OpenBLAS older than the CPU (Debian 12's 0.3.21 on
+/// Sapphire Rapids) otherwise falls back to its generic SSE3 kernels, several times slower.
+int marquee_cholesky_inverse(double *a, int n);
+
+/// Why OpenBLAS could not be loaded (empty when it was).
+const char *marquee_lapack_error(void);
+
+#endif

@@ -1,0 +1,166 @@
+#include "marquee_rankers.h"
+#include "marquee_kernels.h"
+#include "vector.h"
+#include <math.h>
+#include <string.h>
+
+MARQUEE_VECTOR_CLONES void marquee_cooccurrence(marquee_interactions rows, size_t items, double *out) {
+    for (size_t r = 0; r < rows.rows; r++) {
+        const int32_t *columns = rows.columns + rows.start[r];
+        long count = rows.start[r + 1] - rows.start[r];
+        for (long a = 0; a < count; a++) {
+            double *row = out + (size_t)columns[a] * items;
+            for (long b = 0; b < count; b++) row[columns[b]] += 1.0;
+        }
+    }
+}
+
+MARQUEE_VECTOR_CLONES void marquee_item_item_scores(
+    const double *weights, size_t items, const int32_t *seen, size_t seen_count, double *out) {
+    for (size_t i = 0; i < items; i++) {
+        const double *row = weights + i * items;
+        double sum = 0;
+        for (size_t s = 0; s < seen_count; s++) sum += row[seen[s]];
+        out[i] = sum;
+    }
+}
+
+/// out = gram · v (factors × factors times a vector).
+static inline __attribute__((always_inline)) void gram_times(const double *gram, const double *v, double *out, size_t factors) {
+    for (size_t a = 0; a < factors; a++) out[a] = dot(gram + a * factors, v, factors);
+}
+
+MARQUEE_VECTOR_CLONES void marquee_ials_half(
+    marquee_interactions rows, double *solve, const double *fixed, const double *gram, size_t factors,
+    double alpha, int cg_steps, double *scratch) {
+    double *r = scratch, *p = scratch + factors, *ap = scratch + 2 * factors;
+    for (size_t u = 0; u < rows.rows; u++) {
+        double *x = solve + u * factors;
+        const int32_t *columns = rows.columns + rows.start[u];
+        long count = rows.start[u + 1] - rows.start[u];
+        // r = b − A x with A = YᵀY + reg·I + Σ_j alpha y_j y_jᵀ and b = Σ_j (1 + alpha) y_j.
+        gram_times(gram, x, r, factors);
+        for (size_t f = 0; f < factors; f++) r[f] = -r[f];
+        for (long k = 0; k < count; k++) {
+            const double *y = fixed + (size_t)columns[k] * factors;
+            double weight = (1 + alpha) - alpha * dot(y, x, factors);
+            for (size_t f = 0; f < factors; f++) r[f] += weight * y[f];
+        }
+        memcpy(p, r, factors * sizeof(double));
+        double old = dot(r, r, factors);
+        for (int step = 0; step < cg_steps && old > 1e-20; step++) {
+            gram_times(gram, p, ap, factors);
+            for (long k = 0; k < count; k++) {
+                const double *y = fixed + (size_t)columns[k] * factors;
+                double weight = alpha * dot(y, p, factors);
+                for (size_t f = 0; f < factors; f++) ap[f] += weight * y[f];
+            }
+            double curvature = dot(p, ap, factors);
+            if (!(curvature > 0)) break;
+            double a = old / curvature;
+            for (size_t f = 0; f < factors; f++) {
+                x[f] += a * p[f];
+                r[f] -= a * ap[f];
+            }
+            double next = dot(r, r, factors);
+            for (size_t f = 0; f < factors; f++) p[f] = r[f] + (next / old) * p[f];
+            old = next;
+        }
+    }
+}
+
+static inline uint64_t split_mix(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/// A uniform integer below `bound` (Lemire's multiply-shift; the bias is below 2⁻³² here).
+static inline size_t below(uint64_t *state, size_t bound) {
+    return (size_t)(((__uint128_t)split_mix(state) * bound) >> 64);
+}
+
+static int contains(const int32_t *sorted, long count, int32_t value) {
+    long low = 0, high = count;
+    while (low < high) {
+        long middle = (low + high) / 2;
+        if (sorted[middle] < value) low = middle + 1;
+        else high = middle;
+    }
+    return low < count && sorted[low] == value;
+}
+
+MARQUEE_VECTOR_CLONES double marquee_bpr_epoch(
+    marquee_interactions users, const int32_t *user_of, size_t items, double *user_factors, double *item_factors,
+    double *item_bias, size_t factors, double learning_rate, double reg, size_t samples, uint64_t *state) {
+    size_t total = (size_t)users.start[users.rows], correct = 0, taken = 0;
+    if (total == 0 || items < 2) return 0;
+    for (size_t s = 0; s < samples; s++) {
+        // A random interaction, so users weigh by their activity (as implicit samples).
+        size_t position = below(state, total);
+        size_t u = (size_t)user_of[position];
+        const int32_t *liked = users.columns + users.start[u];
+        long count = users.start[u + 1] - users.start[u];
+        if ((size_t)count >= items) continue;
+        int32_t i = users.columns[position], j;
+        do { j = (int32_t)below(state, items); } while (contains(liked, count, j));
+        double *restrict x = user_factors + u * factors;
+        double *restrict yi = item_factors + (size_t)i * factors;
+        double *restrict yj = item_factors + (size_t)j * factors;
+        double score = (item_bias[i] - item_bias[j]) + (dot(x, yi, factors) - dot(x, yj, factors));
+        taken++;
+        if (score > 0) correct++;
+        double z = 1.0 / (1.0 + exp(score));
+        for (size_t f = 0; f < factors; f++) {
+            double xf = x[f], yif = yi[f], yjf = yj[f];
+            x[f] += learning_rate * (z * (yif - yjf) - reg * xf);
+            yi[f] += learning_rate * (z * xf - reg * yif);
+            yj[f] += learning_rate * (-z * xf - reg * yjf);
+        }
+        item_bias[i] += learning_rate * (z - reg * item_bias[i]);
+        item_bias[j] += learning_rate * (-z - reg * item_bias[j]);
+    }
+    return taken ? (double)correct / (double)taken : 0;
+}
+
+MARQUEE_VECTOR_CLONES void marquee_ease_weights(double *p, size_t items) {
+    for (size_t i = 0; i < items; i++)
+        for (size_t j = 0; j < i; j++) p[i * items + j] = p[j * items + i];
+    for (size_t i = 0; i < items; i++) {
+        double *row = p + i * items;
+        double scale = -1.0 / row[i];
+        for (size_t j = 0; j < items; j++) row[j] *= scale;
+        row[i] = 0;
+    }
+}
+
+MARQUEE_VECTOR_CLONES void marquee_itemknn_rows(
+    double *c, size_t items, size_t first, size_t last, size_t k, double shrink, const double *norms, double *row,
+    uint8_t *excluded, int32_t *top, double *values) {
+    if (k > items) k = items;
+    for (size_t i = first; i < last; i++) {
+        double *weights = c + i * items;
+        for (size_t j = 0; j < items; j++) row[j] = j == i ? 0 : weights[j] / (norms[i] * norms[j] + shrink);
+        memset(weights, 0, items * sizeof(double));
+        if (k == 0) continue;
+        excluded[i] = 1;
+        size_t kept = marquee_top_k(row, excluded, items, k, top, values);
+        excluded[i] = 0;
+        for (size_t position = 0; position < kept; position++)
+            if (values[position] > 0) weights[top[position]] = values[position];
+    }
+}
+
+MARQUEE_VECTOR_CLONES void marquee_gram(const double *table, size_t rows, size_t factors, double reg, double *out) {
+    for (size_t a = 0; a < factors * factors; a++) out[a] = 0;
+    for (size_t r = 0; r < rows; r++) {
+        const double *x = table + r * factors;
+        for (size_t a = 0; a < factors; a++) {
+            const double value = x[a];
+            double *restrict line = out + a * factors;
+            for (size_t b = 0; b < factors; b++) line[b] += value * x[b];
+        }
+    }
+    for (size_t a = 0; a < factors; a++) out[a * factors + a] += reg;
+}

@@ -1,0 +1,243 @@
+import CMarqueeKernels
+import Dispatch
+import Foundation
+import MarqueeCore
+import Synchronization
+
+/// The rankers: models of which films a user will pick, learnt from which films were rated
+/// (every training rating is one interaction, its value ignored). Each becomes a ``FactorModel``
+/// with a global mean and user biases of zero, so recommending, exporting and serving need no
+/// code of their own: iALS and BPR as latent factors (BPR with film biases); EASE and ItemKNN as
+/// item-item weights — a user's row marks the films they rated and a film's row holds the weights
+/// from every film to it, so the score is the sum of the weights from the user's films.
+extension Trainer {
+    static func fitRanker(
+        _ model: inout FactorModel, _ parameters: Hyperparameters, _ set: TrainingSet, _ seed: UInt32,
+        _ progress: Progress?
+    ) throws(MarqueeError) -> Int? {
+        model.globalMean = 0
+        model.biased = true
+        switch model.algorithm {
+        case .ials: return fitIALS(&model, parameters, set, seed, progress)
+        case .bpr: return fitBPR(&model, parameters, set, seed, progress)
+        case .ease: try fitEASE(&model, parameters, set)
+        case .itemknn: try fitItemKNN(&model, parameters, set)
+        default: preconditionFailure("\(model.algorithm) is not a ranker")
+        }
+        return nil
+    }
+
+    /// Implicit ALS: alternately every user's then every film's factors, each the (approximate,
+    /// `cg_steps` of conjugate gradient) least-squares solution given the other side.
+    static func fitIALS(
+        _ model: inout FactorModel, _ parameters: Hyperparameters, _ set: TrainingSet, _ seed: UInt32,
+        _ progress: Progress?
+    ) -> Int? {
+        let factors = parameters.integer("n_factors")
+        let epochs = parameters.integer("n_epochs")
+        let reg = parameters.value("reg")
+        var random = LegacyRandom(seed: seed)
+        let std = parameters.value("init_std")
+        var users = random.normal(mean: 0, std: std, count: set.userCount * factors)
+        var items = random.normal(mean: 0, std: std, count: set.itemCount * factors)
+        let alpha = parameters.value("alpha"), steps = Int32(parameters.integer("cg_steps"))
+        for epoch in 0..<epochs {
+            var gram = Self.gram(items, factors: factors, reg: reg)
+            Self.solveRows(&users, fixed: items, gram: gram, set.userStart, set.userItems, factors, alpha, steps)
+            gram = Self.gram(users, factors: factors, reg: reg)
+            Self.solveRows(&items, fixed: users, gram: gram, set.itemStart, set.itemUsers, factors, alpha, steps)
+            if !users.allSatisfy(\.isFinite) || !items.allSatisfy(\.isFinite) { return epoch + 1 }
+            progress?(epoch + 1, epochs)
+        }
+        model.setTerms(
+            factors: factors, userFactors: users, itemFactors: items, userBias: model.userBias,
+            itemBias: model.itemBias)
+        return nil
+    }
+
+    /// One iALS half-step over every row of `solve`, the rows split across the cores (each row's
+    /// solve reads only `fixed`, so the result does not depend on the split).
+    static func solveRows(
+        _ solve: inout [Double], fixed: [Double], gram: [Double], _ start: [Int], _ columns: [Int32], _ factors: Int,
+        _ alpha: Double, _ steps: Int32
+    ) {
+        let rows = start.count - 1
+        guard rows > 0, factors > 0 else { return }
+        let chunks = min(rows, ProcessInfo.processInfo.activeProcessorCount * 4)
+        let current = solve
+        let parts = Mutex<[Int: [Double]]>([:])
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let first = rows * chunk / chunks, last = rows * (chunk + 1) / chunks
+            var part = Array(current[first * factors..<last * factors])
+            var scratch = [Double](repeating: 0, count: 4 * factors)
+            start.withUnsafeBufferPointer { start in
+                columns.withUnsafeBufferPointer { columns in
+                    marquee_ials_half(
+                        marquee_interactions(
+                            rows: last - first, start: start.baseAddress! + first, columns: columns.baseAddress),
+                        &part, fixed, gram, factors, alpha, steps, &scratch)
+                }
+            }
+            parts.withLock { $0[chunk] = part }
+        }
+        let solved = parts.withLock { $0 }
+        for chunk in 0..<chunks {
+            let first = rows * chunk / chunks
+            solve.replaceSubrange(first * factors..<(first * factors + solved[chunk]!.count), with: solved[chunk]!)
+        }
+    }
+
+    /// YᵀY + reg·I of a row-major `rows × factors` table.
+    static func gram(_ table: [Double], factors: Int, reg: Double) -> [Double] {
+        var gram = [Double](repeating: 0, count: factors * factors)
+        marquee_gram(table, factors == 0 ? 0 : table.count / factors, factors, reg, &gram)
+        return gram
+    }
+
+    /// BPR-MF by SGD, as many samples per epoch as interactions.
+    static func fitBPR(
+        _ model: inout FactorModel, _ parameters: Hyperparameters, _ set: TrainingSet, _ seed: UInt32,
+        _ progress: Progress?
+    ) -> Int? {
+        let factors = parameters.integer("n_factors")
+        let epochs = parameters.integer("n_epochs")
+        var random = LegacyRandom(seed: seed)
+        let std = parameters.value("init_std")
+        var users = random.normal(mean: 0, std: std, count: set.userCount * factors)
+        var items = random.normal(mean: 0, std: std, count: set.itemCount * factors)
+        var bias = [Double](repeating: 0, count: set.itemCount)
+        let sorted = Self.sortedRows(set)
+        var userOf = [Int32](repeating: 0, count: set.ratingCount)
+        for user in 0..<set.userCount {
+            for position in set.userStart[user]..<set.userStart[user + 1] { userOf[position] = Int32(user) }
+        }
+        var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
+        for epoch in 0..<epochs {
+            set.userStart.withUnsafeBufferPointer { start in
+                sorted.withUnsafeBufferPointer { columns in
+                    _ = marquee_bpr_epoch(
+                        marquee_interactions(
+                            rows: set.userCount, start: start.baseAddress, columns: columns.baseAddress),
+                        userOf, set.itemCount, &users, &items, &bias, factors, parameters.value("lr"),
+                        parameters.value("reg"),
+                        set.ratingCount, &state)
+                }
+            }
+            if !users.allSatisfy(\.isFinite) || !items.allSatisfy(\.isFinite) || !bias.allSatisfy(\.isFinite) {
+                return epoch + 1
+            }
+            progress?(epoch + 1, epochs)
+        }
+        model.setTerms(
+            factors: factors, userFactors: users, itemFactors: items, userBias: model.userBias, itemBias: bias)
+        return nil
+    }
+
+    /// Each user's films in ascending order (BPR checks a sampled negative by binary search).
+    static func sortedRows(_ set: TrainingSet) -> [Int32] {
+        var sorted = set.userItems
+        for user in 0..<set.userCount { sorted[set.userStart[user]..<set.userStart[user + 1]].sort() }
+        return sorted
+    }
+
+    /// EASE^R: P = (XᵀX + λI)⁻¹ by LAPACK's Cholesky inverse (OpenBLAS, loaded when first needed), then B = I − P·diag(1/diag P) with a
+    /// zero diagonal; the score of film i for a user is Σ over their films j of B[j][i].
+    static func fitEASE(_ model: inout FactorModel, _ parameters: Hyperparameters, _ set: TrainingSet)
+        throws(MarqueeError)
+    {
+        let n = set.itemCount
+        try Self.requireDense(n, parameters, "ease")
+        let reg = parameters.value("reg")
+        var gram = Self.cooccurrence(set)
+        for i in 0..<n { gram[i * n + i] += reg }
+        let info = marquee_cholesky_inverse(&gram, Int32(n))
+        guard info != -1000 else {
+            throw MarqueeError(
+                .unavailable,
+                "ease needs OpenBLAS's LAPACK and it cannot be loaded: \(String(cString: marquee_lapack_error()))",
+                hint: "install it: apt-get install libopenblas0-pthread (make setup does)")
+        }
+        guard info == 0 else {
+            throw MarqueeError(
+                .dataError, "EASE's Gram matrix plus λ is not positive definite (LAPACK info \(info))",
+                hint: "raise reg above 0 (default 500)")
+        }
+        marquee_ease_weights(&gram, n)
+        setItemItem(&model, weights: gram, set)
+    }
+
+    /// ItemKNN: cos(i, j) = |U_i ∩ U_j| / (√|U_i| √|U_j| + shrink), each film keeping its `k`
+    /// most similar films (ties: the lower row); the score of film i for a user is the sum of
+    /// its kept similarities to the films they rated.
+    static func fitItemKNN(_ model: inout FactorModel, _ parameters: Hyperparameters, _ set: TrainingSet)
+        throws(MarqueeError)
+    {
+        let n = set.itemCount
+        try Self.requireDense(n, parameters, "itemknn")
+        let k = parameters.integer("k")
+        let shrink = parameters.value("shrink")
+        var weights = Self.cooccurrence(set)
+        let norms = (0..<n).map { weights[$0 * n + $0].squareRoot() }
+        // Rows are independent: each core takes a share, writing only its own rows.
+        weights.withUnsafeMutableBufferPointer { buffer in
+            let shared = SharedRows(buffer.baseAddress!)
+            let chunks = min(n, ProcessInfo.processInfo.activeProcessorCount * 4)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var row = [Double](repeating: 0, count: n)
+                var excluded = [UInt8](repeating: 0, count: n)
+                var top = [Int32](repeating: 0, count: max(1, min(k, n)))
+                var values = [Double](repeating: 0, count: top.count)
+                marquee_itemknn_rows(
+                    shared.base, n, n * chunk / chunks, n * (chunk + 1) / chunks, k, shrink, norms, &row, &excluded,
+                    &top, &values)
+            }
+        }
+        setItemItem(&model, weights: weights, set)
+    }
+
+    /// Refuses a dense films × films model beyond `max_films`.
+    static func requireDense(_ films: Int, _ parameters: Hyperparameters, _ name: String) throws(MarqueeError) {
+        let limit = parameters.integer("max_films")
+        guard films <= limit else {
+            let gib = Double(films) * Double(films) * 8 / 1_073_741_824
+            throw MarqueeError(
+                .dataError,
+                "\(name) holds a dense films × films matrix: \(films) films need \(String(format: "%.1f", gib)) GiB (max_films is \(limit))",
+                hint: "use ials or bpr for this many films, or raise --param max_films=\(films) if the memory is there")
+        }
+    }
+
+    /// XᵀX of the binary user × film matrix, row-major films × films.
+    static func cooccurrence(_ set: TrainingSet) -> [Double] {
+        var out = [Double](repeating: 0, count: set.itemCount * set.itemCount)
+        set.userStart.withUnsafeBufferPointer { start in
+            set.userItems.withUnsafeBufferPointer { columns in
+                marquee_cooccurrence(
+                    marquee_interactions(rows: set.userCount, start: start.baseAddress, columns: columns.baseAddress),
+                    set.itemCount, &out)
+            }
+        }
+        return out
+    }
+
+    /// An item-item model: user rows mark the films rated, film rows are the weights into each film.
+    static func setItemItem(_ model: inout FactorModel, weights: [Double], _ set: TrainingSet) {
+        let n = set.itemCount
+        var users = [Double](repeating: 0, count: set.userCount * n)
+        for user in 0..<set.userCount {
+            for position in set.userStart[user]..<set.userStart[user + 1] {
+                users[user * n + Int(set.userItems[position])] = 1
+            }
+        }
+        model.setTerms(
+            factors: n, userFactors: users, itemFactors: weights, userBias: model.userBias, itemBias: model.itemBias)
+    }
+}
+
+/// The base of a buffer whose disjoint rows several threads write at once (each thread its own
+/// rows, the buffer outliving the threads): what a data-parallel kernel needs and Swift's
+/// `Sendable` checking cannot see.
+private final class SharedRows: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
+    init(_ base: UnsafeMutablePointer<Double>) { self.base = base }
+}
