@@ -17,15 +17,12 @@ struct Evaluate: AsyncParsableCommand {
             """ + "\n" + Algorithm.parameterHelp)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Dataset spec name, recorded version id, or a CSV file.") var dataset: String?
-    @Option(help: "A fixed split from files: the training ratings (CSV, with --test).") var train: String?
-    @Option(help: "The test ratings (CSV, with --train); candidates are every film the user did not rate in it.")
-    var test: String?
+    @OptionGroup var data: SplitOptions
     @Option(help: "\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")).") var algorithm: Algorithm
     @Option(name: .customLong("param"), help: "Hyper-parameter key=value (repeatable), e.g. n_factors=50.")
     var params: [String] = []
-    @Option(help: "k-fold cross-validation with this many folds (default 5 unless --split).") var cv: Int?
-    @Option(help: "random:RATIO, stratified:RATIO, temporal:N or cold-items:FRACTION.") var split: String?
+    @Option(name: .customLong("params"), help: "A parameter file marquee tune wrote; --param settings override it.")
+    var paramsFile: String?
     @Option(help: "Seed of the split and of the fits.") var seed: UInt32 = 0
     @Option(name: [.customShort("k"), .long], help: "Cut-off of the ranking metrics (0: skip them).") var k = 10
     @Option(help: "Test ratings at or above this are relevant (default: every test rating).")
@@ -35,37 +32,20 @@ struct Evaluate: AsyncParsableCommand {
     @Option(help: "Folds fitted at once (default: cores).") var jobs: Int?
 
     func validate() throws {
-        if cv != nil, split != nil { throw ValidationError("give --cv or --split, not both") }
-        if (train == nil) != (test == nil) { throw ValidationError("give --train and --test together") }
-        if train != nil, dataset != nil || cv != nil || split != nil {
-            throw ValidationError("--train and --test are the split: give them instead of --dataset, --cv and --split")
-        }
-        if train == nil, dataset == nil { throw ValidationError("give --dataset, or --train and --test") }
-        if let cv, cv < 2 { throw ValidationError("--cv needs at least 2 folds") }
         if k < 0 { throw ValidationError("-k must be ≥ 0") }
     }
 
     func run() async throws {
         _ = global.makeLogger("marquee.evaluate")
         try await reportingErrors {
-            var strategy =
-                try split.map { text throws(MarqueeError) in try SplitStrategy(parsing: text) } ?? .kFold(cv ?? 5)
-            let loaded: (table: RatingTable, version: String)
-            if let train, let test {
-                let training = try RatingSource.file(train).load(store: global.openStore, catalog: global.loadCatalog)
-                let testing = try RatingSource.file(test).load(store: global.openStore, catalog: global.loadCatalog)
-                strategy = .files(trainRows: training.table.count)
-                // file:TRAIN+TEST, each the first 16 hex digits of the file's SHA-256.
-                loaded = (training.table.appending(testing.table), training.version + "+" + testing.version.dropFirst(5))
-            } else {
-                loaded = try global.loadRatings(dataset!)
-            }
+            let parameters = try Hyperparameters(
+                algorithm, settings: (try paramsFile.map { file throws(MarqueeError) in try ParameterFile.read(file, for: algorithm) } ?? []) + params)
+            let (table, version, strategy) = try data.load(global)
             let request = EvaluationRequest(
-                algorithm: algorithm, parameters: try Hyperparameters(algorithm, settings: params), split: strategy,
+                algorithm: algorithm, parameters: parameters, split: strategy,
                 seed: seed, k: k, relevanceThreshold: relevanceThreshold,
                 parallelism: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             if let report { try OutputLocation.check(URL(fileURLWithPath: report), what: "the report") }
-            let (table, version) = loaded
             let progress = global.progress("evaluate \(algorithm.rawValue)", unit: "epochs")
             let evaluation = try Evaluator.evaluate(request, on: table, datasetVersion: version, progress: progress)
             progress.finish()
@@ -79,7 +59,7 @@ struct Evaluate: AsyncParsableCommand {
                 print(EvaluationTable.render(summary), terminator: "")
             }
             if let report {
-                let html = EvaluationReport.html(evaluation, datasetName: dataset ?? "\(train!) + \(test!)")
+                let html = EvaluationReport.html(evaluation, datasetName: data.name)
                 do {
                     try Data(html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
                 } catch {

@@ -13,6 +13,8 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Dataset spec name, recorded version id, or a CSV file.") var dataset: String
     @Option(help: "\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")).") var algorithm: Algorithm
     @Option(name: .customLong("param"), help: "Hyper-parameter key=value (repeatable).") var params: [String] = []
+    @Option(name: .customLong("params"), help: "A parameter file marquee tune wrote; --param settings override it.")
+    var paramsFile: String?
     @Option(help: "Seed of the initialisation.") var seed: UInt32 = 0
     @Option(help: "The model file to write.") var out: String
     @Option(help: "text or json.") var format: OutputFormat = .text
@@ -27,7 +29,8 @@ struct Train: AsyncParsableCommand {
     func run() async throws {
         _ = global.makeLogger("marquee.train")
         try await reportingErrors {
-            let parameters = try Hyperparameters(algorithm, settings: params)
+            let parameters = try Hyperparameters(
+                algorithm, settings: (try paramsFile.map { file throws(MarqueeError) in try ParameterFile.read(file, for: algorithm) } ?? []) + params)
             try OutputLocation.check(URL(fileURLWithPath: out), what: "the model")
             let (table, version) = try global.loadRatings(dataset)
             let started = Date()

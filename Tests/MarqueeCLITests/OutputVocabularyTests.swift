@@ -107,6 +107,12 @@ private func isJSON(_ text: String, lines: Bool) -> Bool {
         "evaluate": (
             ["--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "baseline", "--cv", "2"], false
         ),
+        "tune": (
+            [
+                "--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "itemknn", "--grid", "k=1,3",
+                "--metric", "ndcg@3",
+            ], false
+        ),
         "recommend": ([model, "--user", "1"], false),
         "export": ([model, "--out", path("export")], false),
     ]

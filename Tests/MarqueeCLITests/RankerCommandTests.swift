@@ -69,6 +69,35 @@ func aRankerTrainsRecommendsAndExports(_ algorithm: String) throws {
     #expect((json["dataset_version"] as? String)?.hasPrefix("file:") == true)
     let half = try runMarquee(["evaluate", "--train", train.path, "--algorithm", "ease"])
     #expect(half.status == 64 && half.stderr.contains("--train and --test together"), "\(half.stderr)")
-    let twice = try runMarquee(["evaluate", "--train", train.path, "--test", test.path, "--cv", "3", "--algorithm", "ease"])
+    let twice = try runMarquee([
+        "evaluate", "--train", train.path, "--test", test.path, "--cv", "3", "--algorithm", "ease",
+    ])
     #expect(twice.status == 64, "\(twice.stderr)")
+}
+
+/// `tune` prints its trials and writes the best settings; `train --params` takes them (and
+/// refuses them for another algorithm); a malformed grid is a usage error.
+@Test func tuneWritesAParameterFileThatTrainTakes() throws {
+    let folder = try makeScratchFolder("tune-cli")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let best = folder.appendingPathComponent("best.json").path
+    let ratings = "fixtures/movielens-mini/ratings.csv"
+    let tuned = try runMarquee([
+        "tune", "--dataset", ratings, "--algorithm", "itemknn", "--grid", "k=1,3 shrink=0,5", "--metric", "ndcg@3",
+        "--out", best,
+    ])
+    #expect(tuned.status == 0, "\(tuned.stderr)")
+    #expect(tuned.stdout.contains("4 trials") && tuned.stdout.contains("← best"), "\(tuned.stdout)")
+    let file = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: best))) as? [String: Any])
+    #expect(file["algorithm"] as? String == "itemknn" && (file["settings"] as? [String])?.count == 2)
+    let model = folder.appendingPathComponent("m.mqm").path
+    let trained = try runMarquee([
+        "train", "--dataset", ratings, "--algorithm", "itemknn", "--params", best, "--out", model, "--format", "json",
+    ])
+    #expect(trained.status == 0, "\(trained.stderr)")
+    let other = try runMarquee(["train", "--dataset", ratings, "--algorithm", "ease", "--params", best, "--out", model])
+    #expect(other.status == 65 && other.stderr.contains("for itemknn, not ease"), "\(other.stderr)")
+    let bad = try runMarquee(["tune", "--dataset", ratings, "--algorithm", "itemknn", "--grid", "k=one"])
+    #expect(bad.status == 64 && bad.stderr.contains("name=value"), "\(bad.stderr)")
 }
