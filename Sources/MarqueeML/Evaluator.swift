@@ -101,29 +101,15 @@ public enum Evaluator {
         var perEpoch: Trainer.Progress?
         if epochs > 0, let progress { perEpoch = { _, _ in progress.advance() } }
         let epochProgress = perEpoch
-        let outcomes = Mutex([FoldOutcome?](repeating: nil, count: folds.count))
-        let failure = Mutex<MarqueeError?>(nil)
-        let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: min(request.parallelism, folds.count)) { _ in
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < folds.count, failure.withLock({ $0 == nil }) else { return }
-                let outcome: FoldOutcome
-                do throws(MarqueeError) {
-                    outcome = try run(request, fold: folds[index], table: table, progress: epochProgress)
-                } catch {
-                    failure.withLock { $0 = $0 ?? error }
-                    return
-                }
-                outcomes.withLock { $0[index] = outcome }
-                if epochs == 0 { progress?.advance() }
-            }
+        let outcomes = try parallelMap(folds.count, parallelism: request.parallelism) { index throws(MarqueeError) in
+            let outcome = try run(request, fold: folds[index], table: table, progress: epochProgress)
+            if epochs == 0 { progress?.advance() }
+            return outcome
         }
-        if let error = failure.withLock({ $0 }) { throw error }
         return Evaluation(
             request: request, datasetVersion: datasetVersion, ratings: table.count, users: table.userIDs.count,
             films: table.itemIDs.count, parameters: request.parameters.resolved(data: table.ratingRange),
-            folds: outcomes.withLock { $0.map { $0! } }, wallSeconds: seconds(since: started))
+            folds: outcomes, wallSeconds: seconds(since: started))
     }
 
     static func seconds(since start: DispatchTime) -> Double {

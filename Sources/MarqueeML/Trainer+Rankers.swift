@@ -36,10 +36,7 @@ extension Trainer {
         let factors = parameters.integer("n_factors")
         let epochs = parameters.integer("n_epochs")
         let reg = parameters.value("reg")
-        var random = LegacyRandom(seed: seed)
-        let std = parameters.value("init_std")
-        var users = random.normal(mean: 0, std: std, count: set.userCount * factors)
-        var items = random.normal(mean: 0, std: std, count: set.itemCount * factors)
+        var (users, items) = Self.initialTables(parameters, set, seed)
         let alpha = parameters.value("alpha"), steps = Int32(parameters.integer("cg_steps"))
         for epoch in 0..<epochs {
             var gram = Self.gram(items, factors: factors, reg: reg)
@@ -87,6 +84,16 @@ extension Trainer {
         }
     }
 
+    /// User then film factors drawn from N(0, init_std²) by NumPy's legacy generator for the seed.
+    static func initialTables(_ parameters: Hyperparameters, _ set: TrainingSet, _ seed: UInt32) -> (
+        users: [Double], items: [Double]
+    ) {
+        var random = LegacyRandom(seed: seed)
+        let factors = parameters.integer("n_factors"), std = parameters.value("init_std")
+        let users = random.normal(mean: 0, std: std, count: set.userCount * factors)
+        return (users, random.normal(mean: 0, std: std, count: set.itemCount * factors))
+    }
+
     /// YᵀY + reg·I of a row-major `rows × factors` table.
     static func gram(_ table: [Double], factors: Int, reg: Double) -> [Double] {
         var gram = [Double](repeating: 0, count: factors * factors)
@@ -101,10 +108,7 @@ extension Trainer {
     ) -> Int? {
         let factors = parameters.integer("n_factors")
         let epochs = parameters.integer("n_epochs")
-        var random = LegacyRandom(seed: seed)
-        let std = parameters.value("init_std")
-        var users = random.normal(mean: 0, std: std, count: set.userCount * factors)
-        var items = random.normal(mean: 0, std: std, count: set.itemCount * factors)
+        var (users, items) = Self.initialTables(parameters, set, seed)
         var bias = [Double](repeating: 0, count: set.itemCount)
         let sorted = Self.sortedRows(set)
         var userOf = [Int32](repeating: 0, count: set.ratingCount)

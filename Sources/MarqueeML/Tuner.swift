@@ -206,24 +206,12 @@ public enum Tuner {
                 split: request.split, seed: request.seed, k: request.metric.k, parallelism: 1)
         }
         progress?.update(done: 0, total: requests.count)
-        let outcomes = Mutex([Evaluation?](repeating: nil, count: requests.count))
-        let failure = Mutex<MarqueeError?>(nil)
-        let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: min(request.parallelism, requests.count)) { _ in
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < requests.count, failure.withLock({ $0 == nil }) else { return }
-                do throws(MarqueeError) {
-                    let evaluation = try Evaluator.evaluate(requests[index], on: table, datasetVersion: datasetVersion)
-                    outcomes.withLock { $0[index] = evaluation }
-                    progress?.advance()
-                } catch {
-                    failure.withLock { $0 = $0 ?? error }
-                }
-            }
+        let evaluations = try parallelMap(requests.count, parallelism: request.parallelism) {
+            index throws(MarqueeError) in
+            let evaluation = try Evaluator.evaluate(requests[index], on: table, datasetVersion: datasetVersion)
+            progress?.advance()
+            return evaluation
         }
-        if let error = failure.withLock({ $0 }) { throw error }
-        let evaluations = outcomes.withLock { $0.map { $0! } }
         var trials: [Trial] = []
         for (values, evaluation) in zip(combinations, evaluations) {
             guard let perFold = request.metric.perFold(evaluation) else {
