@@ -232,10 +232,11 @@ public enum EvaluationReport {
             format: "%.3f", yLabel: "RMSE")
     }
 
-    /// Grouped vertical bars with a y axis from 0, value labels and a legend.
-    static func barChart(groups: [String], series: [(String, [Double])], format: String, yLabel: String = "")
-        -> String
-    {
+    /// Grouped vertical bars with a y axis from 0 (or from `floor`, rounded down to a tick, so
+    /// small differences show), value labels and a legend.
+    static func barChart(
+        groups: [String], series: [(String, [Double])], format: String, yLabel: String = "", floor: Double = 0
+    ) -> String {
         let width = 900.0
         let height = 300.0
         let left = 60.0
@@ -244,14 +245,15 @@ public enum EvaluationReport {
         let bottom = 46.0
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
-        let maximum = max(series.flatMap(\.1).max() ?? 1, 1e-9)
-        let tick = niceStep(maximum / 4)
+        let maximum = max(series.flatMap(\.1).max() ?? 1, floor + 1e-9)
+        let tick = niceStep((maximum - floor) / 4)
+        let yMin = (floor / tick).rounded(.down) * tick
         let yMax = (maximum / tick).rounded(.up) * tick
         var svg =
             "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-        var value = 0.0
+        var value = yMin
         while value <= yMax + tick / 2 {
-            let y = top + plotHeight * (1 - value / yMax)
+            let y = top + plotHeight * (1 - (value - yMin) / (yMax - yMin))
             svg += String(
                 format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e6e8ee\"/>", left, y,
                 width - right, y)
@@ -272,7 +274,7 @@ public enum EvaluationReport {
             let groupStart = left + groupWidth * Double(groupIndex) + (groupWidth - barWidth * Double(series.count)) / 2
             for (seriesIndex, (_, values)) in series.enumerated() {
                 let value = values[groupIndex]
-                let barHeight = plotHeight * value / yMax
+                let barHeight = plotHeight * max(0, value - yMin) / (yMax - yMin)
                 let x = groupStart + barWidth * Double(seriesIndex)
                 let y = top + plotHeight - barHeight
                 svg += String(

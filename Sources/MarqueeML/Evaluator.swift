@@ -239,11 +239,14 @@ public struct EvaluationSummary: Sendable, Codable {
         public var users: Double
         /// Relevance threshold, if any.
         public var relevanceThreshold: Double?
+        /// nDCG@k of each fold, in fold order (absent in summaries written before it was recorded).
+        public var ndcgPerFold: [Double]?
 
         enum CodingKeys: String, CodingKey {
             case k, precision, recall, ndcg, map, coverage, users
             case hitRate = "hit_rate"
             case relevanceThreshold = "relevance_threshold"
+            case ndcgPerFold = "ndcg_per_fold"
         }
     }
 
@@ -321,6 +324,7 @@ extension EvaluationSummary.RankingSummary {
             k: request.k, precision: mean(rankings.map(\.precision)), recall: mean(rankings.map(\.recall)),
             ndcg: mean(rankings.map(\.ndcg)), map: mean(rankings.map(\.map)),
             hitRate: mean(rankings.map(\.hitRate)), coverage: mean(coverage),
-            users: mean(rankings.map { Double($0.users) }), relevanceThreshold: request.relevanceThreshold)
+            users: mean(rankings.map { Double($0.users) }), relevanceThreshold: request.relevanceThreshold,
+            ndcgPerFold: rankings.map(\.ndcg))
     }
 }

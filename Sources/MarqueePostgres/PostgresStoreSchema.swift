@@ -20,7 +20,12 @@ extension StoreValue {
 enum PostgresStoreSchema {
     /// Creates or upgrades the store's tables.
     static func migrate(_ backend: PostgresBackend) async throws(MarqueeError) {
-        try await backend.migrate(component: "store", [("v1: the store's tables", StoreTables.postgresSchema)])
+        try await backend.migrate(
+            component: "store",
+            [
+                ("v1: the store's tables", StoreTables.postgresSchema(version: 1)),
+                ("v2: experiments", StoreTables.postgresSchema(version: 2)),
+            ])
     }
 
     /// A table's rows in key order (text keys compared bytewise, `COLLATE "C"`, as SQLite does).

@@ -29,6 +29,8 @@ enum StoreTables {
         var columns: [Column]
         /// The primary key: copy and hash order.
         var key: [String]
+        /// The PostgreSQL migration that creates it (1: the first).
+        var since = 1
     }
 
     private static func int(_ name: String, null: Bool = false) -> Column { Column(name: name, kind: .integer, nullable: null) }
@@ -110,14 +112,22 @@ enum StoreTables {
                 text("key"), text("status"), text("entity_key", null: true), real("score"), text("reason"),
                 text("candidates"), int("created_ts_us"),
             ], key: ["key"]),
+        Table(
+            name: "experiments",
+            columns: [
+                text("id"), text("kind"), text("algorithm"), text("parameters"), text("dataset_version", null: true),
+                text("split", null: true), text("metrics"), int("started_ts_us"), real("seconds"),
+                text("model_sha256", null: true), text("marquee_version"),
+            ], key: ["id"], since: 2),
     ]
 
     /// The table called `name` (one of ``all``).
     static func named(_ name: String) -> Table { all.first { $0.name == name }! }
 
-    /// PostgreSQL's DDL for the store (the `store` component's first migration).
-    static var postgresSchema: [String] {
-        all.map { table in
+    /// PostgreSQL's DDL for the store's migration `version` (the `store` component's; 1 creates
+    /// the first tables and their indexes, later ones the tables added since).
+    static func postgresSchema(version: Int) -> [String] {
+        all.filter { $0.since == version }.map { table in
             var columns: [String] = []
             for column in table.columns {
                 switch column.kind {
@@ -134,11 +144,11 @@ enum StoreTables {
             }
             columns.append("PRIMARY KEY (\(table.key.joined(separator: ", ")))")
             return "CREATE TABLE \(table.name) (\n    " + columns.joined(separator: ",\n    ") + ")"
-        } + [
+        } + (version > 1 ? [] : [
             "CREATE INDEX observations_by_feature ON observations (feature, event_ts_us)",
             "CREATE INDEX observations_point_in_time ON observations (entity_id, feature, object_id, event_ts_us, created_ts_us)",
             "CREATE INDEX entity_keys_by_entity ON entity_keys (entity_id)",
             "CREATE INDEX dataset_versions_by_name ON dataset_versions (name, created_ts_us)",
-        ]
+        ])
     }
 }

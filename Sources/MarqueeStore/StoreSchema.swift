@@ -175,6 +175,25 @@ enum StoreSchema {
                     );
                     """)
         }
+        migrator.registerMigration("v6: experiments") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE experiments (
+                        id TEXT PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        algorithm TEXT NOT NULL,
+                        parameters TEXT NOT NULL,
+                        dataset_version TEXT,
+                        split TEXT,
+                        metrics TEXT NOT NULL,
+                        started_ts_us INTEGER NOT NULL,
+                        seconds REAL NOT NULL,
+                        model_sha256 TEXT,
+                        marquee_version TEXT NOT NULL
+                    );
+                    CREATE INDEX experiments_by_time ON experiments(started_ts_us);
+                    """)
+        }
         return migrator
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MarqueeCore
 import MarqueeML
+import MarqueeStore
 
 /// `marquee evaluate`: cross-validate or hold out an algorithm on a dataset.
 struct Evaluate: AsyncParsableCommand {
@@ -18,6 +19,7 @@ struct Evaluate: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var data: SplitOptions
+    @OptionGroup var tracking: TrackingOptions
     @Option(help: "\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")).") var algorithm: Algorithm
     @Option(name: .customLong("param"), help: "Hyper-parameter key=value (repeatable), e.g. n_factors=50.")
     var params: [String] = []
@@ -36,7 +38,7 @@ struct Evaluate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        _ = global.makeLogger("marquee.evaluate")
+        let logger = global.makeLogger("marquee.evaluate")
         try await reportingErrors {
             let parameters = try Hyperparameters(
                 algorithm, settings: (try paramsFile.map { file throws(MarqueeError) in try ParameterFile.read(file, for: algorithm) } ?? []) + params)
@@ -47,8 +49,14 @@ struct Evaluate: AsyncParsableCommand {
                 parallelism: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             if let report { try OutputLocation.check(URL(fileURLWithPath: report), what: "the report") }
             let progress = global.progress("evaluate \(algorithm.rawValue)", unit: "epochs")
+            let started = Date()
             let evaluation = try Evaluator.evaluate(request, on: table, datasetVersion: version, progress: progress)
             progress.finish()
+            defer {
+                if let record = try? ExperimentRecord.evaluation(evaluation, started: started) {
+                    tracking.record(record, in: global, logger: logger)
+                }
+            }
             let summary = evaluation.summary
             switch format {
             case .json:

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MarqueeCore
 import MarqueeML
+import MarqueeStore
 
 /// `marquee train`: fit an algorithm on every rating of a dataset and write a model file.
 struct Train: AsyncParsableCommand {
@@ -10,6 +11,7 @@ struct Train: AsyncParsableCommand {
         discussion: "Parameters (--param name=value; … is derived, see its meaning):\n" + Algorithm.parameterHelp)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var tracking: TrackingOptions
     @Option(help: "Dataset spec name, recorded version id, or a CSV file.") var dataset: String
     @Option(help: "\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")).") var algorithm: Algorithm
     @Option(name: .customLong("param"), help: "Hyper-parameter key=value (repeatable).") var params: [String] = []
@@ -27,10 +29,13 @@ struct Train: AsyncParsableCommand {
     }
 
     func run() async throws {
-        _ = global.makeLogger("marquee.train")
+        let logger = global.makeLogger("marquee.train")
         try await reportingErrors {
             let parameters = try Hyperparameters(
-                algorithm, settings: (try paramsFile.map { file throws(MarqueeError) in try ParameterFile.read(file, for: algorithm) } ?? []) + params)
+                algorithm,
+                settings: (try paramsFile.map { file throws(MarqueeError) in
+                    try ParameterFile.read(file, for: algorithm)
+                } ?? []) + params)
             try OutputLocation.check(URL(fileURLWithPath: out), what: "the model")
             let (table, version) = try global.loadRatings(dataset)
             let started = Date()
@@ -42,6 +47,16 @@ struct Train: AsyncParsableCommand {
             progress.finish()
             let url = URL(fileURLWithPath: out)
             let bytes = try ModelFile.write(model, datasetVersion: version, to: url)
+            tracking.record(
+                ExperimentRecord(
+                    kind: "train", algorithm: algorithm.rawValue, parameters: model.parameters, datasetVersion: version,
+                    split: nil,
+                    metrics: .object(
+                        JSONObject([
+                            ("ratings", .number(Double(table.count))), ("users", .number(Double(set.userCount))),
+                            ("films", .number(Double(set.itemCount))), ("model", .string(out)),
+                        ])), startedAt: started, seconds: Date().timeIntervalSince(started),
+                    modelSHA256: Hashing.sha256(bytes)), in: global, logger: logger)
             if format == .json {
                 return try printJSON(
                     Outcome(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MarqueeCore
 import MarqueeML
+import MarqueeStore
 
 /// `marquee tune`: a grid or random search over an algorithm's hyper-parameters.
 struct Tune: AsyncParsableCommand {
@@ -16,6 +17,7 @@ struct Tune: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var data: SplitOptions
+    @OptionGroup var tracking: TrackingOptions
     @Option(help: "\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")).") var algorithm: Algorithm
     @Option(help: "The values to try: 'n_factors=32,64,128 reg=0.01,0.1'.") var grid: String
     @Option(help: "Evaluate only this many combinations, drawn at random (default: all).") var random: Int?
@@ -53,7 +55,7 @@ struct Tune: AsyncParsableCommand {
     }
 
     func run() async throws {
-        _ = global.makeLogger("marquee.tune")
+        let logger = global.makeLogger("marquee.tune")
         try await reportingErrors {
             let metric = try TuningMetric(parsing: metric)
             let grid = try TuningRequest.parseGrid(grid)
@@ -67,6 +69,37 @@ struct Tune: AsyncParsableCommand {
             let result = try Tuner.tune(request, on: table, datasetVersion: version, progress: progress)
             progress.finish()
             let best = ParameterFile(result)
+            let bestTrial = result.trials[result.best]
+            tracking.record(
+                ExperimentRecord(
+                    kind: "tune", algorithm: algorithm.rawValue, parameters: bestTrial.evaluation.parameters,
+                    datasetVersion: version, split: split.description,
+                    metrics: .object(
+                        JSONObject([
+                            ("metric", .string(metric.description)), ("best", .number(Double(result.best))),
+                            ("score", .number(bestTrial.score)),
+                            ("per_fold", .array(bestTrial.perFold.map(JSONValue.number))),
+                            (
+                                "trials",
+                                .array(
+                                    result.trials.map { trial in
+                                        .object(
+                                            JSONObject([
+                                                (
+                                                    "settings",
+                                                    .object(
+                                                        JSONObject(
+                                                            trial.values.sorted { $0.key < $1.key }.map {
+                                                                ($0.key, .number($0.value))
+                                                            }))
+                                                ),
+                                                ("score", .number(trial.score)),
+                                                ("per_fold", .array(trial.perFold.map(JSONValue.number))),
+                                            ]))
+                                    })
+                            ),
+                        ])), startedAt: Date(timeIntervalSinceNow: -result.wallSeconds), seconds: result.wallSeconds),
+                in: global, logger: logger)
             if let out {
                 do {
                     try best.encoded().write(to: URL(fileURLWithPath: out), options: .atomic)

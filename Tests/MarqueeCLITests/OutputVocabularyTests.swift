@@ -47,6 +47,16 @@ private func isJSON(_ text: String, lines: Bool) -> Bool {
         try runMarquee([
             "train", "--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "svd", "--out", model,
         ]).status == 0)
+    for algorithm in ["baseline", "popularity"] {
+        #expect(
+            try runMarquee([
+                "evaluate", "--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", algorithm, "--cv", "2",
+                "--store", store,
+            ]).status == 0)
+    }
+    let experiments = try runMarquee(["experiments", "list", "--store", store, "--format", "json"]).stdout
+    let experimentIDs = experiments.matches(of: /"id" : "([^"]+)"/).map { String($0.1) }
+    #expect(experimentIDs.count == 2, "\(experiments)")
     let versions = try runMarquee(["dataset", "list", "--store", store, "--format", "json"]).stdout
     let version = try #require(versions.firstMatch(of: /"id" : "([0-9a-f]+)"/)?.1).description
     let runs = try runMarquee(["runs", "list", "--store", store, "--format", "json"]).stdout
@@ -113,6 +123,9 @@ private func isJSON(_ text: String, lines: Bool) -> Bool {
                 "--metric", "ndcg@3",
             ], false
         ),
+        "experiments list": (["--store", store], false),
+        "experiments show": ([experimentIDs.first ?? "", "--store", store], false),
+        "experiments compare": (experimentIDs + ["--store", store], false),
         "recommend": ([model, "--user", "1"], false),
         "export": ([model, "--out", path("export")], false),
     ]

@@ -66,7 +66,7 @@ func aStoreRoundTripsThroughPostgreSQLAndItsDatasetsRebuild() async throws {
     #expect(down.status == 0, "\(down.stderr)")
     let tables = try #require(
         try JSONSerialization.jsonObject(with: Data(down.stdout.utf8)) as? [[String: Any]], "\(down.stdout)")
-    #expect(tables.count == 13 && tables.allSatisfy { $0["rows"] is Int && $0["sha256"] is String })
+    #expect(tables.count == 14 && tables.allSatisfy { $0["rows"] is Int && $0["sha256"] is String })
     let upJSON = try runMarquee(["store", "copy", "--from", back, "--to", try await makeTestDatabaseURL("copy2"), "--format", "json"])
     #expect(upJSON.status == 0 && upJSON.stdout == down.stdout, "the same tables, rows and digests each way")
 
