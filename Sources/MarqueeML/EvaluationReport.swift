@@ -34,6 +34,17 @@ public enum EvaluationTable {
             }
             if let line = popularityLine(summary) { lines.append(line) }
         }
+        if let rankings = summary.rankings, rankings.count > 1 {
+            lines.append(
+                "cut-off  precision  recall  nDCG    MAP     hit rate  coverage  novelty  popularity (mean raters)")
+            for ranking in rankings {
+                lines.append(
+                    String(
+                        format: "@%-6d  %.4f     %.4f  %.4f  %.4f  %.4f    %.4f    %6.2f   %.1f", ranking.k,
+                        ranking.precision, ranking.recall, ranking.ndcg, ranking.map, ranking.hitRate, ranking.coverage,
+                        ranking.novelty ?? 0, ranking.meanPopularity ?? 0))
+            }
+        }
         lines.append(
             String(
                 format: "fit %.2f s, predict %.2f s, ranking %.2f s (summed over folds); wall %.2f s",
@@ -74,6 +85,16 @@ public enum EvaluationReport {
                 barChart(
                     groups: folds.indices.map { "fold \($0 + 1)" }, series: [("RMSE", rmse), ("MAE", mae)],
                     format: "%.3f"))
+        }
+        if let rankings = summary.rankings, rankings.count > 1 {
+            body += section(
+                "Ranking metrics by cut-off", "Precision, recall and nDCG of the same lists cut at each k.",
+                barChart(
+                    groups: rankings.map { "@\($0.k)" },
+                    series: [
+                        ("Precision", rankings.map(\.precision)), ("Recall", rankings.map(\.recall)),
+                        ("nDCG", rankings.map(\.ndcg)),
+                    ], format: "%.3f"))
         }
         if evaluation.request.algorithm.predictsRatings {
             let actual = folds.flatMap(\.actual)

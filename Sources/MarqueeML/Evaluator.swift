@@ -19,6 +19,11 @@ public struct EvaluationRequest: Sendable {
     public var relevanceThreshold: Double?
     /// Folds fitted at once (results do not depend on it).
     public var parallelism: Int
+    /// More cut-offs to report beside `k` (`-k 5,10,20`): the lists are ranked once, to the largest.
+    public var moreCutoffs: [Int] = []
+
+    /// `k` and ``moreCutoffs``, ascending, each once (empty when `k` is 0).
+    public var cutoffs: [Int] { k > 0 ? Array(Set([k] + moreCutoffs.filter { $0 > 0 })).sorted() : [] }
 
     /// Creates a request; `parallelism` defaults to the number of cores.
     public init(
@@ -45,6 +50,9 @@ public struct FoldOutcome: Sendable {
     public var ranking: Metrics.Ranking?
     /// Catalogue coverage of the top-k lists.
     public var coverage: Double?
+    /// Top-k metrics at every cut-off of ``EvaluationRequest/cutoffs``, with the lists' coverage,
+    /// novelty and popularity at that cut-off.
+    public var atCutoffs: [CutoffOutcome] = []
     /// The popularity ranker's top-k metrics and coverage on the same fold (the bar every
     /// recommender must clear), unless the algorithm is popularity itself or k is 0.
     public var popularity: Metrics.Ranking?
@@ -56,6 +64,14 @@ public struct FoldOutcome: Sendable {
     public var itemTrainingCount: [Int32]
     /// Ratings on each side.
     public var trainCount, testCount: Int
+}
+
+/// One fold's lists judged at one cut-off.
+public struct CutoffOutcome: Sendable, Hashable {
+    /// Top-k metrics.
+    public var ranking: Metrics.Ranking
+    /// Catalogue coverage, novelty and mean training popularity of the lists (``Metrics/listStatistics(_:k:raters:users:)``).
+    public var coverage, novelty, popularity: Double
 }
 
 /// The result of an evaluation.
@@ -143,8 +159,20 @@ public enum Evaluator {
         start = DispatchTime.now()
         var ranking: Metrics.Ranking?
         var coverage: Double?
+        var atCutoffs: [CutoffOutcome] = []
         if request.k > 0 {
-            (ranking, coverage) = rank(model, fold: fold, table: table, request: request)
+            let cutoffs = request.cutoffs
+            let users = rankedUsers(model: model, fold: fold, table: table, request: request, k: cutoffs.last!)
+            let lists = users.map(\.recommended)
+            atCutoffs = cutoffs.map { k in
+                let statistics = Metrics.listStatistics(lists, k: k, raters: model.itemRatingCount, users: set.userCount)
+                return CutoffOutcome(
+                    ranking: Metrics.ranking(users, k: k),
+                    coverage: Metrics.coverage(lists, k: k, catalogue: model.itemIDs.count),
+                    novelty: statistics.novelty, popularity: statistics.popularity)
+            }
+            let primary = atCutoffs[cutoffs.firstIndex(of: request.k)!]
+            (ranking, coverage) = (primary.ranking, primary.coverage)
         }
         let rankingSeconds = seconds(since: start)
         var popularity: (Metrics.Ranking, Double)?
@@ -157,8 +185,8 @@ public enum Evaluator {
             rmse: predicts ? Metrics.rmse(actual: actual, predicted: predicted) : nil,
             mae: predicts ? Metrics.mae(actual: actual, predicted: predicted) : nil, fitSeconds: fitSeconds,
             predictSeconds: predictSeconds, rankingSeconds: rankingSeconds, ranking: ranking,
-            coverage: coverage, popularity: popularity?.0, popularityCoverage: popularity?.1, actual: actual,
-            predicted: predicted, itemTrainingCount: trainingCount, trainCount: fold.train.count,
+            coverage: coverage, atCutoffs: atCutoffs, popularity: popularity?.0, popularityCoverage: popularity?.1,
+            actual: actual, predicted: predicted, itemTrainingCount: trainingCount, trainCount: fold.train.count,
             testCount: fold.test.count)
     }
 
@@ -166,7 +194,7 @@ public enum Evaluator {
     static func rank(_ model: FactorModel, fold: Fold, table: RatingTable, request: EvaluationRequest) -> (
         Metrics.Ranking, Double
     ) {
-        let users = rankedUsers(model: model, fold: fold, table: table, request: request)
+        let users = rankedUsers(model: model, fold: fold, table: table, request: request, k: request.k)
         return (
             Metrics.ranking(users, k: request.k),
             Metrics.coverage(users.map(\.recommended), k: request.k, catalogue: model.itemIDs.count)
@@ -176,9 +204,9 @@ public enum Evaluator {
     /// Every test user known to the model, with a full ranking of the films they did not rate in
     /// training and their relevant test films (films unknown to the model still count as
     /// relevant, as misses).
-    static func rankedUsers(model: FactorModel, fold: Fold, table: RatingTable, request: EvaluationRequest)
-        -> [Metrics.RankedUser]
-    {
+    static func rankedUsers(
+        model: FactorModel, fold: Fold, table: RatingTable, request: EvaluationRequest, k: Int
+    ) -> [Metrics.RankedUser] {
         var relevant: [Int: Set<Int>] = [:]
         for row in fold.test {
             let user = model.userRow(of: Int(table.users[row]))
@@ -189,7 +217,7 @@ public enum Evaluator {
             relevant[user, default: []].insert(item >= 0 ? item : -1 - tableItem)
         }
         let users = relevant.keys.sorted()
-        return zip(users, model.topKExcludingSeen(users: users, k: request.k)).map { user, top in
+        return zip(users, model.topKExcludingSeen(users: users, k: k)).map { user, top in
             Metrics.RankedUser(recommended: top.map(\.item), relevant: relevant[user]!)
         }
     }
@@ -241,12 +269,17 @@ public struct EvaluationSummary: Sendable, Codable {
         public var relevanceThreshold: Double?
         /// nDCG@k of each fold, in fold order (absent in summaries written before it was recorded).
         public var ndcgPerFold: [Double]?
+        /// Mean self-information of the recommended films, −log₂(raters / users) (in `rankings`).
+        public var novelty: Double?
+        /// Mean training raters of the recommended films: the lists' popularity bias (in `rankings`).
+        public var meanPopularity: Double?
 
         enum CodingKeys: String, CodingKey {
-            case k, precision, recall, ndcg, map, coverage, users
+            case k, precision, recall, ndcg, map, coverage, users, novelty
             case hitRate = "hit_rate"
             case relevanceThreshold = "relevance_threshold"
             case ndcgPerFold = "ndcg_per_fold"
+            case meanPopularity = "mean_popularity"
         }
     }
 
@@ -263,8 +296,10 @@ public struct EvaluationSummary: Sendable, Codable {
     /// Accuracy over folds; absent for a ranker (`ials`, `bpr`, `ease`, `itemknn`), whose scores
     /// are not ratings.
     public var rmse, mae: Statistic?
-    /// Top-k metrics over folds, unless k was 0.
+    /// Top-k metrics over folds at the first cut-off (`-k`), unless k was 0.
     public var ranking: RankingSummary?
+    /// The same at every cut-off (`-k 5,10,20`), ascending, with novelty and popularity bias.
+    public var rankings: [RankingSummary]?
     /// The popularity ranker's top-k metrics on the very same folds, unless k was 0 or the
     /// algorithm is popularity.
     public var popularity: RankingSummary?
@@ -279,7 +314,7 @@ public struct EvaluationSummary: Sendable, Codable {
     public var marqueeVersion: String
 
     enum CodingKeys: String, CodingKey {
-        case algorithm, params, split, ratings, users, films, rmse, mae, ranking, popularity
+        case algorithm, params, split, ratings, users, films, rmse, mae, ranking, rankings, popularity
         case datasetVersion = "dataset_version"
         case fitSeconds = "fit_seconds"
         case predictSeconds = "predict_seconds"
@@ -304,6 +339,18 @@ public struct EvaluationSummary: Sendable, Codable {
         mae = maes.count == folds.count && !folds.isEmpty ? Statistic(maes) : nil
         ranking = RankingSummary(
             folds.compactMap(\.ranking), coverage: folds.compactMap(\.coverage), of: folds.count, request: request)
+        let cutoffs = folds.first?.atCutoffs.count ?? 0
+        if cutoffs > 0, folds.allSatisfy({ $0.atCutoffs.count == cutoffs }) {
+            rankings = (0..<cutoffs).compactMap { index in
+                let outcomes = folds.map { $0.atCutoffs[index] }
+                var summary = RankingSummary(
+                    outcomes.map(\.ranking), coverage: outcomes.map(\.coverage), of: folds.count, request: request)
+                summary?.k = outcomes[0].ranking.k
+                summary?.novelty = outcomes.map(\.novelty).reduce(0, +) / Double(outcomes.count)
+                summary?.meanPopularity = outcomes.map(\.popularity).reduce(0, +) / Double(outcomes.count)
+                return summary
+            }
+        }
         popularity = RankingSummary(
             folds.compactMap(\.popularity), coverage: folds.compactMap(\.popularityCoverage), of: folds.count,
             request: request)

@@ -85,6 +85,26 @@ public enum Metrics {
             users: counted)
     }
 
+    /// How unexpected and how popular the recommended films are, over every list cut at `k`:
+    /// novelty is the mean self-information −log₂(n_i / users) of a recommended film (n_i its
+    /// training raters, at least 1), popularity the mean n_i (average recommendation popularity,
+    /// ARP) — a list of blockbusters has low novelty and high popularity.
+    public static func listStatistics(_ lists: [[Int]], k: Int, raters: [Int32], users: Int) -> (
+        novelty: Double, popularity: Double
+    ) {
+        var novelty = 0.0, popularity = 0.0, count = 0
+        for list in lists {
+            for item in list.prefix(k) where item >= 0 && item < raters.count {
+                let n = Double(max(raters[item], 1))
+                novelty += -log2(min(n / Double(max(users, 1)), 1))
+                popularity += n
+                count += 1
+            }
+        }
+        guard count > 0 else { return (0, 0) }
+        return (novelty / Double(count), popularity / Double(count))
+    }
+
     /// Catalogue coverage: distinct films recommended in any top-k list / films in the catalogue.
     public static func coverage(_ lists: [[Int]], k: Int, catalogue: Int) -> Double {
         guard catalogue > 0 else { return 0 }

@@ -26,15 +26,24 @@ struct Evaluate: AsyncParsableCommand {
     @Option(name: .customLong("params"), help: "A parameter file marquee tune wrote; --param settings override it.")
     var paramsFile: String?
     @Option(help: "Seed of the split and of the fits.") var seed: UInt32 = 0
-    @Option(name: [.customShort("k"), .long], help: "Cut-off of the ranking metrics (0: skip them).") var k = 10
+    @Option(
+        name: [.customShort("k"), .long],
+        help: "Cut-off(s) of the ranking metrics: 10, or 5,10,20 (the first heads the table; 0: skip them).")
+    var k = "10"
     @Option(help: "Test ratings at or above this are relevant (default: every test rating).")
     var relevanceThreshold: Double?
     @Option(help: "text or json.") var format: OutputFormat = .text
     @Option(help: "Also write a self-contained HTML report here.") var report: String?
     @Option(help: "Folds fitted at once (default: cores).") var jobs: Int?
 
+    /// `-k` as numbers.
+    var cutoffs: [Int] { k.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
     func validate() throws {
-        if k < 0 { throw ValidationError("-k must be ≥ 0") }
+        let parts = k.split(separator: ",", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, cutoffs.count == parts.count, cutoffs.allSatisfy({ $0 >= 0 }) else {
+            throw ValidationError("-k \(k): give whole numbers ≥ 0, e.g. -k 10 or -k 5,10,20")
+        }
     }
 
     func run() async throws {
@@ -43,10 +52,11 @@ struct Evaluate: AsyncParsableCommand {
             let parameters = try Hyperparameters(
                 algorithm, settings: (try paramsFile.map { file throws(MarqueeError) in try ParameterFile.read(file, for: algorithm) } ?? []) + params)
             let (table, version, strategy) = try data.load(global)
-            let request = EvaluationRequest(
+            var request = EvaluationRequest(
                 algorithm: algorithm, parameters: parameters, split: strategy,
-                seed: seed, k: k, relevanceThreshold: relevanceThreshold,
+                seed: seed, k: cutoffs[0], relevanceThreshold: relevanceThreshold,
                 parallelism: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            request.moreCutoffs = Array(cutoffs.dropFirst())
             if let report { try OutputLocation.check(URL(fileURLWithPath: report), what: "the report") }
             let progress = global.progress("evaluate \(algorithm.rawValue)", unit: "epochs")
             let started = Date()

@@ -101,3 +101,28 @@ func aRankerTrainsRecommendsAndExports(_ algorithm: String) throws {
     let bad = try runMarquee(["tune", "--dataset", ratings, "--algorithm", "itemknn", "--grid", "k=one"])
     #expect(bad.status == 64 && bad.stderr.contains("name=value"), "\(bad.stderr)")
 }
+
+/// `-k 5,10,20` reports every cut-off (JSON `rankings`, with novelty and popularity; a table;
+/// the report's chart by cut-off); a malformed list is a usage error.
+@Test func evaluateAtSeveralCutoffs() throws {
+    let folder = try makeScratchFolder("cutoffs")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let arguments = [
+        "evaluate", "--dataset", "fixtures/movielens-mini/ratings.csv", "--algorithm", "ease", "--cv", "2",
+        "--no-track",
+    ]
+    let json = try runMarquee(
+        arguments + ["-k", "3,1,5", "--format", "json", "--report", folder.appendingPathComponent("r.html").path])
+    #expect(json.status == 0, "\(json.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let rankings = try #require(object["rankings"] as? [[String: Any]])
+    #expect(rankings.map { $0["k"] as? Int } == [1, 3, 5])
+    #expect(rankings.allSatisfy { $0["novelty"] is Double && $0["mean_popularity"] is Double })
+    #expect((object["ranking"] as? [String: Any])?["k"] as? Int == 3)
+    let html = try String(contentsOf: folder.appendingPathComponent("r.html"), encoding: .utf8)
+    #expect(html.contains("Ranking metrics by cut-off"))
+    let text = try runMarquee(arguments + ["-k", "5,10,20"])
+    #expect(text.stdout.contains("@20") && text.stdout.contains("novelty"), "\(text.stdout)")
+    let bad = try runMarquee(arguments + ["-k", "5,ten"])
+    #expect(bad.status == 64 && bad.stderr.contains("-k 5,ten"), "\(bad.stderr)")
+}

@@ -174,3 +174,33 @@ func easeBeatsPopularityOnMovieLens() throws {
     #expect(summary.beatsPopularity == true && summary.rmse == nil && summary.mae == nil)
     #expect(EvaluationTable.render(summary).contains("beats popularity? yes — nDCG@10"))
 }
+
+/// Novelty and popularity worked out by hand: 4 users; film 0 rated by 4, film 1 by 1.
+/// Lists [0, 1] and [1] cut at 2: novelty (−log₂(4/4) − log₂(1/4) − log₂(1/4)) / 3 = 4/3,
+/// popularity (4 + 1 + 1) / 3 = 2; cut at 1: (0 + 2) / 2 = 1 and (4 + 1) / 2 = 2.5.
+@Test func noveltyAndPopularityOfTheLists() {
+    let two = Metrics.listStatistics([[0, 1], [1]], k: 2, raters: [4, 1], users: 4)
+    #expect(abs(two.novelty - 4.0 / 3) < 1e-12 && abs(two.popularity - 2) < 1e-12)
+    let one = Metrics.listStatistics([[0, 1], [1]], k: 1, raters: [4, 1], users: 4)
+    #expect(abs(one.novelty - 1) < 1e-12 && abs(one.popularity - 2.5) < 1e-12)
+}
+
+/// Metrics at several cut-offs come from lists ranked once to the largest, and equal what an
+/// evaluation at each cut-off alone reports.
+@Test func severalCutoffsEqualSeparateEvaluations() throws {
+    let table = interactions(tiny + [(5, 0), (5, 2), (6, 1), (6, 3), (7, 0), (7, 2), (7, 3)])
+    func request(_ k: Int) throws -> EvaluationRequest {
+        EvaluationRequest(
+            algorithm: .itemknn, parameters: try Hyperparameters(.itemknn), split: .kFold(2), seed: 4, k: k)
+    }
+    var several = try request(1)
+    several.moreCutoffs = [3, 2]
+    let rankings = try #require(try Evaluator.evaluate(several, on: table).summary.rankings)
+    #expect(rankings.map(\.k) == [1, 2, 3])
+    for ranking in rankings {
+        let alone = try #require(try Evaluator.evaluate(try request(ranking.k), on: table).summary.ranking)
+        #expect(
+            ranking.ndcg == alone.ndcg && ranking.precision == alone.precision && ranking.coverage == alone.coverage)
+        #expect(ranking.novelty != nil && ranking.meanPopularity != nil)
+    }
+}
