@@ -78,13 +78,18 @@ public enum EvaluationReport {
             "<p class=sub>Dataset version <code>\(escape(summary.datasetVersion ?? "—"))</code> · \(summary.ratings) ratings, \(summary.users) users, \(summary.films) films · split <code>\(escape(summary.split.spec))</code>, seed \(summary.split.seed) · Marquee \(escape(summary.marqueeVersion))</p>\n"
         body += metricTable(summary)
         let folds = evaluation.folds
-        let rmse = folds.compactMap(\.rmse), mae = folds.compactMap(\.mae)
-        if folds.count > 1, rmse.count == folds.count, mae.count == folds.count {
+        // Per-fold bars on an axis from just below the lowest fold, so a difference of 0.01 shows.
+        let perFold: [(String, [Double])] = [
+            ("RMSE", folds.compactMap(\.rmse)), ("MAE", folds.compactMap(\.mae)),
+            ("nDCG@\(evaluation.request.k)", folds.compactMap(\.ranking?.ndcg)),
+        ]
+        for (name, values) in perFold where folds.count > 1 && values.count == folds.count {
+            let low = values.min()!, high = values.max()!
             body += section(
-                "Per fold", "RMSE and MAE of each test fold.",
+                "\(name) per fold", "\(name) of each test fold; the axis starts below the lowest, not at 0.",
                 barChart(
-                    groups: folds.indices.map { "fold \($0 + 1)" }, series: [("RMSE", rmse), ("MAE", mae)],
-                    format: "%.3f"))
+                    groups: folds.indices.map { "fold \($0 + 1)" }, series: [(name, values)], format: "%.4f",
+                    floor: max(0, low - max(0.01, (high - low) / 2))))
         }
         if let rankings = summary.rankings, rankings.count > 1 {
             body += section(

@@ -33,7 +33,7 @@ private func scratchFolder() -> String {
 
     let html = try String(contentsOfFile: "\(folder)/report.html", encoding: .utf8)
     #expect(html.hasPrefix("<!doctype html>"))
-    #expect(html.components(separatedBy: "<svg").count - 1 == 3)  // folds, distribution, popularity
+    #expect(html.components(separatedBy: "<svg").count - 1 == 5)  // RMSE, MAE, nDCG per fold, distribution, popularity
     #expect(html.contains("RMSE") && html.contains("n_factors"))
     #expect(!html.contains("<script"))
 }
