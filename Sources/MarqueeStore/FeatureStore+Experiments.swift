@@ -36,7 +36,9 @@ public struct ExperimentRecord: Sendable, Hashable, Codable {
         case modelSHA256 = "model_sha256"
         case marqueeVersion = "marquee_version"
     }
+}
 
+extension ExperimentRecord {
     /// Creates a record with a new id.
     public init(
         kind: String, algorithm: String, parameters: [String: Double], datasetVersion: String?, split: String?,
@@ -108,15 +110,12 @@ extension FeatureStore {
                 try Row.fetchAll(db, sql: "SELECT * FROM experiments \(clause)", arguments: arguments).map { row in
                     let parameters = try JSONDecoder().decode(
                         [String: Double].self, from: Data((row["parameters"] as String).utf8))
-                    var record = ExperimentRecord(
-                        kind: row["kind"], algorithm: row["algorithm"], parameters: parameters,
+                    return ExperimentRecord(
+                        id: row["id"], kind: row["kind"], algorithm: row["algorithm"], parameters: parameters,
                         datasetVersion: row["dataset_version"], split: row["split"],
                         metrics: try JSONParser().parse(row["metrics"] as String).value,
-                        startedAt: Date(), seconds: row["seconds"], modelSHA256: row["model_sha256"])
-                    record.id = row["id"]
-                    record.startedAt = row["started_ts_us"]
-                    record.marqueeVersion = row["marquee_version"]
-                    return record
+                        startedAt: row["started_ts_us"], seconds: row["seconds"], modelSHA256: row["model_sha256"],
+                        marqueeVersion: row["marquee_version"])
                 }
             }
         } catch let error as MarqueeError {
