@@ -40,7 +40,7 @@ test:
 	swift run --package-path Examples/notebook
 	$(MAKE) docs
 
-LIBRARIES := MarqueeCore MarqueeHTML MarqueeNormalize MarqueeStore MarqueeFetch MarqueeML MarqueeExport MarqueeScrape MarqueePipeline MarqueePostgres
+LIBRARIES := MarqueeCore MarqueeHTML MarqueeNormalize MarqueeStore MarqueeFetch MarqueeML MarqueeExport MarqueeScrape MarqueePipeline MarqueePostgres MarqueeObjectStore
 
 # Every library's DocC archive, from its catalog (Sources/NAME/NAME.docc) and its /// comments;
 # a broken symbol link or an undocumented parameter is an error. The articles' code blocks are

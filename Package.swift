@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MarqueeScrape", targets: ["MarqueeScrape"]),
         .library(name: "MarqueePipeline", targets: ["MarqueePipeline"]),
         .library(name: "MarqueePostgres", targets: ["MarqueePostgres"]),
+        .library(name: "MarqueeObjectStore", targets: ["MarqueeObjectStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -79,6 +80,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // S3-compatible object storage: SigV4 on swift-crypto, requests through libcurl.
+        .target(
+            name: "MarqueeObjectStore",
+            dependencies: [
+                "MarqueeCore", "MarqueeFetch", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "MarqueeStore",
             dependencies: [
@@ -130,6 +139,7 @@ let package = Package(
                 "MarqueeScrape",
                 "MarqueePipeline",
                 "MarqueePostgres",
+                "MarqueeObjectStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -190,6 +200,10 @@ let package = Package(
                 "MarqueePostgres", "MarqueeFetch", "MarqueeCore", "MarqueeStore", "MarqueeTestKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
+        ),
+        .testTarget(
+            name: "MarqueeObjectStoreTests",
+            dependencies: ["MarqueeObjectStore", "MarqueeFetch", "MarqueeCore", "MarqueeTestKit"]
         ),
         .testTarget(
             name: "MarqueeMLTests",

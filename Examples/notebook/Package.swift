@@ -35,6 +35,7 @@ let package = Package(
                 .product(name: "MarqueeScrape", package: "Marquee"),
                 .product(name: "MarqueePipeline", package: "Marquee"),
                 .product(name: "MarqueePostgres", package: "Marquee"),
+                .product(name: "MarqueeObjectStore", package: "Marquee"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ],

@@ -52,6 +52,9 @@ public struct HTTPClient: PageFetcher {
 
     private static let initialise: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
+    /// Runs `curl_global_init` once per process.
+    static func initialiseCurl() { initialise }
+
     /// Fetches `url`, following redirects (each hop checked by ``HTTPClientConfiguration/redirectCheck``).
     /// - Throws: ``FetchError`` for failures before a usable response; HTTP error statuses are results.
     public func fetch(_ url: String) async throws(FetchError) -> FetchedPage {

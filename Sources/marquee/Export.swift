@@ -21,7 +21,8 @@ struct Export: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: LoggingOptions
-    @Argument(help: "A model file written by marquee train.") var model: String
+    @OptionGroup var objectStore: ObjectStoreOptions
+    @Argument(help: "A model file written by marquee train (or s3://BUCKET/KEY).") var model: String
     @Option(help: "What to write: onnx, triton, seldon-v2, seldon-v1 or mlflow.") var target: ExportFormat = .onnx
     @Option(help: "text or json (the files written and, with --verify, the parity figures).")
     var format: OutputFormat = .text
@@ -53,10 +54,11 @@ struct Export: AsyncParsableCommand {
     }
 
     func run() async throws {
-        _ = global.makeLogger("marquee.export")
+        let logger = global.makeLogger("marquee.export")
         try await reportingErrors {
-            let url = URL(fileURLWithPath: model)
-            let bytes = try InputFile.read(url.path, what: "the model file")
+            let bytes = try await objectStore.withLocalCopy(of: model, logger: logger) {
+                try InputFile.read($0.path, what: "the model file")
+            }
             try OutputLocation.checkFolder(URL(fileURLWithPath: out), what: "the export")
             let loaded = try ModelFile.decode(bytes, source: model)
             var metricsValue: JSONValue?

@@ -14,13 +14,14 @@ extension Import {
                 Idempotent: importing the same files again adds nothing. Exit 65 with file:line for a \
                 malformed row; nothing is written then. With --store postgres://… the rows go into \
                 PostgreSQL in one transaction, with the ids a SQLite import gives them (datasets built \
-                from either store are identical).
+                from either store are identical). The folder may be s3://BUCKET/PREFIX: its objects are                 downloaded to a temporary folder first (credentials and --endpoint as for marquee publish).
                 """
         )
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var objectStore: ObjectStoreOptions
 
-        @Argument(help: "The MovieLens folder (holding movies.csv and ratings.csv).")
+        @Argument(help: "The MovieLens folder (holding movies.csv and ratings.csv), or s3://BUCKET/PREFIX.")
         var directory: String
         @Option(help: "text or json (the counts of what was new).") var format: OutputFormat = .text
 
@@ -29,12 +30,12 @@ extension Import {
             try await reportingErrors {
                 let started = ContinuousClock.now
                 let progress = global.progress("import", unit: "rows")
-                let folder = URL(fileURLWithPath: directory)
-                let summary: MovieLensImportSummary
-                if let backend = try await global.postgresStore(logger: logger) {
-                    summary = try await PostgresImport.movieLens(directory: folder, into: backend, progress: progress)
-                } else {
-                    summary = try global.openStore().importMovieLens(directory: folder, progress: progress)
+                let summary: MovieLensImportSummary = try await objectStore.withLocalCopy(of: directory, logger: logger) {
+                    folder in
+                    if let backend = try await global.postgresStore(logger: logger) {
+                        return try await PostgresImport.movieLens(directory: folder, into: backend, progress: progress)
+                    }
+                    return try global.openStore().importMovieLens(directory: folder, progress: progress)
                 }
                 progress.finish()
                 logger.info("imported", metadata: ["elapsed": "\(ContinuousClock.now - started)"])

@@ -13,7 +13,8 @@ struct Recommend: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: LoggingOptions
-    @Argument(help: "A model file written by marquee train.") var model: String
+    @OptionGroup var objectStore: ObjectStoreOptions
+    @Argument(help: "A model file written by marquee train (or s3://BUCKET/KEY).") var model: String
     @Option(help: "Recommend for this user.") var user: String?
     @Option(help: "Find films similar to this film.") var film: String?
     @Option(name: [.customShort("k"), .long], help: "How many films.") var k = 10
@@ -40,9 +41,9 @@ struct Recommend: AsyncParsableCommand {
     }
 
     func run() async throws {
-        _ = global.makeLogger("marquee.recommend")
+        let logger = global.makeLogger("marquee.recommend")
         try await reportingErrors {
-            let loaded = try ModelFile.read(URL(fileURLWithPath: model))
+            let loaded = try await objectStore.withLocalCopy(of: model, logger: logger) { try ModelFile.read($0) }
             let recommender = Recommender(model: loaded.model)
             let results: [(item: Int, score: Double)]
             let heading: String

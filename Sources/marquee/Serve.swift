@@ -17,7 +17,8 @@ struct Serve: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: LoggingOptions
-    @Argument(help: "A model file written by marquee train.") var model: String
+    @OptionGroup var objectStore: ObjectStoreOptions
+    @Argument(help: "A model file written by marquee train (or s3://BUCKET/KEY).") var model: String
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port (0: any free port; the chosen one is printed).") var port = 8080
     @Option(help: "The model's name in URLs (default marquee-ALGORITHM).") var name: String?
@@ -33,7 +34,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger("marquee.serve")
         try await reportingErrors {
-            let loaded = try ModelFile.read(URL(fileURLWithPath: model))
+            let loaded = try await objectStore.withLocalCopy(of: model, logger: logger) { try ModelFile.read($0) }
             let modelName = name ?? "marquee-\(loaded.model.algorithm.rawValue)"
             let service = InferenceService(name: modelName, model: loaded.model)
             let host = host

@@ -72,6 +72,7 @@ private func isJSON(_ text: String, lines: Bool) -> Bool {
         "serve": "a server: what it serves is the HTTP API (Open Inference Protocol V2), JSON already",
         "pipeline run": "run above, to build the world",
         "store copy": "needs a PostgreSQL database: its --format json is checked in StoreCopyTests",
+        "publish": "needs an S3 server: its --format json is checked in PublishCommandTests",
     ]
     let commands: [String: (arguments: [String], lines: Bool)] = [
         "select": (["fixtures/demo/film.html", "--css", "h1::text"], false),
