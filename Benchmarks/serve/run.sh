@@ -23,7 +23,7 @@ films=$(python3 -c "import json; print(json.load(open('$work/onnx/manifest.json'
 "$marquee" serve "$work/svd.mqm" --port 0 --name svd > "$work/serve.out" 2>/dev/null &
 server=$!
 for _ in $(seq 50); do grep -q serving "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-port=$(sed -n 's|.*127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve.out")
+port=$(sed -n '/^serving/ s|.*127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve.out")
 url="http://127.0.0.1:$port/v2/models/svd/infer"
 echo "== serving: marquee serve (HTTP, wrk -t2 -c16, ${seconds}s) vs onnxruntime InferenceSession.run (in-process) =="
 printf '%-34s %6s %12s %10s %10s\n' "server" "batch" "requests/s" "p50 ms" "p99 ms"

@@ -14,18 +14,30 @@ public struct InferenceService: Sendable {
         public var status: Int
         /// JSON body.
         public var body: JSONValue
+        /// The `Allow` header of a 405 (Method Not Allowed).
+        public var allow: String?
+
+        /// A reply; see the properties.
+        public init(status: Int, body: JSONValue, allow: String? = nil) {
+            self.status = status
+            self.body = body
+            self.allow = allow
+        }
     }
 
     /// The served model's name (`marquee-svd`).
     public let name: String
     /// The model.
     public let model: FactorModel
+    /// The most (user, film) pairs one infer request may hold; more is 413.
+    public let maxBatch: Int
     private let recommender: Recommender
 
-    /// Serves `model` as `name`.
-    public init(name: String, model: FactorModel) {
+    /// Serves `model` as `name`, at most `maxBatch` pairs per infer request.
+    public init(name: String, model: FactorModel, maxBatch: Int = 10_000) {
         self.name = name
         self.model = model
+        self.maxBatch = maxBatch
         recommender = Recommender(model: model)
     }
 
@@ -34,12 +46,10 @@ public struct InferenceService: Sendable {
         Reply(status: status, body: .object(JSONObject([("error", .string(message))])))
     }
 
-    /// `GET /v2/health/live` and `/v2/health/ready`.
-    public func health() -> Reply { Reply(status: 200, body: .object(JSONObject([("live", .bool(true))]))) }
-
-    /// `GET /v2/models/{name}`: name, versions, platform, inputs and outputs.
-    public func metadata(_ requested: String) -> Reply {
+    /// `GET /v2/models/{name}[/versions/{version}]`: name, versions, platform, inputs and outputs.
+    public func metadata(_ requested: String, version: String? = nil) -> Reply {
         guard requested == name else { return unknownModel(requested) }
+        if let wrong = checkVersion(version) { return wrong }
         func tensor(_ name: String, _ type: String) -> JSONValue {
             .object(
                 JSONObject([("name", .string(name)), ("datatype", .string(type)), ("shape", .array([.number(-1)]))]))
@@ -64,19 +74,22 @@ public struct InferenceService: Sendable {
                 ])))
     }
 
-    /// `GET /v2/models/{name}/ready`.
-    public func ready(_ requested: String) -> Reply {
-        requested == name
-            ? Reply(status: 200, body: .object(JSONObject([("ready", .bool(true))]))) : unknownModel(requested)
+    /// `GET /v2/models/{name}[/versions/{version}]/ready`: loaded, so ready.
+    public func ready(_ requested: String, version: String? = nil) -> Reply {
+        guard requested == name else { return unknownModel(requested) }
+        if let wrong = checkVersion(version) { return wrong }
+        return Reply(status: 200, body: .object(JSONObject([("name", .string(name)), ("ready", .bool(true))])))
     }
 
     func unknownModel(_ requested: String) -> Reply {
         Self.error(404, "unknown model \"\(requested)\"; this server serves \"\(name)\"")
     }
 
-    /// `POST /v2/models/{name}/infer`.
-    public func infer(_ requested: String, body: Data) -> Reply {
+    /// `POST /v2/models/{name}[/versions/{version}]/infer`. The output has the shape of the
+    /// `user_index` (or `user_id`) input: `[n]` or `[n, 1]`.
+    public func infer(_ requested: String, version: String? = nil, body: Data) -> Reply {
         guard requested == name else { return unknownModel(requested) }
+        if let wrong = checkVersion(version) { return wrong }
         let request: JSONValue
         switch parse(body) {
         case .success(let value): request = value
@@ -87,6 +100,7 @@ public struct InferenceService: Sendable {
         }
         var users: [Int]?
         var items: [Int]?
+        var shape: JSONValue = .array([])
         for input in inputs {
             guard let inputName = input["name"]?.stringValue else { return Self.error(400, "an input has no \"name\"") }
             let decoded: Result<[Int], Reply>
@@ -104,7 +118,12 @@ public struct InferenceService: Sendable {
             switch decoded {
             case .failure(let reply): return reply
             case .success(let values):
-                if inputName.hasPrefix("user") { users = values } else { items = values }
+                if inputName.hasPrefix("user") {
+                    users = values
+                    shape = input["shape"] ?? shape
+                } else {
+                    items = values
+                }
             }
         }
         guard let users, let items else {
@@ -115,8 +134,11 @@ public struct InferenceService: Sendable {
             return Self.error(
                 400, "user_index has \(users.count) values and item_index \(items.count); they must match")
         }
+        guard users.count <= maxBatch else {
+            return Self.error(413, "a batch of \(users.count) pairs is over this server's limit of \(maxBatch) (--max-batch)")
+        }
         let ratings = zip(users, items).map { Double(Float(model.predict(user: $0 - 1, item: $1 - 1))) }
-        var reply: [(String, JSONValue)] = [("model_name", .string(name)), ("model_version", .string("1"))]
+        var reply: [(String, JSONValue)] = [("model_name", .string(name)), ("model_version", .string(Self.version))]
         if let id = request["id"] { reply.append(("id", id)) }
         reply.append(
             (
@@ -125,7 +147,7 @@ public struct InferenceService: Sendable {
                     .object(
                         JSONObject([
                             ("name", .string(ONNXGraph.ratingOutput)), ("datatype", .string("FP32")),
-                            ("shape", .array([.number(Double(ratings.count))])),
+                            ("shape", shape),
                             ("data", .array(ratings.map { .number($0) })),
                         ]))
                 ])
@@ -135,8 +157,9 @@ public struct InferenceService: Sendable {
 
     /// `POST /v2/models/{name}/recommend`: `{"user_id": "movielens:1"}` or `{"user_index": 3}`,
     /// optional `"k"` (10) and `"exclude_seen"` (true).
-    public func recommend(_ requested: String, body: Data) -> Reply {
+    public func recommend(_ requested: String, version: String? = nil, body: Data) -> Reply {
         guard requested == name else { return unknownModel(requested) }
+        if let wrong = checkVersion(version) { return wrong }
         let request: JSONValue
         switch parse(body) {
         case .success(let value): request = value

@@ -15,7 +15,7 @@ public struct CurlTransport: S3Transport {
     /// Creates it.
     public init() {}
 
-    /// Sends `request` with ``HTTPRequest/send()``.
+    /// Sends `request` with `HTTPRequest.send()` (MarqueeFetch).
     public func send(_ request: HTTPRequest) async throws(FetchError) -> HTTPRequest.Response {
         try await request.send()
     }

@@ -68,10 +68,20 @@ public struct TestS3Server: Sendable {
             }()
         process.standardOutput = log
         process.standardError = log
+        // weed leaves Unix sockets named by port in /tmp (SIGKILL gives it no chance to remove
+        // them); a stale one from an earlier server on the same port would be in the way.
+        let sockets = { () -> [String] in
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
+            return names.filter { name in
+                name.hasPrefix("seaweedfs-") && ports.contains { name.hasSuffix("-\($0).sock") }
+            }.map { "/tmp/\($0)" }
+        }
+        sockets().forEach { try? FileManager.default.removeItem(atPath: $0) }
         try process.run()
         defer {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
+            sockets().forEach { try? FileManager.default.removeItem(atPath: $0) }
             try? FileManager.default.removeItem(at: folder)
         }
         let server = TestS3Server(endpoint: "http://127.0.0.1:\(ports[6])", secretAccessKey: secret, folder: folder)
@@ -79,23 +89,27 @@ public struct TestS3Server: Sendable {
         return try await body(server)
     }
 
-    /// Polls the S3 port until it answers HTTP (an unsigned request gets 403) and the filer has
-    /// a volume to write to.
+    /// Polls the S3 port until it answers HTTP (an unsigned request gets 403). Each poll gives
+    /// up after 2 s: a port that accepts connections before the gateway is up must not hold the
+    /// poll for URLSession's default 60 s.
     private func waitUntilReady(_ process: Process) async throws {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            guard process.isRunning else {
-                let log = (try? String(contentsOf: folder.appendingPathComponent("weed.log"), encoding: .utf8)) ?? ""
-                throw Missing(description: "weed exited during start-up:\n\(log.suffix(2000))")
-            }
-            if let (_, response) = try? await URLSession.shared.data(from: URL(string: endpoint + "/")!),
+        let started = Date()
+        func log() -> String {
+            ((try? String(contentsOf: folder.appendingPathComponent("weed.log"), encoding: .utf8)) ?? "").suffix(3000)
+                .description
+        }
+        while Date().timeIntervalSince(started) < 120 {
+            guard process.isRunning else { throw Missing(description: "weed exited during start-up:\n\(log())") }
+            var request = URLRequest(url: URL(string: endpoint + "/")!)
+            request.timeoutInterval = 2
+            if let (_, response) = try? await URLSession.shared.data(for: request),
                 let status = (response as? HTTPURLResponse)?.statusCode, status < 500
             {
                 return
             }
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: .milliseconds(250))
         }
-        throw Missing(description: "SeaweedFS did not answer on \(endpoint) within 60 s")
+        throw Missing(description: "SeaweedFS did not answer on \(endpoint) within 120 s; its log ends:\n\(log())")
     }
 
     /// Why S3 tests could not run.
