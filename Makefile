@@ -8,17 +8,20 @@ APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libopenblas0-pthread libsqlite3
 MARQUEE := .build/debug/marquee
 BENCH_VENV := .venv-bench
 TEST_VENV := .venv-test
+# ZenML in its own venv: its pins (SQLAlchemy, pydantic) stay apart from onnx and tritonclient.
+ZENML_VENV := .venv-zenml
+AIRFLOW_VENV := .venv-airflow
 
-.PHONY: help setup build test docs install demo bench bench-html bench-store bench-ml bench-rankers bench-serve bench-crawl bench-parse bench-entities bench-scale bench-scrape bench-crawl-shared bench-dataset-postgres fuzz leakcheck fmt lint clean regen-onnx
+.PHONY: help setup build test docs install demo bench bench-html bench-store bench-ml bench-rankers bench-serve bench-crawl bench-parse bench-entities bench-scale bench-scrape bench-crawl-shared bench-dataset-postgres bench-publish fuzz leakcheck fmt lint clean regen-onnx
 
 help:
-	@echo "make setup      install the system libraries (apt), the test venv ($(TEST_VENV)) and resolve Swift packages"
+	@echo "make setup      install the system libraries (apt), the test venvs ($(TEST_VENV), $(ZENML_VENV), $(AIRFLOW_VENV)) and resolve Swift packages"
 	@echo "make build      debug build of the package"
 	@echo "make test       the whole test suite (beside a throwaway PostgreSQL on loopback), then the library example (Examples/notebook) and the docs, offline"
 	@echo "make demo       the main job on bundled fixtures, offline"
 	@echo "make docs       DocC archives of every library (docs/api/NAME.doccarchive); fails on any documentation warning"
 	@echo "make install    release build into PREFIX/bin (default /usr/local) with its specs, views, pipelines and demo data in PREFIX/share/marquee"
-	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-rankers (implicit ALS/BPR, Cornac EASE on one split), bench-serve, bench-crawl, bench-crawl-shared (1/2/4 workers on a PostgreSQL frontier), bench-dataset-postgres (store copy, dataset build on PostgreSQL vs SQLite), bench-entities (matcher precision/recall); bench-scrape (scrape --replay vs reparse); bench-scale (1M/5M/20M synthetic ratings)"
+	@echo "make bench      every benchmark against its peer (creates $(BENCH_VENV)); or bench-html, bench-store, bench-ml, bench-rankers (implicit ALS/BPR, Cornac EASE on one split), bench-serve, bench-crawl, bench-crawl-shared (1/2/4 workers on a PostgreSQL frontier), bench-dataset-postgres (store copy, dataset build on PostgreSQL vs SQLite), bench-entities (matcher precision/recall), bench-publish (marquee publish vs aws s3 cp on SeaweedFS); bench-scrape (scrape --replay vs reparse); bench-scale (1M/5M/20M synthetic ratings)"
 	@echo "make fuzz       every libFuzzer harness (Fuzz/) for SECONDS seconds each (default 60); fails on a crash, leak or timeout"
 	@echo "make leakcheck  parse every real page repeatedly under valgrind; fails on a leak"
 	@echo "make fmt        format the sources with swift-format"
@@ -28,6 +31,10 @@ setup:
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES)
 	[ -x $(TEST_VENV)/bin/python ] || python3 -m venv $(TEST_VENV)
 	$(TEST_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
+	[ -x $(ZENML_VENV)/bin/python ] || python3 -m venv $(ZENML_VENV)
+	$(ZENML_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-zenml.txt
+	[ -x $(AIRFLOW_VENV)/bin/python ] || python3 -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-airflow.txt
 	swift package resolve
 
 build:
@@ -79,6 +86,9 @@ bench-parse:
 # Marquee's rankers vs implicit (ALS, BPR, cosine) and Cornac (EASE) on one fixed split.
 bench-rankers:
 	@bash Benchmarks/ml/rankers.sh $(BENCH_VENV)
+
+bench-publish:
+	@bash Benchmarks/objectstore/publish.sh $(BENCH_VENV)
 
 bench-store:
 	@bash Benchmarks/store/run.sh $(BENCH_VENV)

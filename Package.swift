@@ -217,7 +217,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarqueeCLITests",
-            dependencies: ["marquee", "MarqueeTestKit", "MarqueeFetch", "MarqueeStore", "MarqueePostgres"]
+            dependencies: ["marquee", "MarqueeTestKit", "MarqueeCore", "MarqueeFetch", "MarqueeStore", "MarqueePostgres"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -98,9 +98,13 @@ public enum Exporter {
         files[ratingPath] = rating
         files[topKPath] = topK
         files["id_maps.json"] = idMaps(model)
-        let uri = storageURI ?? "gs://YOUR-BUCKET/marquee/\(name)"
+        let uri = storageURI ?? "s3://YOUR-BUCKET/marquee"
         switch format {
-        case .seldonV2: files["model.yaml"] = Data(SeldonManifests.modelV2(name: name, storageURI: uri).utf8)
+        case .seldonV2:
+            let served = ServingExport(
+                name: name, algorithm: model.algorithm.rawValue,
+                models: [.init(name: name, onnxBytes: rating.count), .init(name: name + "-topk", onnxBytes: topK.count)])
+            files["model.yaml"] = Data(SeldonManifests.modelV2(served, storageURI: uri).utf8)
         case .seldonV1:
             files["seldondeployment.yaml"] = Data(SeldonManifests.deploymentV1(name: name, storageURI: uri).utf8)
         case .mlflow:
@@ -224,22 +228,15 @@ public enum TritonConfig {
 
 /// Seldon Core resources serving the Triton repository.
 public enum SeldonManifests {
-    /// A Seldon Core v2 `Model` (scheduled on a Triton server because of `requirements: [onnx]`).
-    public static func modelV2(name: String, storageURI: String) -> String {
-        """
-        # Seldon Core v2: upload this folder's \(name)/ directory to the storage URI, then
-        #   kubectl apply -f model.yaml -n seldon-mesh
-        apiVersion: mlops.seldon.io/v1alpha1
-        kind: Model
-        metadata:
-          name: \(name)
-        spec:
-          storageUri: "\(storageURI)"
-          requirements:
-          - onnx
-          memory: 100Ki
-
-        """
+    /// Seldon Core v2 `Model`s for the rating and the top-k model (scheduled on a Triton server
+    /// because of `requirements: [onnx]`), memory from their ONNX size
+    /// (``DeploymentManifests/seldonV2(_:storageURI:secretName:)``), as one YAML file.
+    public static func modelV2(_ export: ServingExport, storageURI: String) -> String {
+        "# Seldon Core v2: upload this folder (marquee publish prints the storage URI), then\n"
+            + "#   kubectl apply -f model.yaml -n seldon-mesh\n"
+            + DeploymentManifests.seldonV2(export, storageURI: storageURI, secretName: nil).map {
+                YAMLText.document($0.1)
+            }.joined(separator: "---\n")
     }
 
     /// A Seldon Core v1 `SeldonDeployment` with the Triton prepackaged server and the V2 protocol.

@@ -46,6 +46,9 @@ public struct PipelineSpec: Sendable {
     public var compare: [Algorithm]
     /// Export format (`nil`: skip the step).
     public var export: ExportFormat?
+    /// When to run, in cron syntax (`0 3 * * *`, or `@daily`): what `marquee manifests --target
+    /// cronjob` schedules (`nil`: run by hand or by an outside scheduler).
+    public var schedule: String?
     /// Where the file came from.
     public var file: String
 
@@ -114,7 +117,11 @@ public struct PipelineSpec: Sendable {
             guard let section = value.table else { throw fail("[\(name)] must be a table", "[\(name)]") }
             return section
         }
-        try allow(["name", "scrape", "ingest", "dataset", "train", "evaluate", "export"], table, "the pipeline")
+        try allow(["name", "schedule", "scrape", "ingest", "dataset", "train", "evaluate", "export"], table, "the pipeline")
+        let schedule = try string("schedule", in: table)
+        if let schedule, let problem = CronSchedule.problem(schedule) {
+            throw fail("schedule \"\(schedule)\": \(problem)", "schedule")
+        }
         guard let name = table["name"]?.string, !name.isEmpty else { throw fail("missing \"name\"", "name") }
 
         var scrapes: [Scrape] = []
@@ -198,6 +205,56 @@ public struct PipelineSpec: Sendable {
         return PipelineSpec(
             name: name, scrape: scrapes, movieLens: movieLens, dataset: datasetName, algorithm: algorithm,
             parameters: parameters, seed: UInt32(try int("seed", in: train, 0...Int(UInt32.max)) ?? 0), folds: folds,
-            k: k, compare: compare, export: export, file: path)
+            k: k, compare: compare, export: export, schedule: schedule, file: path)
+    }
+}
+
+/// The cron syntax Kubernetes CronJobs and crontab share: five fields (minute 0–59, hour 0–23,
+/// day of month 1–31, month 1–12 or JAN–DEC, day of week 0–7 or SUN–SAT), each `*` or lists of
+/// numbers and ranges with an optional `/step`; or one of the `@` shorthands.
+public enum CronSchedule {
+    static let shorthands: Set<String> = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]
+    static let fields: [(name: String, range: ClosedRange<Int>, names: [String])] = [
+        ("minute", 0...59, []), ("hour", 0...23, []), ("day of month", 1...31, []),
+        ("month", 1...12, ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]),
+        ("day of week", 0...7, ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]),
+    ]
+
+    /// What is wrong with `schedule`, or `nil` when it is valid.
+    public static func problem(_ schedule: String) -> String? {
+        let trimmed = schedule.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("@") {
+            return shorthands.contains(trimmed) ? nil : "unknown shorthand (\(shorthands.sorted().joined(separator: ", ")))"
+        }
+        let parts = trimmed.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 5 else {
+            return "needs 5 fields (minute hour day-of-month month day-of-week), found \(parts.count)"
+        }
+        for (part, field) in zip(parts, fields) {
+            for item in part.split(separator: ",", omittingEmptySubsequences: false) {
+                let pieces = item.split(separator: "/", omittingEmptySubsequences: false)
+                guard (1...2).contains(pieces.count) else { return "\(field.name) \"\(item)\" has more than one /" }
+                if pieces.count == 2, Int(pieces[1]).map({ $0 < 1 }) ?? true {
+                    return "\(field.name) step \"\(pieces[1])\" must be a positive number"
+                }
+                if pieces[0] == "*" { continue }
+                let bounds = pieces[0].split(separator: "-", omittingEmptySubsequences: false)
+                guard (1...2).contains(bounds.count) else { return "\(field.name) \"\(item)\" is not a number or range" }
+                var values: [Int] = []
+                for bound in bounds {
+                    let value = Int(bound) ?? field.names.firstIndex(of: bound.uppercased()).map {
+                        $0 + field.range.lowerBound
+                    }
+                    guard let value, field.range.contains(value) else {
+                        return "\(field.name) \"\(bound)\" is outside \(field.range.lowerBound)–\(field.range.upperBound)"
+                    }
+                    values.append(value)
+                }
+                if values.count == 2, values[0] > values[1] {
+                    return "\(field.name) range \"\(item)\" runs backwards"
+                }
+            }
+        }
+        return nil
     }
 }

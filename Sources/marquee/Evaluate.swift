@@ -51,7 +51,7 @@ struct Evaluate: AsyncParsableCommand {
         try await reportingErrors {
             let parameters = try Hyperparameters(
                 algorithm, settings: (try paramsFile.map { file throws(MarqueeError) in try ParameterFile.read(file, for: algorithm) } ?? []) + params)
-            let (table, version, strategy) = try data.load(global)
+            let (table, version, strategy) = try await data.load(global, logger: logger)
             var request = EvaluationRequest(
                 algorithm: algorithm, parameters: parameters, split: strategy,
                 seed: seed, k: cutoffs[0], relevanceThreshold: relevanceThreshold,

@@ -40,7 +40,7 @@ struct Export: AsyncParsableCommand {
     }
     @Option(help: "The output folder.") var out: String
     @Option(help: "The model's name in serving configurations (default marquee-ALGORITHM).") var name: String?
-    @Option(help: "Where the Seldon resources say the repository is uploaded (e.g. gs://bucket/path).")
+    @Option(help: "Where this folder is uploaded (what marquee publish prints, e.g. s3://models/marquee); the Seldon resources point into it.")
     var storageURI: String?
     @Option(help: "A `marquee evaluate --format json` output to record in the manifest.") var metrics: String?
     @Flag(help: "Check the export against Marquee's predictions with onnxruntime.") var verify = false

@@ -13,7 +13,7 @@ struct Marquee: AsyncParsableCommand {
             Select.self, Normalise.self, Import.self, Dataset.self, Query.self, Features.self, Robots.self, Fetch.self,
             Crawl.self, CrawlStatus.self, Parse.self, Sites.self, Scrape.self, Reparse.self, Pipeline.self, Runs.self, Store.self,
             Monitor.self, Entities.self, Config.self, Demo.self, Train.self, Evaluate.self, Tune.self, Experiments.self,
-            Recommend.self, Export.self, Publish.self, Serve.self,
+            Recommend.self, Export.self, Publish.self, Manifests.self, Serve.self,
         ]
     )
 

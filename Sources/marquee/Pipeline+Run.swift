@@ -28,23 +28,9 @@ extension Pipeline {
         func run() async throws {
             let logger = global.makeLogger("marquee.pipeline")
             try await reportingErrors {
-                let file =
-                    name.hasSuffix(".toml")
-                    ? URL(fileURLWithPath: name)
-                    : URL(fileURLWithPath: pipelines ?? EffectiveConfig.currentOrDefaults["pipelines"])
-                        .appendingPathComponent("\(name).toml")
-                let spec = try PipelineSpec.load(file)
-                let workFolder = URL(
-                    fileURLWithPath: work ?? "\(EffectiveConfig.currentOrDefaults["work"])/pipelines/\(spec.name)")
-                try OutputLocation.checkFolder(workFolder, what: "the pipeline's work folder")
-                try global.requireSQLite()
-                let record = try await runPipeline(
-                    spec,
-                    .init(
-                        storePath: global.store, features: URL(fileURLWithPath: global.features),
-                        scrapers: URL(fileURLWithPath: specs.scrapers), work: workFolder, salt: EffectiveConfig.userSalt
-                    ),
-                    force: force, logger: logger)
+                let (spec, environment) = try pipelineEnvironment(
+                    name, pipelines: pipelines, work: work, global: global, scrapers: specs.scrapers)
+                let record = try await runPipeline(spec, environment, force: force, logger: logger)
                 try emit(format) {
                     record.summary
                 } text: {

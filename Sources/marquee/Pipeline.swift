@@ -10,7 +10,7 @@ import MarqueeStore
 struct Pipeline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a pipeline (pipelines/<name>.toml): scrape → ingest → dataset → train → evaluate → export.",
-        subcommands: [Run.self])
+        subcommands: [Run.self, Step.self, ExportPipeline.self])
 
 }
 
@@ -25,4 +25,28 @@ func runPipeline(
     let configured = runner
     SignalHandling.install()
     return try await configured.run()
+}
+
+/// The pipeline `name` (a name in the pipelines folder, or a path to its `.toml`) and where it
+/// runs: the store, views, specs, salt and work folder `pipeline run` uses.
+func pipelineEnvironment(
+    _ name: String, pipelines: String?, work: String?, global: GlobalOptions, scrapers: String
+) throws -> (PipelineSpec, PipelineRunner.Environment) {
+    let spec = try PipelineSpec.load(pipelineFile(name, pipelines: pipelines))
+    let workFolder = URL(fileURLWithPath: work ?? "\(EffectiveConfig.currentOrDefaults["work"])/pipelines/\(spec.name)")
+    try OutputLocation.checkFolder(workFolder, what: "the pipeline's work folder")
+    try global.requireSQLite()
+    return (
+        spec,
+        .init(
+            storePath: global.store, features: URL(fileURLWithPath: global.features),
+            scrapers: URL(fileURLWithPath: scrapers), work: workFolder, salt: EffectiveConfig.userSalt)
+    )
+}
+
+/// `pipelines/<name>.toml`, or `name` itself when it is a `.toml` path.
+func pipelineFile(_ name: String, pipelines: String?) -> URL {
+    name.hasSuffix(".toml")
+        ? URL(fileURLWithPath: name)
+        : URL(fileURLWithPath: pipelines ?? EffectiveConfig.currentOrDefaults["pipelines"]).appendingPathComponent("\(name).toml")
 }

@@ -12,6 +12,7 @@ struct Train: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var tracking: TrackingOptions
+    @OptionGroup var objectStore: ObjectStoreOptions
     @Option(help: "Dataset spec name, recorded version id, or a CSV file.") var dataset: String
     @Option(help: "\(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")).") var algorithm: Algorithm
     @Option(name: .customLong("param"), help: "Hyper-parameter key=value (repeatable).") var params: [String] = []
@@ -37,7 +38,7 @@ struct Train: AsyncParsableCommand {
                     try ParameterFile.read(file, for: algorithm)
                 } ?? []) + params)
             try OutputLocation.check(URL(fileURLWithPath: out), what: "the model")
-            let (table, version) = try global.loadRatings(dataset)
+            let (table, version) = try await global.loadRatings(dataset, objectStore: objectStore, logger: logger)
             let started = Date()
             let set = TrainingSet(table: table, rows: Array(0..<table.count))
             let progress = global.progress("train \(algorithm.rawValue)", unit: "epochs")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MarqueeCore
+import MarqueeObjectStore
 import MarqueeML
 import MarqueeStore
 
@@ -11,18 +13,27 @@ extension GlobalOptions {
     func loadRatings(_ reference: String) throws(MarqueeError) -> (table: RatingTable, version: String) {
         try RatingSource(reference).load(store: openStore, catalog: loadCatalog)
     }
+
+    /// ``loadRatings(_:)``, an `s3://` CSV downloaded first.
+    func loadRatings(_ reference: String, objectStore: ObjectStoreOptions, logger: Logger) async throws
+        -> (table: RatingTable, version: String)
+    {
+        guard S3Location.isURI(reference) else { return try loadRatings(reference) }
+        return try await objectStore.withLocalCopy(of: reference, logger: logger) { try loadRatings($0.path) }
+    }
 }
 
 /// Where `evaluate` and `tune` get their ratings and how they split them: `--dataset` with `--cv`
 /// or `--split`, or a fixed split from files (`--train`, `--test`).
 struct SplitOptions: ParsableArguments {
-    @Option(help: "Dataset spec name, recorded version id, or a CSV file.") var dataset: String?
+    @Option(help: "Dataset spec name, recorded version id, or a CSV file (local or s3://BUCKET/KEY).") var dataset: String?
     @Option(help: "A fixed split from files: the training ratings (CSV, with --test).") var train: String?
     @Option(help: "The test ratings (CSV, with --train); candidates are every film the user did not rate in it.")
     var test: String?
     @Option(help: "k-fold cross-validation with this many folds (default \(Self.defaultFolds) unless --split).")
     var cv: Int?
     @Option(help: "random:RATIO, stratified:RATIO, temporal:N or cold-items:FRACTION.") var split: String?
+    @OptionGroup var objectStore: ObjectStoreOptions
 
     /// `--cv`'s default.
     static let defaultFolds = 5
@@ -42,12 +53,17 @@ struct SplitOptions: ParsableArguments {
 
     /// The ratings, their version id (for files, `file:TRAIN+TEST`, each the first 16 hex digits of
     /// the file's SHA-256) and the split.
-    func load(_ global: GlobalOptions, folds: Int = defaultFolds) throws(MarqueeError) -> (
+    /// `s3://` files are downloaded first (their version id is the bytes', as for a local file).
+    func load(_ global: GlobalOptions, folds: Int = defaultFolds, logger: Logger) async throws -> (
         table: RatingTable, version: String, split: SplitStrategy
     ) {
         if let train, let test {
-            let training = try RatingSource.file(train).load(store: global.openStore, catalog: global.loadCatalog)
-            let testing = try RatingSource.file(test).load(store: global.openStore, catalog: global.loadCatalog)
+            let training = try await objectStore.withLocalCopy(of: train, logger: logger) {
+                try RatingSource.file($0.path).load(store: global.openStore, catalog: global.loadCatalog)
+            }
+            let testing = try await objectStore.withLocalCopy(of: test, logger: logger) {
+                try RatingSource.file($0.path).load(store: global.openStore, catalog: global.loadCatalog)
+            }
             return (
                 training.table.appending(testing.table), training.version + "+" + testing.version.dropFirst(5),
                 .files(trainRows: training.table.count)
@@ -55,7 +71,7 @@ struct SplitOptions: ParsableArguments {
         }
         let strategy =
             try split.map { text throws(MarqueeError) in try SplitStrategy(parsing: text) } ?? .kFold(cv ?? folds)
-        let (table, version) = try global.loadRatings(dataset!)
+        let (table, version) = try await global.loadRatings(dataset!, objectStore: objectStore, logger: logger)
         return (table, version, strategy)
     }
 }

@@ -60,7 +60,7 @@ struct Tune: AsyncParsableCommand {
             let metric = try TuningMetric(parsing: metric)
             let grid = try TuningRequest.parseGrid(grid)
             if let out { try OutputLocation.check(URL(fileURLWithPath: out), what: "the parameter file") }
-            let (table, version, split) = try data.load(global, folds: 3)
+            let (table, version, split) = try await data.load(global, folds: 3, logger: logger)
             let request = TuningRequest(
                 algorithm: algorithm, fixed: params, grid: grid, random: random, split: split, seed: seed,
                 metric: metric,

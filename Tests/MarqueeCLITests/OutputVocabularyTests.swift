@@ -71,6 +71,7 @@ private func isJSON(_ text: String, lines: Bool) -> Bool {
     let exempt: [String: String] = [
         "serve": "a server: what it serves is the HTTP API (Open Inference Protocol V2), JSON already",
         "pipeline run": "run above, to build the world",
+        "pipeline step": "runs a pipeline's step: its --format json is read by the generated programs in PipelineExportTests",
         "store copy": "needs a PostgreSQL database: its --format json is checked in StoreCopyTests",
         "publish": "needs an S3 server: its --format json is checked in PublishCommandTests",
     ]
@@ -129,6 +130,8 @@ private func isJSON(_ text: String, lines: Bool) -> Bool {
         "experiments compare": (experimentIDs + ["--store", store], false),
         "recommend": ([model, "--user", "1"], false),
         "export": ([model, "--out", path("export")], false),
+        "pipeline export": (["demo", "--to", "zenml", "--out", path("demo_pipeline.py")], false),
+        "manifests": (["--target", "cronjob", "--image", "registry.example/marquee:1", "--out", path("cron")], false),
     ]
     let listed = try subcommands().map { $0.joined(separator: " ") }
     #expect(listed.count >= 30, "\(listed)")

@@ -50,13 +50,27 @@ func publishAnExportAndReadFromS3() async throws {
                 toPath: upload.appendingPathComponent("ml/\(name)").path)
         }
         try FileManager.default.copyItem(atPath: model, toPath: upload.appendingPathComponent("m.mqm").path)
-        #expect(try marquee(["publish", upload.path, "s3://data/v1", "--endpoint", server.endpoint, "--create-bucket"]).status == 0)
+        let data = try marquee(["publish", upload.path, "s3://data/v1", "--endpoint", server.endpoint, "--create-bucket"])
+        #expect(data.status == 0, "\(data.stderr)")
         let store = folder.appendingPathComponent("s.sqlite").path
         let imported = try marquee(["import", "movielens", "s3://data/v1/ml", "--store", store, "--endpoint", server.endpoint])
         #expect(imported.status == 0 && imported.stdout.contains("11 ratings, 2 tags, 5 films"), "\(imported.stderr)")
         let fromS3 = try marquee(["recommend", "s3://data/v1/m.mqm", "--user", "1", "--endpoint", server.endpoint])
         let fromDisk = try marquee(["recommend", model, "--user", "1"])
         #expect(fromS3.status == 0 && fromS3.stdout == fromDisk.stdout, "\(fromS3.stderr)")
+        // A dataset from s3:// trains the model a local copy of the same bytes trains.
+        let s3Model = folder.appendingPathComponent("s3.mqm").path
+        let trainedFromS3 = try marquee([
+            "train", "--dataset", "s3://data/v1/ml/ratings.csv", "--algorithm", "svd", "--out", s3Model, "--no-track",
+            "--endpoint", server.endpoint,
+        ])
+        #expect(trainedFromS3.status == 0, "\(trainedFromS3.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: s3Model)) == Data(contentsOf: URL(fileURLWithPath: model)))
+        let evaluated = try marquee([
+            "evaluate", "--dataset", "s3://data/v1/ml/ratings.csv", "--algorithm", "popularity", "--cv", "2", "--no-track",
+            "--endpoint", server.endpoint, "--format", "json",
+        ])
+        #expect(evaluated.status == 0 && evaluated.stdout.contains("\"dataset_version\""), "\(evaluated.stderr)")
 
         // A wrong secret: 77 naming the source; no credentials: 78; a dead endpoint: 69.
         let wrong = try marquee(

@@ -68,7 +68,7 @@ func fixtureModel(_ algorithm: Algorithm = .svd, settings: [String] = ["n_factor
         let folder = scratch()
         let result = try Exporter.export(
             loaded, sourceBytes: bytes, format: format, name: "films", directory: folder,
-            storageURI: "gs://bucket/films", metrics: .object(JSONObject([("rmse", .number(0.87))])))
+            storageURI: "gs://bucket/marquee", metrics: .object(JSONObject([("rmse", .number(0.87))])))
         return (folder, result)
     }
 
@@ -109,13 +109,17 @@ func fixtureModel(_ algorithm: Algorithm = .svd, settings: [String] = ["n_factor
         let (v2, v2Result) = try export(.seldonV2)
         #expect(v2Result.files.contains("model.yaml") && v2Result.files.contains("films/config.pbtxt"))
         let model = try text(v2, "model.yaml")
+        // The rating and the top-k model, each at its folder of the uploaded repository, asking
+        // for memory from its ONNX size (2 × bytes + 8 MiB), not a placeholder.
         for line in [
-            "apiVersion: mlops.seldon.io/v1alpha1", "kind: Model", "  name: films",
-            #"  storageUri: "gs://bucket/films""#,
-            "  - onnx",
+            #"apiVersion: "mlops.seldon.io/v1alpha1""#, #"kind: "Model""#, #"  name: "films""#, #"  name: "films-topk""#,
+            #"  storageUri: "gs://bucket/marquee/films""#, #"  storageUri: "gs://bucket/marquee/films-topk""#,
+            #"  - "onnx""#, "---",
         ] {
             #expect(model.contains(line + "\n"), "\(line)")
         }
+        let ratingBytes = try Data(contentsOf: v2.appendingPathComponent("films/1/model.onnx")).count
+        #expect(model.contains(#"  memory: "\#(DeploymentManifests.memoryMiB(onnxBytes: ratingBytes))Mi""#))
         let (v1, _) = try export(.seldonV1)
         let deployment = try text(v1, "seldondeployment.yaml")
         for line in ["kind: SeldonDeployment", "  protocol: v2", "      implementation: TRITON_SERVER"] {
@@ -189,9 +193,12 @@ struct OnnxRuntimeTests {
                 onnx.checker.check_model(f"{root}/seldon-v2/{name}/1/model.onnx", full_check=True)
             rating = text_format.Parse(open(f"{root}/seldon-v2/films/config.pbtxt").read(), model_config_pb2.ModelConfig())
             assert [i.name for i in rating.input] == ["user_index", "item_index"] and rating.max_batch_size == 1024
-            model = yaml.safe_load(open(f"{root}/seldon-v2/model.yaml"))
-            assert model["kind"] == "Model" and model["spec"]["requirements"] == ["onnx"], model
-            assert model["spec"]["storageUri"].startswith("gs://"), model
+            models = list(yaml.safe_load_all(open(f"{root}/seldon-v2/model.yaml")))
+            assert [m["metadata"]["name"] for m in models] == ["films", "films-topk"], models
+            for model in models:
+                assert model["kind"] == "Model" and model["spec"]["requirements"] == ["onnx"], model
+                assert model["spec"]["storageUri"].endswith("/marquee/" + model["metadata"]["name"]), model
+                assert model["spec"]["memory"].endswith("Mi") and int(model["spec"]["memory"][:-2]) >= 8, model
             deployment = yaml.safe_load(open(f"{root}/seldon-v1/seldondeployment.yaml"))
             graph = deployment["spec"]["predictors"][0]["graph"]
             assert graph["implementation"] == "TRITON_SERVER" and graph["name"] == "films", deployment
