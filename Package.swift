@@ -148,7 +148,7 @@ let package = Package(
         ),
         .target(
             name: "MarqueeTestKit",
-            dependencies: ["MarqueeCore", "MarqueePostgres", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["MarqueeCore", "MarqueeFetch", "MarqueePostgres", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "MarqueePipelineTests",

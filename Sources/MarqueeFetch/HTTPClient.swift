@@ -121,7 +121,6 @@ public struct HTTPClient: PageFetcher {
         }
         defer { HandlePool.shared.put(handle) }
         let transfer = Transfer(limit: configuration.maxBodyBytes)
-        let context = Unmanaged.passUnretained(transfer).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>?
         for header in configuration.headers {
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
@@ -150,12 +149,7 @@ public struct HTTPClient: PageFetcher {
             marquee_curl_set_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxBodyBytes))
             marquee_curl_set_slist(handle, CURLOPT_HTTPHEADER, headerList)
             marquee_curl_set_slist(handle, CURLOPT_RESOLVE, resolveList)
-            marquee_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-            marquee_curl_set_callback(handle, CURLOPT_WRITEFUNCTION, Transfer.write)
-            marquee_curl_set_pointer(handle, CURLOPT_WRITEDATA, context)
-            marquee_curl_set_callback(handle, CURLOPT_HEADERFUNCTION, Transfer.header)
-            marquee_curl_set_pointer(handle, CURLOPT_HEADERDATA, context)
-            return curl_easy_perform(handle)
+            return transfer.perform(handle, errorBuffer: buffer.baseAddress)
         }
         if guardState.pointee.blocked != 0 {
             let address = withUnsafeBytes(of: guardState.pointee.blocked_address) { raw in
@@ -220,6 +214,17 @@ final class Transfer {
 
     init(limit: Int) {
         self.limit = limit
+    }
+
+    /// Runs `handle`, collecting its headers and body here and its error text in `errorBuffer`.
+    func perform(_ handle: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>?) -> CURLcode {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        marquee_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        marquee_curl_set_callback(handle, CURLOPT_WRITEFUNCTION, Transfer.write)
+        marquee_curl_set_pointer(handle, CURLOPT_WRITEDATA, context)
+        marquee_curl_set_callback(handle, CURLOPT_HEADERFUNCTION, Transfer.header)
+        marquee_curl_set_pointer(handle, CURLOPT_HEADERDATA, context)
+        return withExtendedLifetime(self) { curl_easy_perform(handle) }
     }
 
     static let write: marquee_curl_data_callback = { data, size, count, context in

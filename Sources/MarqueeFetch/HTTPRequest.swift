@@ -74,7 +74,6 @@ public struct HTTPRequest: Sendable {
         }
         defer { HandlePool.shared.put(handle) }
         let transfer = Transfer(limit: maxResponseBytes)
-        let context = Unmanaged.passUnretained(transfer).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>?
         // No `Expect: 100-continue` round trip; libcurl's default form Content-Type is replaced.
         var sent = headers
@@ -107,12 +106,7 @@ public struct HTTPRequest: Sendable {
                         handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(buffer.baseAddress!)))
                 }
                 marquee_curl_set_slist(handle, CURLOPT_HTTPHEADER, headerList)
-                marquee_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-                marquee_curl_set_callback(handle, CURLOPT_WRITEFUNCTION, Transfer.write)
-                marquee_curl_set_pointer(handle, CURLOPT_WRITEDATA, context)
-                marquee_curl_set_callback(handle, CURLOPT_HEADERFUNCTION, Transfer.header)
-                marquee_curl_set_pointer(handle, CURLOPT_HEADERDATA, context)
-                return curl_easy_perform(handle)
+                return transfer.perform(handle, errorBuffer: buffer.baseAddress)
             }
         }
         guard code == CURLE_OK else {

@@ -132,20 +132,46 @@ extension S3Client {
         guard let uploadID = XMLScan.first("UploadId", in: String(decoding: started.body, as: UTF8.self)) else {
             throw MarqueeError(.failure, "the server started a multipart upload without an UploadId", location: "\(location)")
         }
+        let count = (data.count + partSize - 1) / partSize
         var parts: [(number: Int, etag: String)] = []
-        var digests = Data()
+        var digests = [Data](repeating: Data(), count: count)
         do throws(MarqueeError) {
-            var offset = 0
-            while offset < data.count {
-                let part = data.subdata(in: offset..<min(offset + partSize, data.count))
-                let md5 = Data(Insecure.MD5.hash(data: part))
-                digests.append(md5)
-                let number = parts.count + 1
-                let response = try await send(
-                    "PUT", location, query: [("partNumber", "\(number)"), ("uploadId", uploadID)],
-                    headers: [("Content-MD5", md5.base64EncodedString())], body: part)
-                parts.append((number, response.header("ETag") ?? "\"\(SignatureV4.hex(md5))\""))
-                offset += partSize
+            // Parts go up ``S3Configuration/partConcurrency`` at a time, each hashed (MD5 for
+            // Content-MD5, SHA-256 for the signature) in its own task.
+            let results = await withTaskGroup(of: Result<(Int, String, Data), MarqueeError>.self) { group in
+                var next = 0
+                var results: [Result<(Int, String, Data), MarqueeError>] = []
+                func add() {
+                    let number = next + 1
+                    let part = data.subdata(in: next * partSize..<min((next + 1) * partSize, data.count))
+                    next += 1
+                    group.addTask {
+                        let md5 = Data(Insecure.MD5.hash(data: part))
+                        do throws(MarqueeError) {
+                            let response = try await self.send(
+                                "PUT", location, query: [("partNumber", "\(number)"), ("uploadId", uploadID)],
+                                headers: [("Content-MD5", md5.base64EncodedString())], body: part)
+                            return .success((number, response.header("ETag") ?? "\"\(SignatureV4.hex(md5))\"", md5))
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                while next < min(count, max(1, configuration.partConcurrency)) { add() }
+                for await result in group {
+                    results.append(result)
+                    if case .failure = result { group.cancelAll() } else if next < count { add() }
+                }
+                return results
+            }
+            for result in results {
+                let (number, etag, md5) = try result.get()
+                parts.append((number, etag))
+                digests[number - 1] = md5
+            }
+            parts.sort { $0.number < $1.number }
+            guard parts.count == count else {
+                throw MarqueeError(.failure, "\(count - parts.count) parts of the upload did not finish", location: "\(location)")
             }
             let body =
                 "<CompleteMultipartUpload>"
@@ -161,7 +187,7 @@ extension S3Client {
             _ = try? await send("DELETE", location, query: [("uploadId", uploadID)], accept: [404])
             throw error
         }
-        return "\(SignatureV4.hex(Insecure.MD5.hash(data: digests)))-\(parts.count)"
+        return "\(SignatureV4.hex(Insecure.MD5.hash(data: Data(digests.joined()))))-\(parts.count)"
     }
 
     static func unquoted(_ etag: String) -> String { etag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }

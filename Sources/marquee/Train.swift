@@ -49,15 +49,8 @@ struct Train: AsyncParsableCommand {
             let url = URL(fileURLWithPath: out)
             let bytes = try ModelFile.write(model, datasetVersion: version, to: url)
             tracking.record(
-                ExperimentRecord(
-                    kind: "train", algorithm: algorithm.rawValue, parameters: model.parameters, datasetVersion: version,
-                    split: nil,
-                    metrics: .object(
-                        JSONObject([
-                            ("ratings", .number(Double(table.count))), ("users", .number(Double(set.userCount))),
-                            ("films", .number(Double(set.itemCount))), ("model", .string(out)),
-                        ])), startedAt: started, seconds: Date().timeIntervalSince(started),
-                    modelSHA256: Hashing.sha256(bytes)), in: global, logger: logger)
+                .training(model, on: set, path: out, bytes: bytes, datasetVersion: version, started: started), in: global,
+                logger: logger)
             if format == .json {
                 return try printJSON(
                     Outcome(

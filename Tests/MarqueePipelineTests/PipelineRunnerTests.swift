@@ -111,3 +111,30 @@ func wronglyTypedPipelineValuesAreErrors(_ section: String, _ message: String) t
         }
     }
 }
+
+/// A run's train and evaluate steps are tracked experiments, as `marquee train` and `evaluate`
+/// are (tagged with the pipeline); a second run that reuses them records nothing new. The same
+/// steps run one at a time (`runStep`, what orchestrators call) are tracked too.
+@Test func pipelineStepsAreTrackedExperiments() async throws {
+    let folder = try makeScratchFolder("pipeline-experiments")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let runner = PipelineRunner(spec: try miniSpec(), environment: environment(folder), logger: Logger(label: "test"))
+    _ = try await runner.run()
+    let store = try FeatureStore(path: folder.appendingPathComponent("store.sqlite").path)
+    let recorded = try store.experiments()
+    #expect(Set(recorded.map(\.kind)) == (runner.spec.folds > 0 ? ["train", "evaluate"] : ["train"]), "\(recorded.map(\.kind))")
+    for record in recorded {
+        #expect(record.metrics["pipeline"] == .string("mini") && record.datasetVersion != nil)
+        #expect(record.algorithm == runner.spec.algorithm.rawValue || runner.spec.compare.map(\.rawValue).contains(record.algorithm))
+    }
+    let train = try #require(recorded.first { $0.kind == "train" })
+    let model = try Data(contentsOf: folder.appendingPathComponent("work/models/mini-\(runner.spec.algorithm.rawValue).mqm"))
+    #expect(train.modelSHA256 == Hashing.sha256(model))
+    _ = try await runner.run()
+    #expect(try store.experiments().count == recorded.count, "cached steps record nothing")
+
+    let dataset = try await runner.runStep("dataset", upstream: .init())
+    _ = try await runner.runStep(
+        "train", upstream: .init(datasetVersion: dataset["version"]?.stringValue, datasetFile: dataset["file"]?.stringValue))
+    #expect(try store.experiments().count == recorded.count + 1)
+}
