@@ -92,8 +92,9 @@ static int contains(const int32_t *sorted, long count, int32_t value) {
 }
 
 MARQUEE_VECTOR_CLONES double marquee_bpr_epoch(
-    marquee_interactions users, const int32_t *user_of, size_t items, double *user_factors, double *item_factors,
-    double *item_bias, size_t factors, double learning_rate, double reg, size_t samples, uint64_t *state) {
+    marquee_interactions users, const int32_t *user_of, size_t items, float *user_factors, float *item_factors,
+    float *item_bias, size_t factors, float learning_rate, float reg, size_t samples, const uint64_t *seen,
+    size_t words, uint64_t *state) {
     size_t total = (size_t)users.start[users.rows], correct = 0, taken = 0;
     if (total == 0 || items < 2) return 0;
     for (size_t s = 0; s < samples; s++) {
@@ -104,16 +105,21 @@ MARQUEE_VECTOR_CLONES double marquee_bpr_epoch(
         long count = users.start[u + 1] - users.start[u];
         if ((size_t)count >= items) continue;
         int32_t i = users.columns[position], j;
-        do { j = (int32_t)below(state, items); } while (contains(liked, count, j));
-        double *restrict x = user_factors + u * factors;
-        double *restrict yi = item_factors + (size_t)i * factors;
-        double *restrict yj = item_factors + (size_t)j * factors;
-        double score = (item_bias[i] - item_bias[j]) + (dot(x, yi, factors) - dot(x, yj, factors));
+        if (seen) {
+            const uint64_t *bits = seen + u * words;
+            do { j = (int32_t)below(state, items); } while ((bits[j >> 6] >> (j & 63)) & 1);
+        } else {
+            do { j = (int32_t)below(state, items); } while (contains(liked, count, j));
+        }
+        float *restrict x = user_factors + u * factors;
+        float *restrict yi = item_factors + (size_t)i * factors;
+        float *restrict yj = item_factors + (size_t)j * factors;
+        float score = (item_bias[i] - item_bias[j]) + (dotf(x, yi, factors) - dotf(x, yj, factors));
         taken++;
         if (score > 0) correct++;
-        double z = 1.0 / (1.0 + exp(score));
+        float z = 1.0f / (1.0f + expf(score));
         for (size_t f = 0; f < factors; f++) {
-            double xf = x[f], yif = yi[f], yjf = yj[f];
+            float xf = x[f], yif = yi[f], yjf = yj[f];
             x[f] += learning_rate * (z * (yif - yjf) - reg * xf);
             yi[f] += learning_rate * (z * xf - reg * yif);
             yj[f] += learning_rate * (-z * xf - reg * yjf);
@@ -122,6 +128,14 @@ MARQUEE_VECTOR_CLONES double marquee_bpr_epoch(
         item_bias[j] += learning_rate * (-z - reg * item_bias[j]);
     }
     return taken ? (double)correct / (double)taken : 0;
+}
+
+void marquee_bitmap_rows(marquee_interactions rows, size_t words, uint64_t *out) {
+    for (size_t r = 0; r < rows.rows; r++)
+        for (long p = rows.start[r]; p < rows.start[r + 1]; p++) {
+            int32_t c = rows.columns[p];
+            out[r * words + ((size_t)c >> 6)] |= 1ULL << (c & 63);
+        }
 }
 
 MARQUEE_VECTOR_CLONES void marquee_ease_weights(double *p, size_t items) {

@@ -11,6 +11,25 @@
 #define MARQUEE_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define MARQUEE_VECTOR_CLONES
+/// Sixteen floats: `dotf`'s partial sums, as `marquee_lanes` are `dot`'s.
+typedef float marquee_float_lanes __attribute__((vector_size(64)));
+
+/// `dot` in float32 (BPR's factors): sixteen partial sums, added pairwise, then the tail.
+static inline __attribute__((always_inline)) float dotf(const float *a, const float *b, size_t count) {
+    marquee_float_lanes s = {0};
+    size_t f = 0;
+    for (; f + 16 <= count; f += 16) {
+        marquee_float_lanes x, y;
+        __builtin_memcpy(&x, a + f, sizeof x);
+        __builtin_memcpy(&y, b + f, sizeof y);
+        s += x * y;
+    }
+    float sum = 0;
+    for (int lane = 0; lane < 8; lane++) sum += s[lane] + s[lane + 8];
+    for (; f < count; f++) sum += a[f] * b[f];
+    return sum;
+}
+
 #endif
 
 /// Eight doubles: the eight partial sums of `dot`, one per lane (the compiler maps it onto one
@@ -30,6 +49,25 @@ static inline __attribute__((always_inline)) double dot(const double *a, const d
         s += x * y;
     }
     double sum = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+    for (; f < count; f++) sum += a[f] * b[f];
+    return sum;
+}
+
+/// Sixteen floats: `dotf`'s partial sums, as `marquee_lanes` are `dot`'s.
+typedef float marquee_float_lanes __attribute__((vector_size(64)));
+
+/// `dot` in float32 (BPR's factors): sixteen partial sums, added pairwise, then the tail.
+static inline __attribute__((always_inline)) float dotf(const float *a, const float *b, size_t count) {
+    marquee_float_lanes s = {0};
+    size_t f = 0;
+    for (; f + 16 <= count; f += 16) {
+        marquee_float_lanes x, y;
+        __builtin_memcpy(&x, a + f, sizeof x);
+        __builtin_memcpy(&y, b + f, sizeof y);
+        s += x * y;
+    }
+    float sum = 0;
+    for (int lane = 0; lane < 8; lane++) sum += s[lane] + s[lane + 8];
     for (; f < count; f++) sum += a[f] * b[f];
     return sum;
 }

@@ -108,23 +108,38 @@ extension Trainer {
     ) -> Int? {
         let factors = parameters.integer("n_factors")
         let epochs = parameters.integer("n_epochs")
-        var (users, items) = Self.initialTables(parameters, set, seed)
-        var bias = [Double](repeating: 0, count: set.itemCount)
+        // float32 during the fit, as implicit: half the memory traffic, twice the vector lanes.
+        let (initialUsers, initialItems) = Self.initialTables(parameters, set, seed)
+        var users = initialUsers.map(Float.init)
+        var items = initialItems.map(Float.init)
+        var bias = [Float](repeating: 0, count: set.itemCount)
         let sorted = Self.sortedRows(set)
         var userOf = [Int32](repeating: 0, count: set.ratingCount)
         for user in 0..<set.userCount {
             for position in set.userStart[user]..<set.userStart[user + 1] { userOf[position] = Int32(user) }
         }
         var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
+        // Which films each user has: a bitmap (one load per sampled negative) up to 256 MiB,
+        // else the binary search over the sorted row. Either gives the same draws.
+        let words = (set.itemCount + 63) / 64
+        var seen = set.userCount * words * 8 <= 256 << 20 ? [UInt64](repeating: 0, count: set.userCount * words) : []
+        set.userStart.withUnsafeBufferPointer { start in
+            sorted.withUnsafeBufferPointer { columns in
+                let rows = marquee_interactions(rows: set.userCount, start: start.baseAddress, columns: columns.baseAddress)
+                if !seen.isEmpty { marquee_bitmap_rows(rows, words, &seen) }
+            }
+        }
         for epoch in 0..<epochs {
             set.userStart.withUnsafeBufferPointer { start in
                 sorted.withUnsafeBufferPointer { columns in
-                    _ = marquee_bpr_epoch(
-                        marquee_interactions(
-                            rows: set.userCount, start: start.baseAddress, columns: columns.baseAddress),
-                        userOf, set.itemCount, &users, &items, &bias, factors, parameters.value("lr"),
-                        parameters.value("reg"),
-                        set.ratingCount, &state)
+                    seen.withUnsafeBufferPointer { bits in
+                        _ = marquee_bpr_epoch(
+                            marquee_interactions(
+                                rows: set.userCount, start: start.baseAddress, columns: columns.baseAddress),
+                            userOf, set.itemCount, &users, &items, &bias, factors, Float(parameters.value("lr")),
+                            Float(parameters.value("reg")), set.ratingCount, bits.isEmpty ? nil : bits.baseAddress,
+                            words, &state)
+                    }
                 }
             }
             if !users.allSatisfy(\.isFinite) || !items.allSatisfy(\.isFinite) || !bias.allSatisfy(\.isFinite) {
@@ -133,7 +148,8 @@ extension Trainer {
             progress?(epoch + 1, epochs)
         }
         model.setTerms(
-            factors: factors, userFactors: users, itemFactors: items, userBias: model.userBias, itemBias: bias)
+            factors: factors, userFactors: users.map(Double.init), itemFactors: items.map(Double.init),
+            userBias: model.userBias, itemBias: bias.map(Double.init))
         return nil
     }
 

@@ -56,7 +56,8 @@ extension S3Client {
         try await send("GET", location).body
     }
 
-    /// Every object under `prefix` (a folder: keys starting `prefix/`), in key order.
+    /// Every object under `prefix` (a folder: keys starting `prefix/`), in key order, folder
+    /// markers (keys ending in `/`) left out.
     public func list(_ prefix: S3Location) async throws(MarqueeError) -> [S3Object] {
         var objects: [S3Object] = []
         var token: String?
@@ -68,7 +69,8 @@ extension S3Client {
                 decoding: try await send("GET", S3Location(bucket: prefix.bucket, key: ""), query: query).body,
                 as: UTF8.self)
             for entry in XMLScan.all("Contents", in: text) {
-                guard let key = XMLScan.first("Key", in: entry) else { continue }
+                // Keys ending in "/" are folder markers some tools write; they hold no file.
+                guard let key = XMLScan.first("Key", in: entry), !key.hasSuffix("/") else { continue }
                 objects.append(
                     S3Object(
                         location: S3Location(bucket: prefix.bucket, key: key),

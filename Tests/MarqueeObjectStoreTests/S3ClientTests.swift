@@ -91,4 +91,19 @@ final class ScriptedTransport: S3Transport {
         #expect(throws: MarqueeError.self) { try client(ScriptedTransport([]), endpoint: "ftp://x") }
         #expect(throws: MarqueeError.self) { try client(ScriptedTransport([]), endpoint: "http://host/path") }
     }
+
+    @Test func listingsPageAndLeaveFolderMarkersOut() async throws {
+        func page(_ keys: [String], next: String?) -> Result<HTTPRequest.Response, FetchError> {
+            let contents = keys.map { "<Contents><Key>\($0)</Key><Size>3</Size><ETag>&quot;abc&quot;</ETag></Contents>" }
+            let tail = next.map { "<IsTruncated>true</IsTruncated><NextContinuationToken>\($0)</NextContinuationToken>" }
+                ?? "<IsTruncated>false</IsTruncated>"
+            return .success(HTTPRequest.Response(status: 200, body: Data("<ListBucketResult>\(contents.joined())\(tail)</ListBucketResult>".utf8)))
+        }
+        let transport = ScriptedTransport([page(["ml/", "ml/movies.csv"], next: "t/1"), page(["ml/ratings.csv"], next: nil)])
+        let objects = try await client(transport, endpoint: "http://127.0.0.1:9").list(S3Location(bucket: "data", key: "ml"))
+        #expect(objects.map(\.location.key) == ["ml/movies.csv", "ml/ratings.csv"])
+        #expect(objects.first?.etag == "abc")
+        let urls = transport.sent.withLock { $0.map(\.url) }
+        #expect(urls.count == 2 && urls[1].contains("continuation-token=t%2F1") && urls[0].contains("prefix=ml%2F"))
+    }
 }

@@ -34,10 +34,18 @@ void marquee_ials_half(
 /// row's `columns` sorted ascending for the check), then the gradient step on
 /// ln σ(x_u·(y_i − y_j) + b_i − b_j) with L2 `reg`. `state` is a SplitMix64 state. Returns the
 /// share of sampled pairs already ordered right (x_uij > 0) before their step. `user_of[p]` is
-/// the row of interaction `p`.
+/// the row of interaction `p`. Factors and biases are float32, as `implicit` keeps them: half the
+/// memory traffic and twice the lanes of double.
+/// `seen`, when not NULL, is a bitmap of every row's films (`words` 64-bit words a row, see
+/// `marquee_bitmap_rows`): one load per sampled negative instead of a binary search.
 double marquee_bpr_epoch(
-    marquee_interactions users, const int32_t *user_of, size_t items, double *user_factors, double *item_factors,
-    double *item_bias, size_t factors, double learning_rate, double reg, size_t samples, uint64_t *state);
+    marquee_interactions users, const int32_t *user_of, size_t items, float *user_factors, float *item_factors,
+    float *item_bias, size_t factors, float learning_rate, float reg, size_t samples, const uint64_t *seen,
+    size_t words, uint64_t *state);
+
+/// Sets bit `c` of row `r` (`words` 64-bit words a row, zeroed by the caller) for every
+/// interaction (r, c).
+void marquee_bitmap_rows(marquee_interactions rows, size_t words, uint64_t *out);
 
 /// EASE's weights from P = (XᵀX + λI)⁻¹ whose row-major upper triangle LAPACK's dpotri filled:
 /// in place, `p[i * items + j]` becomes B[j][i] = −P[i][j] / P[i][i], with a zero diagonal.
