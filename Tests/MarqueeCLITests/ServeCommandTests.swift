@@ -116,7 +116,8 @@ import Testing
     #expect(process.terminationStatus == 0)
     let rest = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(rest.contains("stopped"))
-    #expect(rest.contains("serving films on http://127.0.0.1:\(port)/v2/models/films"))
+    // The first read may already hold the "serving" line (the model loads in a blink).
+    #expect((text + rest).contains("serving films on http://127.0.0.1:\(port)/v2/models/films"))
 
     // One access-log line per request, JSON off a terminal.
     let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").filter {
