@@ -149,20 +149,87 @@ MARQUEE_VECTOR_CLONES void marquee_ease_weights(double *p, size_t items) {
     }
 }
 
-MARQUEE_VECTOR_CLONES void marquee_itemknn_rows(
-    double *c, size_t items, size_t first, size_t last, size_t k, double shrink, const double *norms, double *row,
-    uint8_t *excluded, int32_t *top, double *values) {
-    if (k > items) k = items;
+/// Whether neighbour (a, va) ranks before (b, vb): the higher similarity, then the lower film.
+static inline int ranks_before(double va, int32_t a, double vb, int32_t b) { return va > vb || (va == vb && a < b); }
+
+/// Restores the heap below `at` (root: the neighbour that ranks last, the next to drop).
+static void sift_down(int32_t *items, double *values, size_t count, size_t at) {
+    for (;;) {
+        size_t worst = at, left = 2 * at + 1, right = left + 1;
+        if (left < count && ranks_before(values[worst], items[worst], values[left], items[left])) worst = left;
+        if (right < count && ranks_before(values[worst], items[worst], values[right], items[right])) worst = right;
+        if (worst == at) return;
+        int32_t item = items[at];
+        double value = values[at];
+        items[at] = items[worst], values[at] = values[worst];
+        items[worst] = item, values[worst] = value;
+        at = worst;
+    }
+}
+
+void marquee_itemknn_sparse(
+    marquee_interactions films, marquee_interactions users, size_t first, size_t last, size_t k, double shrink,
+    const double *norms, uint32_t *counts, int32_t *touched, int32_t *heap_items, double *heap_values, int32_t *kept,
+    int32_t *sources, double *weights) {
     for (size_t i = first; i < last; i++) {
-        double *weights = c + i * items;
-        for (size_t j = 0; j < items; j++) row[j] = j == i ? 0 : weights[j] / (norms[i] * norms[j] + shrink);
-        memset(weights, 0, items * sizeof(double));
-        if (k == 0) continue;
-        excluded[i] = 1;
-        size_t kept = marquee_top_k(row, excluded, items, k, top, values);
-        excluded[i] = 0;
-        for (size_t position = 0; position < kept; position++)
-            if (values[position] > 0) weights[top[position]] = values[position];
+        size_t distinct = 0;
+        for (long p = films.start[i]; p < films.start[i + 1]; p++) {
+            size_t u = (size_t)films.columns[p];
+            for (long q = users.start[u]; q < users.start[u + 1]; q++) {
+                int32_t j = users.columns[q];
+                touched[distinct] = j;
+                distinct += counts[j] == 0;
+                counts[j] += 1;
+            }
+        }
+        size_t held = 0;
+        for (size_t t = 0; t < distinct; t++) {
+            int32_t j = touched[t];
+            double together = (double)counts[j];
+            counts[j] = 0;
+            if ((size_t)j == i || k == 0) continue;
+            double denominator = norms[i] * norms[j] + shrink;
+            // A full heap takes only a neighbour that can beat its last: skip the division for the rest.
+            if (held == k && together < heap_values[0] * denominator * (1 - 1e-12)) continue;
+            double similarity = together / denominator;
+            if (!(similarity > 0)) continue;
+            if (held < k) {
+                // Sift up: the heap's root is the neighbour that ranks last.
+                size_t at = held++;
+                heap_items[at] = j, heap_values[at] = similarity;
+                while (at > 0) {
+                    size_t parent = (at - 1) / 2;
+                    if (!ranks_before(heap_values[parent], heap_items[parent], heap_values[at], heap_items[at])) break;
+                    int32_t item = heap_items[at];
+                    double value = heap_values[at];
+                    heap_items[at] = heap_items[parent], heap_values[at] = heap_values[parent];
+                    heap_items[parent] = item, heap_values[parent] = value;
+                    at = parent;
+                }
+            } else if (ranks_before(similarity, j, heap_values[0], heap_items[0])) {
+                heap_items[0] = j, heap_values[0] = similarity;
+                sift_down(heap_items, heap_values, held, 0);
+            }
+        }
+        size_t row = i - first;
+        kept[row] = (int32_t)held;
+        // Pop the last-ranked repeatedly: the row fills from its end, best first.
+        for (size_t n = held; n > 0; n--) {
+            sources[row * k + n - 1] = heap_items[0];
+            weights[row * k + n - 1] = heap_values[0];
+            heap_items[0] = heap_items[n - 1], heap_values[0] = heap_values[n - 1];
+            sift_down(heap_items, heap_values, n - 1, 0);
+        }
+    }
+}
+
+void marquee_item_item_scatter(
+    const long *start, const int32_t *targets, const double *weights, size_t items, const int32_t *seen,
+    size_t seen_count, double *out) {
+    for (size_t s = 0; s < seen_count; s++) {
+        int32_t j = seen[s];
+        if (j < 0 || (size_t)j >= items) continue;
+        for (long e = start[j]; e < start[j + 1]; e++) out[targets[e]] += weights[e];
     }
 }
 

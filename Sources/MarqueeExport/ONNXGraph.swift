@@ -63,11 +63,12 @@ public enum ONNXGraph {
             node("Add", ["biases", "global_mean"], ["baseline"]),
         ]
         var sum = "baseline"
-        if model.factorCount > 0 {
-            let f = model.factorCount
+        let tables = factorTables(model)
+        if tables.count > 0 {
+            let f = tables.count
             graph.initializer += [
-                floatTensor("user_factors", [users, f], [Double](repeating: 0, count: f) + model.userFactors),
-                floatTensor("item_factors", [items, f], [Double](repeating: 0, count: f) + model.itemFactors),
+                floatTensor("user_factors", [users, f], [Double](repeating: 0, count: f) + tables.users),
+                floatTensor("item_factors", [items, f], [Double](repeating: 0, count: f) + tables.items),
                 int64Tensor("reduce_axes", [1], [1]),
             ]
             graph.node += [
@@ -110,14 +111,15 @@ public enum ONNXGraph {
             node("Add", ["b_u_column", "item_rank_bias"], ["biases"]),
         ]
         var all = "biases"
-        if model.factorCount > 0, ranked == nil {
-            let f = model.factorCount
+        let tables = factorTables(model)
+        if tables.count > 0, ranked == nil {
+            let f = tables.count
             var transposed = [Double](repeating: 0, count: f * items)
             for item in 0..<model.itemIDs.count {
-                for factor in 0..<f { transposed[factor * items + item + 1] = model.itemFactors[item * f + factor] }
+                for factor in 0..<f { transposed[factor * items + item + 1] = tables.items[item * f + factor] }
             }
             graph.initializer += [
-                floatTensor("user_factors", [users, f], [Double](repeating: 0, count: f) + model.userFactors),
+                floatTensor("user_factors", [users, f], [Double](repeating: 0, count: f) + tables.users),
                 floatTensor("item_factors_t", [f, items], transposed),
             ]
             graph.node += [
@@ -130,6 +132,25 @@ public enum ONNXGraph {
         graph.node.append(
             node("TopK", [all, kInput], [scoresOutput, topItemsOutput], int: ["axis": -1, "largest": 1, "sorted": 1]))
         return wrap(graph, model: model, doc: "Marquee \(model.algorithm.rawValue): top-k films per user")
+    }
+
+    /// The tables the graphs multiply: the model's factors, or for a sparse item-item model
+    /// (ItemKNN) its dense form — a user's row marks the films they rated, a film's row holds the
+    /// weights from every film to it — since ONNX's standard operators have no sparse product.
+    static func factorTables(_ model: FactorModel) -> (count: Int, users: [Double], items: [Double]) {
+        guard let neighbours = model.neighbours else { return (model.factorCount, model.userFactors, model.itemFactors) }
+        let films = model.itemIDs.count
+        var users = [Double](repeating: 0, count: model.userIDs.count * films)
+        for user in 0..<model.userIDs.count {
+            for film in model.seen(byUser: user) where film >= 0 && Int(film) < films { users[user * films + Int(film)] = 1 }
+        }
+        var items = [Double](repeating: 0, count: films * films)
+        for film in 0..<films {
+            for edge in neighbours.start[film]..<neighbours.start[film + 1] {
+                items[film * films + Int(neighbours.sources[edge])] = neighbours.weights[edge]
+            }
+        }
+        return (films, users, items)
     }
 
     static func wrap(_ graph: Onnx_GraphProto, model: FactorModel, doc: String) -> Onnx_ModelProto {

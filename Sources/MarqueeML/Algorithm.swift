@@ -32,8 +32,9 @@ public enum Algorithm: String, Sendable, Hashable, Codable, CaseIterable {
     /// an order of films from which films were rated.
     public var predictsRatings: Bool { ![.ials, .bpr, .ease, .itemknn].contains(self) }
 
-    /// Whether scores are sums of film-to-film weights over the films a user rated (the model's
-    /// user rows are those films, its film rows the weights).
+    /// Whether scores are sums of film-to-film weights over the films a user rated: EASE's dense
+    /// model (user rows mark those films, film rows hold the weights) and ItemKNN's sparse one
+    /// (``FactorModel/neighbours``).
     public var isItemItem: Bool { self == .ease || self == .itemknn }
 
     /// The hyper-parameters the algorithm takes, in display order.
@@ -119,8 +120,6 @@ public enum Algorithm: String, Sendable, Hashable, Codable, CaseIterable {
             return [
                 ParameterSpec("k", 100, "neighbours kept per film (RecBole's default)", integer: true),
                 ParameterSpec("shrink", 0, "added to the cosine's denominator (RecBole's default)"),
-                ParameterSpec(
-                    "max_films", 20_000, "refuse more films (the weights are films² doubles)", integer: true),
             ]
         }
     }

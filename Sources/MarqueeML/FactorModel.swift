@@ -44,6 +44,9 @@ public struct FactorModel: Sendable {
     public var itemRankScore: [Double]?
     /// Random model: the seed and the normal's standard deviation (mean is μ).
     public var noise: Noise?
+    /// Sparse item-item weights (ItemKNN): the score adds, for a known user, the weights from
+    /// the films they rated (`factorCount` is then 0).
+    public var neighbours: ItemNeighbours? = nil
 
     /// Parameters of the random model's noise.
     public struct Noise: Sendable, Hashable {
@@ -63,7 +66,7 @@ public struct FactorModel: Sendable {
     public var isFinite: Bool {
         globalMean.isFinite && userBias.allSatisfy(\.isFinite) && itemBias.allSatisfy(\.isFinite)
             && userFactors.allSatisfy(\.isFinite) && itemFactors.allSatisfy(\.isFinite)
-            && (itemRankScore?.allSatisfy(\.isFinite) ?? true)
+            && (itemRankScore?.allSatisfy(\.isFinite) ?? true) && (neighbours?.weights.allSatisfy(\.isFinite) ?? true)
     }
 
     /// Whether every learned number fits a float32, as the model file and ONNX store them.
@@ -71,6 +74,7 @@ public struct FactorModel: Sendable {
         let limit = Double(Float.greatestFiniteMagnitude)
         func fits(_ values: [Double]) -> Bool { values.allSatisfy { abs($0) <= limit } }
         return fits(userBias) && fits(itemBias) && fits(userFactors) && fits(itemFactors) && fits(itemRankScore ?? [])
+            && fits(neighbours?.weights ?? [])
     }
 
     /// Replaces the learned terms (what a fit ends with).
@@ -96,6 +100,7 @@ public struct FactorModel: Sendable {
         if user >= 0 { estimate += userBias[user] }
         if item >= 0 { estimate += itemBias[item] }
         if known, factorCount > 0 { estimate += dot(user: user, item: item) }
+        if known, let neighbours { estimate += neighbours.score(item: item, seen: seen(byUser: user)) }
         return estimate
     }
 
@@ -187,6 +192,12 @@ public struct FactorModel: Sendable {
 
     /// `score(user:item:)` for every film row, in one pass over the factor table.
     public func allScores(user: Int) -> [Double] {
+        if let neighbours, noise == nil, user >= 0, neighbours.filmCount == itemIDs.count {
+            let base = globalMean + (user < userBias.count ? userBias[user] : 0)
+            var scores = itemBias.map { $0 + base }
+            neighbours.addScores(seen: seen(byUser: user), to: &scores)
+            return scores
+        }
         if algorithm.isItemItem, user >= 0, factorCount == itemIDs.count {
             // Σ of the weights from the user's films: |films| × |rated| reads, not |films|² of a dot each.
             var scores = [Double](repeating: 0, count: itemIDs.count)

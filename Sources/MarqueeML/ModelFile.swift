@@ -14,8 +14,12 @@ import MarqueeCore
 public enum ModelFile {
     /// The first 8 bytes.
     public static let magic: [UInt8] = Array("MQMODEL\0".utf8)
-    /// The format version this code writes and reads.
-    public static let formatVersion: UInt32 = 1
+    /// The newest format version this code writes and reads: 2 adds the sparse item-item arrays
+    /// (`neighbour_start`, `neighbour_items`, `neighbour_weights`). A model without them is
+    /// written as version 1, byte for byte what earlier releases wrote, and both are read.
+    public static let formatVersion: UInt32 = 2
+    /// Every format version this code reads.
+    public static let readableVersions: ClosedRange<UInt32> = 1...2
 
     /// The JSON header.
     public struct Header: Codable, Sendable {
@@ -31,7 +35,7 @@ public enum ModelFile {
             public var offset: Int
         }
 
-        /// ``ModelFile/formatVersion`` when written.
+        /// 1, or 2 when the model has sparse item-item arrays.
         public var formatVersion: UInt32
         /// What trained the model.
         public var algorithm: Algorithm
@@ -108,9 +112,15 @@ public enum ModelFile {
         add("seen_start", ints: model.seenStart.map { Int32($0) }, shape: [model.seenStart.count])
         add("seen_items", ints: model.seenItems, shape: [model.seenItems.count])
         if let score = model.itemRankScore { add("item_rank_score", floats: score, shape: [items]) }
+        if let neighbours = model.neighbours {
+            add("neighbour_start", ints: neighbours.start.map { Int32($0) }, shape: [items + 1])
+            add("neighbour_items", ints: neighbours.sources, shape: [neighbours.sources.count])
+            add("neighbour_weights", floats: neighbours.weights, shape: [neighbours.weights.count])
+        }
+        let version: UInt32 = model.neighbours == nil ? 1 : formatVersion
 
         let header = Header(
-            formatVersion: formatVersion, algorithm: model.algorithm, params: model.parameters,
+            formatVersion: version, algorithm: model.algorithm, params: model.parameters,
             datasetVersion: datasetVersion, marqueeVersion: MarqueeVersion.current,
             ratingScale: [model.ratingScale.lowerBound, model.ratingScale.upperBound], globalMean: model.globalMean,
             biased: model.biased, nFactors: model.factorCount, noiseSeed: model.noise?.seed,
@@ -120,7 +130,7 @@ public enum ModelFile {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = (try? encoder.encode(header)) ?? Data()
         var file = Data(magic)
-        withUnsafeBytes(of: formatVersion.littleEndian) { file.append(contentsOf: $0) }
+        withUnsafeBytes(of: version.littleEndian) { file.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(json.count).littleEndian) { file.append(contentsOf: $0) }
         file.append(json)
         file.append(contentsOf: [UInt8](repeating: 0, count: (8 - file.count % 8) % 8))
@@ -164,8 +174,10 @@ public enum ModelFile {
             UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
         }
         let version = u32(8)
-        guard version == formatVersion else {
-            throw fail("format version \(version); this Marquee reads version \(formatVersion)")
+        guard readableVersions.contains(version) else {
+            throw fail(
+                "format version \(version); this Marquee reads versions \(readableVersions.lowerBound)–\(readableVersions.upperBound)"
+            )
         }
         let length = Int(u32(12))
         guard 16 + length <= bytes.count else { throw fail("header truncated") }
@@ -199,8 +211,8 @@ public enum ModelFile {
             guard let (entry, start) = try array(name, required: required) else { return nil }
             return (0..<entry.shape.reduce(1, *)).map { Double(Float(bitPattern: u32(start + $0 * 4))) }
         }
-        func ints(_ name: String) throws(MarqueeError) -> [Int32] {
-            let (entry, start) = try array(name)!
+        func ints(_ name: String, required: Bool = true) throws(MarqueeError) -> [Int32]? {
+            guard let (entry, start) = try array(name, required: required) else { return nil }
             return (0..<entry.shape.reduce(1, *)).map { Int32(bitPattern: u32(start + $0 * 4)) }
         }
         guard header.ratingScale.count == 2 else { throw fail("rating_scale needs two values") }
@@ -212,9 +224,19 @@ public enum ModelFile {
             userIDs: header.users, itemIDs: header.items, itemLabels: header.itemLabels,
             userBias: try floats("user_bias")!, itemBias: try floats("item_bias")!,
             userFactors: try floats("user_factors")!, itemFactors: try floats("item_factors")!,
-            itemRatingCount: try ints("item_rating_count"), seenStart: try ints("seen_start").map(Int.init),
-            seenItems: try ints("seen_items"), itemRankScore: try floats("item_rank_score", required: false),
+            itemRatingCount: try ints("item_rating_count")!, seenStart: try ints("seen_start")!.map(Int.init),
+            seenItems: try ints("seen_items")!, itemRankScore: try floats("item_rank_score", required: false),
             noise: nil)
+        if let start = try ints("neighbour_start", required: false) {
+            guard let sources = try ints("neighbour_items", required: false),
+                let weights = try floats("neighbour_weights", required: false),
+                let neighbours = ItemNeighbours(
+                    films: header.items.count, start: start.map(Int.init), sources: sources, weights: weights)
+            else {
+                throw fail("the neighbour arrays do not fit together (start, items and weights of \(header.items.count) films)")
+            }
+            model.neighbours = neighbours
+        }
         if let seed = header.noiseSeed, let std = header.noiseStd {
             model.noise = FactorModel.Noise(seed: seed, standardDeviation: std)
         }

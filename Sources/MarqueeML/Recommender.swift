@@ -54,11 +54,18 @@ public struct Recommender: Sendable {
 
     /// The `k` films whose factors are closest to `item`'s by cosine similarity, among films with
     /// at least `minRatings` training ratings (factors of rarely rated films are mostly their
-    /// random initialisation).
+    /// random initialisation); for ItemKNN, the film's kept neighbours.
     /// - Throws: `MarqueeError` `.usage` when the model has no film factors.
     public func similar(to item: Int, k: Int, minRatings: Int = 20) throws(MarqueeError) -> [(
         item: Int, score: Double
     )] {
+        if let neighbours = model.neighbours, item >= 0, item < neighbours.filmCount {
+            // ItemKNN: the film's kept neighbours are its most similar films, best first.
+            let kept = neighbours.start[item]..<neighbours.start[item + 1]
+            return Array(
+                kept.map { (item: Int(neighbours.sources[$0]), score: neighbours.weights[$0]) }
+                    .filter { model.itemRatingCount[$0.item] >= minRatings }.prefix(k))
+        }
         let factors = model.factorCount
         guard factors > 0 else {
             throw MarqueeError(

@@ -7,9 +7,10 @@ import Synchronization
 /// The rankers: models of which films a user will pick, learnt from which films were rated
 /// (every training rating is one interaction, its value ignored). Each becomes a ``FactorModel``
 /// with a global mean and user biases of zero, so recommending, exporting and serving need no
-/// code of their own: iALS and BPR as latent factors (BPR with film biases); EASE and ItemKNN as
+/// code of their own: iALS and BPR as latent factors (BPR with film biases); EASE as dense
 /// item-item weights — a user's row marks the films they rated and a film's row holds the weights
-/// from every film to it, so the score is the sum of the weights from the user's films.
+/// from every film to it, so the score is the sum of the weights from the user's films — and
+/// ItemKNN as the sparse form of the same sum (``ItemNeighbours``, k weights per film).
 extension Trainer {
     static func fitRanker(
         _ model: inout FactorModel, _ parameters: Hyperparameters, _ set: TrainingSet, _ seed: UInt32,
@@ -21,7 +22,7 @@ extension Trainer {
         case .ials: return fitIALS(&model, parameters, set, seed, progress)
         case .bpr: return fitBPR(&model, parameters, set, seed, progress)
         case .ease: try fitEASE(&model, parameters, set)
-        case .itemknn: try fitItemKNN(&model, parameters, set)
+        case .itemknn: fitItemKNN(&model, parameters, set)
         default: preconditionFailure("\(model.algorithm) is not a ranker")
         }
         return nil
@@ -188,31 +189,50 @@ extension Trainer {
 
     /// ItemKNN: cos(i, j) = |U_i ∩ U_j| / (√|U_i| √|U_j| + shrink), each film keeping its `k`
     /// most similar films (ties: the lower row); the score of film i for a user is the sum of
-    /// its kept similarities to the films they rated.
-    static func fitItemKNN(_ model: inout FactorModel, _ parameters: Hyperparameters, _ set: TrainingSet)
-        throws(MarqueeError)
-    {
+    /// its kept similarities to the films they rated. The model is sparse (``ItemNeighbours``):
+    /// the co-occurrences are counted film by film through the films' users, never as a
+    /// films × films matrix, so memory is films × k.
+    static func fitItemKNN(_ model: inout FactorModel, _ parameters: Hyperparameters, _ set: TrainingSet) {
         let n = set.itemCount
-        try Self.requireDense(n, parameters, "itemknn")
-        let k = parameters.integer("k")
+        let k = min(parameters.integer("k"), max(n - 1, 0))
         let shrink = parameters.value("shrink")
-        var weights = Self.cooccurrence(set)
-        let norms = (0..<n).map { weights[$0 * n + $0].squareRoot() }
-        // Rows are independent: each core takes a share, writing only its own rows.
-        weights.withUnsafeMutableBufferPointer { buffer in
-            let shared = SharedRows(buffer.baseAddress!)
-            let chunks = min(n, ProcessInfo.processInfo.activeProcessorCount * 4)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                var row = [Double](repeating: 0, count: n)
-                var excluded = [UInt8](repeating: 0, count: n)
-                var top = [Int32](repeating: 0, count: max(1, min(k, n)))
-                var values = [Double](repeating: 0, count: top.count)
-                marquee_itemknn_rows(
-                    shared.base, n, n * chunk / chunks, n * (chunk + 1) / chunks, k, shrink, norms, &row, &excluded,
-                    &top, &values)
+        // Films are independent: each core takes a share of the target films.
+        let chunks = max(1, min(n, ProcessInfo.processInfo.activeProcessorCount * 4))
+        let parts = Mutex<[Int: (kept: [Int32], sources: [Int32], weights: [Double])]>([:])
+        let (itemStart, itemUsers, userStart, userItems) = (set.itemStart, set.itemUsers, set.userStart, set.userItems)
+        let userCount = set.userCount
+        let norms = (0..<n).map { Double(itemStart[$0 + 1] - itemStart[$0]).squareRoot() }
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let first = n * chunk / chunks, last = n * (chunk + 1) / chunks
+            var counts = [UInt32](repeating: 0, count: n)
+            var touched = [Int32](repeating: 0, count: n + 1)
+            var heapItems = [Int32](repeating: 0, count: max(k, 1))
+            var heapValues = [Double](repeating: 0, count: max(k, 1))
+            var kept = [Int32](repeating: 0, count: last - first)
+            var sources = [Int32](repeating: 0, count: (last - first) * k)
+            var weights = [Double](repeating: 0, count: (last - first) * k)
+            itemStart.withUnsafeBufferPointer { itemStart in
+                userStart.withUnsafeBufferPointer { userStart in
+                    marquee_itemknn_sparse(
+                        marquee_interactions(rows: n, start: itemStart.baseAddress, columns: itemUsers),
+                        marquee_interactions(rows: userCount, start: userStart.baseAddress, columns: userItems),
+                        first, last, k, shrink, norms, &counts, &touched, &heapItems, &heapValues, &kept, &sources, &weights)
+                }
+            }
+            parts.withLock { $0[chunk] = (kept, sources, weights) }
+        }
+        let solved = parts.withLock { $0 }
+        var start = [0], sources: [Int32] = [], weights: [Double] = []
+        for chunk in 0..<chunks {
+            let part = solved[chunk]!
+            for (row, kept) in part.kept.enumerated() {
+                sources += part.sources[row * k..<row * k + Int(kept)]
+                weights += part.weights[row * k..<row * k + Int(kept)]
+                start.append(sources.count)
             }
         }
-        setItemItem(&model, weights: weights, set)
+        model.setTerms(factors: 0, userFactors: [], itemFactors: [], userBias: model.userBias, itemBias: model.itemBias)
+        model.neighbours = ItemNeighbours(films: n, start: start, sources: sources, weights: weights)
     }
 
     /// Refuses a dense films × films model beyond `max_films`.
@@ -252,12 +272,4 @@ extension Trainer {
         model.setTerms(
             factors: n, userFactors: users, itemFactors: weights, userBias: model.userBias, itemBias: model.itemBias)
     }
-}
-
-/// The base of a buffer whose disjoint rows several threads write at once (each thread its own
-/// rows, the buffer outliving the threads): what a data-parallel kernel needs and Swift's
-/// `Sendable` checking cannot see.
-private final class SharedRows: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Double>
-    init(_ base: UnsafeMutablePointer<Double>) { self.base = base }
 }

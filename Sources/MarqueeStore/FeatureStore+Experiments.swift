@@ -95,7 +95,7 @@ extension FeatureStore {
             throw MarqueeError(
                 .dataError,
                 found.isEmpty
-                    ? "no experiment \(id) in \(path)"
+                    ? "no experiment \(id) in \(path ?? "the store")"
                     : "experiment \(id) is ambiguous: \(found.map(\.id).joined(separator: ", "))",
                 hint: found.isEmpty ? "marquee experiments list shows the recorded ones" : "give more of the id")
         }

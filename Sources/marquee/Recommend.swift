@@ -9,7 +9,8 @@ struct Recommend: AsyncParsableCommand {
         abstract: "Top-k films for a user, or the films most similar to a film, from a model file.",
         discussion: """
             IDs may be given in full (movielens:429, imdb:tt0133093) or by their last part (429, \
-            tt0133093). Similar films compare the model's film factors by cosine similarity.
+            tt0133093). Similar films compare the model's film factors by cosine similarity; an itemknn \
+            model lists the film's kept neighbours.
             """)
 
     @OptionGroup var global: LoggingOptions

@@ -31,7 +31,7 @@ func evaluateARankerAgainstPopularity(_ algorithm: String) throws {
 
 /// A ranker trains, recommends unseen films, and exports to ONNX whose scores onnxruntime
 /// reproduces (`--verify`), like the rating models.
-@Test(arguments: ["ease", "bpr"])
+@Test(arguments: ["ease", "bpr", "itemknn"])
 func aRankerTrainsRecommendsAndExports(_ algorithm: String) throws {
     let folder = try makeScratchFolder("ranker-export")
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -45,6 +45,14 @@ func aRankerTrainsRecommendsAndExports(_ algorithm: String) throws {
     #expect(recommended.status == 0, "\(recommended.stderr)")
     let films = try #require(try JSONSerialization.jsonObject(with: Data(recommended.stdout.utf8)) as? [[String: Any]])
     #expect(films.count == 2 && !films.contains { ["1", "2", "5"].contains($0["film"] as? String) }, "\(films)")
+    if algorithm == "itemknn" {
+        // Its similar films are the film's kept neighbours, most similar first.
+        let similar = try runMarquee(["recommend", model, "--film", "1", "--min-ratings", "0", "--format", "json"])
+        #expect(similar.status == 0, "\(similar.stderr)")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(similar.stdout.utf8)) as? [[String: Any]])
+        let scores = list.compactMap { $0["score"] as? Double }
+        #expect(!list.isEmpty && scores == scores.sorted(by: >) && !list.contains { $0["film"] as? String == "1" })
+    }
     let exported = try runMarquee(["export", model, "--out", folder.appendingPathComponent("x").path, "--verify"])
     #expect(exported.status == 0, "\(exported.stdout) \(exported.stderr)")
 }

@@ -74,8 +74,13 @@ private let tiny = [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2), (2, 3), (3, 
     // Film rows: f0 {u0, u3}, f1 {u0, u1, u4}, f2 {u0, u1, u2}, f3 {u2, u3, u4}.
     let (model, set) = try fit(.itemknn, interactions(tiny), ["k=1", "shrink=0.5"])
     let row = { (film: String) in set.innerOfItem[set.table.itemIDs.firstIndex(of: film)!] }
-    let n = set.itemCount
-    func weight(from j: String, to i: String) -> Double { model.itemFactors[Int(row(i)) * n + Int(row(j))] }
+    let neighbours = try #require(model.neighbours)
+    #expect(model.factorCount == 0 && model.itemFactors.isEmpty && neighbours.filmCount == set.itemCount)
+    func weight(from j: String, to i: String) -> Double {
+        let target = Int(row(i))
+        let kept = neighbours.start[target]..<neighbours.start[target + 1]
+        return kept.first { neighbours.sources[$0] == row(j) }.map { neighbours.weights[$0] } ?? 0
+    }
     // f2's neighbours: f1 shares 2 users: 2 / (√3·√3 + 0.5) = 0.5714; f0 1 / (√3·√2 + 0.5); f3 1 / (3 + 0.5).
     #expect(abs(weight(from: "f1", to: "f2") - 2 / 3.5) < 1e-12)
     #expect(weight(from: "f0", to: "f2") == 0 && weight(from: "f3", to: "f2") == 0)  // k = 1
@@ -150,7 +155,71 @@ func rankersAreDeterministicForASeed(_ algorithm: Algorithm) throws {
     let (first, _) = try fit(algorithm, interactions(tiny), settings, seed: 9)
     let (second, _) = try fit(algorithm, interactions(tiny), settings, seed: 9)
     #expect(first.userFactors == second.userFactors && first.itemFactors == second.itemFactors)
-    #expect(first.itemBias == second.itemBias && first.isFinite)
+    #expect(first.itemBias == second.itemBias && first.neighbours == second.neighbours && first.isFinite)
+}
+
+/// ItemKNN's sparse fit (co-occurrences counted film by film) keeps exactly the neighbours a
+/// brute-force pass over the dense co-occurrence matrix keeps — the same films, the same
+/// cosines, best first with ties to the lower film — and scores users as the dense sum does.
+@Test(arguments: [(1, 0.0), (3, 2.0), (40, 0.5)])
+func itemKNNSparseFitMatchesTheDenseDefinition(_ k: Int, _ shrink: Double) throws {
+    var random = LegacyRandom(seed: 11)
+    var pairs: [(Int, Int)] = []
+    for user in 0..<40 {
+        for film in 0..<25 where random.nextDouble() < (film % 3 == 0 ? 0.4 : 0.15) { pairs.append((user, film)) }
+    }
+    let (model, set) = try fit(.itemknn, interactions(pairs), ["k=\(k)", "shrink=\(shrink)"])
+    let neighbours = try #require(model.neighbours)
+    let n = set.itemCount
+    var users = [Set<Int32>](repeating: [], count: n)
+    set.forEachRating { user, item, _ in users[item].insert(Int32(user)) }
+    for i in 0..<n {
+        var cosines: [(film: Int, value: Double)] = []
+        for j in 0..<n where j != i {
+            let together = Double(users[i].intersection(users[j]).count)
+            let norms = Double(users[i].count).squareRoot() * Double(users[j].count).squareRoot()
+            if together / (norms + shrink) > 0 { cosines.append((j, together / (norms + shrink))) }
+        }
+        let expected = cosines.sorted { $0.value > $1.value || ($0.value == $1.value && $0.film < $1.film) }.prefix(k)
+        let kept = neighbours.start[i]..<neighbours.start[i + 1]
+        #expect(kept.map { Int(neighbours.sources[$0]) } == expected.map { $0.film }, "film \(i)")
+        let weights = kept.map { neighbours.weights[$0] }
+        #expect(zip(weights, expected.map { $0.value }).allSatisfy { abs($0 - $1) < 1e-12 })
+    }
+    for user in 0..<set.userCount {
+        let seen = model.seen(byUser: user), scores = model.allScores(user: user)
+        for item in 0..<n {
+            let kept = neighbours.start[item]..<neighbours.start[item + 1]
+            let expected = kept.filter { seen.contains(neighbours.sources[$0]) }.reduce(0.0) { $0 + neighbours.weights[$1] }
+            #expect(abs(scores[item] - expected) < 1e-12 && abs(model.score(user: user, item: item) - expected) < 1e-12)
+        }
+    }
+}
+
+/// An ItemKNN model file holds its k neighbours per film (format version 2) and reads back to
+/// the same scores; a model without them is still written as version 1; neighbour arrays that
+/// do not fit together are refused with a data error, not a crash.
+@Test func itemKNNModelFileRoundTripsItsNeighbours() throws {
+    let (model, _) = try fit(.itemknn, interactions(tiny), ["k=2"])
+    let bytes = ModelFile.encode(model, datasetVersion: "test")
+    #expect(bytes[8] == 2)
+    let loaded = try ModelFile.decode(bytes, source: "itemknn.mqm").model
+    let neighbours = try #require(loaded.neighbours)
+    #expect(neighbours.start == model.neighbours?.start && neighbours.sources == model.neighbours?.sources)
+    for user in 0..<model.userIDs.count {
+        #expect(zip(loaded.allScores(user: user), model.allScores(user: user)).allSatisfy { abs($0 - $1) < 1e-6 })
+    }
+    let (ease, _) = try fit(.ease, interactions(tiny), [])
+    #expect(ModelFile.encode(ease, datasetVersion: "test")[8] == 1)
+    // An out-of-range neighbour: rewrite the last neighbour_items entry to a film that does not exist.
+    let decoded = try ModelFile.decode(bytes, source: "x").header
+    let entry = try #require(decoded.arrays.first { $0.name == "neighbour_items" })
+    let headerLength = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16 | Int(bytes[15]) << 24
+    var corrupt = bytes
+    let at = (16 + headerLength + 7) / 8 * 8 + entry.offset + (entry.shape[0] - 1) * 4
+    corrupt.replaceSubrange(at..<at + 4, with: [0xFF, 0x00, 0x00, 0x00])
+    let error = #expect(throws: MarqueeError.self) { try ModelFile.decode(corrupt, source: "corrupt.mqm") }
+    #expect(error?.code == .dataError && error?.message.contains("neighbour") == true, "\(String(describing: error))")
 }
 
 /// EASE and ItemKNN hold films × films doubles: past `max_films` they refuse, saying how much

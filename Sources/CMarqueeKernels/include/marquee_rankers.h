@@ -51,14 +51,24 @@ void marquee_bitmap_rows(marquee_interactions rows, size_t words, uint64_t *out)
 /// in place, `p[i * items + j]` becomes B[j][i] = −P[i][j] / P[i][i], with a zero diagonal.
 void marquee_ease_weights(double *p, size_t items);
 
-/// ItemKNN's weights from the co-occurrence matrix, rows `first ..< last` in place: row i becomes
-/// the cosine similarities C[i][j] / (√C[i][i] √C[j][j] + shrink) of its `k` most similar films
-/// j ≠ i (ties: the lower j; similarities ≤ 0 dropped), zero elsewhere. `norms[i]` is √C[i][i]
-/// (read before any row changes); `row` holds `items` doubles, `top` and `values` `k`, `excluded`
-/// `items` zero bytes — each caller its own.
-void marquee_itemknn_rows(
-    double *c, size_t items, size_t first, size_t last, size_t k, double shrink, const double *norms, double *row,
-    uint8_t *excluded, int32_t *top, double *values);
+/// ItemKNN's neighbours of the target films `first ..< last`, without a films × films matrix:
+/// for film i, the co-occurrences C[i][j] = |U_i ∩ U_j| are counted through i's users (`films`:
+/// film → users, `users`: user → films), and i keeps its `k` most similar films j ≠ i by
+/// C[i][j] / (norms[i] norms[j] + shrink), norms[i] = √|U_i| (ties: the lower j; similarities
+/// ≤ 0 dropped), best first. Film `first + r`'s neighbours go to
+/// `sources[r * k ..< r * k + kept[r]]` and `weights` alike. `counts` holds `items` zeros (left
+/// zero), `touched` `items` + 1 ints, `heap_items` and `heap_values` `k` each — every caller its own.
+void marquee_itemknn_sparse(
+    marquee_interactions films, marquee_interactions users, size_t first, size_t last, size_t k, double shrink,
+    const double *norms, uint32_t *counts, int32_t *touched, int32_t *heap_items, double *heap_values, int32_t *kept,
+    int32_t *sources, double *weights);
+
+/// Scores of every film for a user of a sparse item-item model, added to `out`: for each film j
+/// in `seen`, `out[targets[e]] += weights[e]` over `e` in `start[j] ..< start[j + 1]` (the weights
+/// grouped by source film). Films outside `0 ..< items` in `seen` are ignored.
+void marquee_item_item_scatter(
+    const long *start, const int32_t *targets, const double *weights, size_t items, const int32_t *seen,
+    size_t seen_count, double *out);
 
 /// YᵀY + reg·I of a row-major `rows × factors` table, into `out` (factors × factors).
 void marquee_gram(const double *table, size_t rows, size_t factors, double reg, double *out);
