@@ -25,44 +25,51 @@ MARQUEE_VECTOR_CLONES void marquee_item_item_scores(
     }
 }
 
-/// out = gram · v (factors × factors times a vector).
-static inline __attribute__((always_inline)) void gram_times(const double *gram, const double *v, double *out, size_t factors) {
-    for (size_t a = 0; a < factors; a++) out[a] = dot(gram + a * factors, v, factors);
+/// out = gram · v for a symmetric gram: the sum of its rows scaled by v, so every step is a
+/// vector multiply-add along a row (no horizontal sums).
+static inline __attribute__((always_inline)) void gram_times(const float *gram, const float *v, float *out, size_t factors) {
+    for (size_t a = 0; a < factors; a++) out[a] = 0;
+    for (size_t b = 0; b < factors; b++) {
+        const float scale = v[b];
+        const float *restrict row = gram + b * factors;
+        float *restrict sum = out;
+        for (size_t a = 0; a < factors; a++) sum[a] += scale * row[a];
+    }
 }
 
 MARQUEE_VECTOR_CLONES void marquee_ials_half(
-    marquee_interactions rows, double *solve, const double *fixed, const double *gram, size_t factors,
-    double alpha, int cg_steps, double *scratch) {
-    double *r = scratch, *p = scratch + factors, *ap = scratch + 2 * factors;
+    marquee_interactions rows, float *solve, const float *fixed, const float *gram, size_t factors, float alpha,
+    int cg_steps, float *scratch) {
+    float *r = scratch, *p = scratch + factors, *ap = scratch + 2 * factors;
     for (size_t u = 0; u < rows.rows; u++) {
-        double *x = solve + u * factors;
+        float *x = solve + u * factors;
         const int32_t *columns = rows.columns + rows.start[u];
         long count = rows.start[u + 1] - rows.start[u];
         // r = b − A x with A = YᵀY + reg·I + Σ_j alpha y_j y_jᵀ and b = Σ_j (1 + alpha) y_j.
         gram_times(gram, x, r, factors);
         for (size_t f = 0; f < factors; f++) r[f] = -r[f];
         for (long k = 0; k < count; k++) {
-            const double *y = fixed + (size_t)columns[k] * factors;
-            double weight = (1 + alpha) - alpha * dot(y, x, factors);
+            const float *y = fixed + (size_t)columns[k] * factors;
+            float weight = (1 + alpha) - alpha * dotf(y, x, factors);
             for (size_t f = 0; f < factors; f++) r[f] += weight * y[f];
         }
-        memcpy(p, r, factors * sizeof(double));
-        double old = dot(r, r, factors);
-        for (int step = 0; step < cg_steps && old > 1e-20; step++) {
+        memcpy(p, r, factors * sizeof(float));
+        float old = dotf(r, r, factors);
+        for (int step = 0; step < cg_steps && old > 1e-20f; step++) {
             gram_times(gram, p, ap, factors);
             for (long k = 0; k < count; k++) {
-                const double *y = fixed + (size_t)columns[k] * factors;
-                double weight = alpha * dot(y, p, factors);
+                const float *y = fixed + (size_t)columns[k] * factors;
+                float weight = alpha * dotf(y, p, factors);
                 for (size_t f = 0; f < factors; f++) ap[f] += weight * y[f];
             }
-            double curvature = dot(p, ap, factors);
+            float curvature = dotf(p, ap, factors);
             if (!(curvature > 0)) break;
-            double a = old / curvature;
+            float a = old / curvature;
             for (size_t f = 0; f < factors; f++) {
                 x[f] += a * p[f];
                 r[f] -= a * ap[f];
             }
-            double next = dot(r, r, factors);
+            float next = dotf(r, r, factors);
             for (size_t f = 0; f < factors; f++) p[f] = r[f] + (next / old) * p[f];
             old = next;
         }
@@ -233,15 +240,14 @@ void marquee_item_item_scatter(
     }
 }
 
-MARQUEE_VECTOR_CLONES void marquee_gram(const double *table, size_t rows, size_t factors, double reg, double *out) {
-    for (size_t a = 0; a < factors * factors; a++) out[a] = 0;
-    for (size_t r = 0; r < rows; r++) {
-        const double *x = table + r * factors;
+MARQUEE_VECTOR_CLONES void marquee_gram_rows(
+    const float *table, size_t first, size_t last, size_t factors, double *sums) {
+    for (size_t r = first; r < last; r++) {
+        const float *x = table + r * factors;
         for (size_t a = 0; a < factors; a++) {
             const double value = x[a];
-            double *restrict line = out + a * factors;
-            for (size_t b = 0; b < factors; b++) line[b] += value * x[b];
+            double *restrict line = sums + a * factors;
+            for (size_t b = a; b < factors; b++) line[b] += value * (double)x[b];
         }
     }
-    for (size_t a = 0; a < factors; a++) out[a * factors + a] += reg;
 }

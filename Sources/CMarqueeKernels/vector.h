@@ -11,25 +11,6 @@
 #define MARQUEE_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define MARQUEE_VECTOR_CLONES
-/// Sixteen floats: `dotf`'s partial sums, as `marquee_lanes` are `dot`'s.
-typedef float marquee_float_lanes __attribute__((vector_size(64)));
-
-/// `dot` in float32 (BPR's factors): sixteen partial sums, added pairwise, then the tail.
-static inline __attribute__((always_inline)) float dotf(const float *a, const float *b, size_t count) {
-    marquee_float_lanes s = {0};
-    size_t f = 0;
-    for (; f + 16 <= count; f += 16) {
-        marquee_float_lanes x, y;
-        __builtin_memcpy(&x, a + f, sizeof x);
-        __builtin_memcpy(&y, b + f, sizeof y);
-        s += x * y;
-    }
-    float sum = 0;
-    for (int lane = 0; lane < 8; lane++) sum += s[lane] + s[lane + 8];
-    for (; f < count; f++) sum += a[f] * b[f];
-    return sum;
-}
-
 #endif
 
 /// Eight doubles: the eight partial sums of `dot`, one per lane (the compiler maps it onto one
@@ -55,8 +36,11 @@ static inline __attribute__((always_inline)) double dot(const double *a, const d
 
 /// Sixteen floats: `dotf`'s partial sums, as `marquee_lanes` are `dot`'s.
 typedef float marquee_float_lanes __attribute__((vector_size(64)));
+/// Eight and four floats: the halves `dotf` folds its partial sums through.
+typedef float marquee_float_half __attribute__((vector_size(32)));
+typedef float marquee_float_quarter __attribute__((vector_size(16)));
 
-/// `dot` in float32 (BPR's factors): sixteen partial sums, added pairwise, then the tail.
+/// `dot` in float32 (BPR's and iALS's factors): sixteen partial sums folded in halves, then the tail.
 static inline __attribute__((always_inline)) float dotf(const float *a, const float *b, size_t count) {
     marquee_float_lanes s = {0};
     size_t f = 0;
@@ -66,8 +50,12 @@ static inline __attribute__((always_inline)) float dotf(const float *a, const fl
         __builtin_memcpy(&y, b + f, sizeof y);
         s += x * y;
     }
-    float sum = 0;
-    for (int lane = 0; lane < 8; lane++) sum += s[lane] + s[lane + 8];
+    // Halves added lane-wise (16 → 8 → 4 → 2 → 1): four vector adds rather than sixteen
+    // dependent scalar ones, in a fixed order.
+    marquee_float_half h = __builtin_shufflevector(s, s, 0, 1, 2, 3, 4, 5, 6, 7)
+        + __builtin_shufflevector(s, s, 8, 9, 10, 11, 12, 13, 14, 15);
+    marquee_float_quarter q = __builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7);
+    float sum = (q[0] + q[2]) + (q[1] + q[3]);
     for (; f < count; f++) sum += a[f] * b[f];
     return sum;
 }

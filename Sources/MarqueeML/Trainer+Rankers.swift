@@ -37,8 +37,10 @@ extension Trainer {
         let factors = parameters.integer("n_factors")
         let epochs = parameters.integer("n_epochs")
         let reg = parameters.value("reg")
-        var (users, items) = Self.initialTables(parameters, set, seed)
-        let alpha = parameters.value("alpha"), steps = Int32(parameters.integer("cg_steps"))
+        // float32 during the fit, as implicit: half the memory traffic, twice the vector lanes.
+        let (initialUsers, initialItems) = Self.initialTables(parameters, set, seed)
+        var users = initialUsers.map(Float.init), items = initialItems.map(Float.init)
+        let alpha = Float(parameters.value("alpha")), steps = Int32(parameters.integer("cg_steps"))
         for epoch in 0..<epochs {
             var gram = Self.gram(items, factors: factors, reg: reg)
             Self.solveRows(&users, fixed: items, gram: gram, set.userStart, set.userItems, factors, alpha, steps)
@@ -48,26 +50,26 @@ extension Trainer {
             progress?(epoch + 1, epochs)
         }
         model.setTerms(
-            factors: factors, userFactors: users, itemFactors: items, userBias: model.userBias,
-            itemBias: model.itemBias)
+            factors: factors, userFactors: users.map(Double.init), itemFactors: items.map(Double.init),
+            userBias: model.userBias, itemBias: model.itemBias)
         return nil
     }
 
     /// One iALS half-step over every row of `solve`, the rows split across the cores (each row's
     /// solve reads only `fixed`, so the result does not depend on the split).
     static func solveRows(
-        _ solve: inout [Double], fixed: [Double], gram: [Double], _ start: [Int], _ columns: [Int32], _ factors: Int,
-        _ alpha: Double, _ steps: Int32
+        _ solve: inout [Float], fixed: [Float], gram: [Float], _ start: [Int], _ columns: [Int32], _ factors: Int,
+        _ alpha: Float, _ steps: Int32
     ) {
         let rows = start.count - 1
         guard rows > 0, factors > 0 else { return }
         let chunks = min(rows, ProcessInfo.processInfo.activeProcessorCount * 4)
         let current = solve
-        let parts = Mutex<[Int: [Double]]>([:])
+        let parts = Mutex<[Int: [Float]]>([:])
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let first = rows * chunk / chunks, last = rows * (chunk + 1) / chunks
             var part = Array(current[first * factors..<last * factors])
-            var scratch = [Double](repeating: 0, count: 4 * factors)
+            var scratch = [Float](repeating: 0, count: 4 * factors)
             start.withUnsafeBufferPointer { start in
                 columns.withUnsafeBufferPointer { columns in
                     marquee_ials_half(
@@ -96,9 +98,30 @@ extension Trainer {
     }
 
     /// YᵀY + reg·I of a row-major `rows × factors` table.
-    static func gram(_ table: [Double], factors: Int, reg: Double) -> [Double] {
-        var gram = [Double](repeating: 0, count: factors * factors)
-        marquee_gram(table, factors == 0 ? 0 : table.count / factors, factors, reg, &gram)
+    /// Summed in double over 8 shares of the rows on the cores, added in share order (a fixed
+    /// split, so the result does not depend on the core count), then rounded to float once.
+    static func gram(_ table: [Float], factors: Int, reg: Double) -> [Float] {
+        guard factors > 0 else { return [] }
+        let rows = table.count / factors, shares = 8
+        let parts = Mutex<[Int: [Double]]>([:])
+        DispatchQueue.concurrentPerform(iterations: shares) { share in
+            var sums = [Double](repeating: 0, count: factors * factors)
+            marquee_gram_rows(table, rows * share / shares, rows * (share + 1) / shares, factors, &sums)
+            parts.withLock { $0[share] = sums }
+        }
+        let summed = parts.withLock { $0 }
+        var total = [Double](repeating: 0, count: factors * factors)
+        for share in 0..<shares {
+            for (index, value) in summed[share]!.enumerated() { total[index] += value }
+        }
+        var gram = [Float](repeating: 0, count: factors * factors)
+        for a in 0..<factors {
+            for b in a..<factors {
+                let value = Float(total[a * factors + b] + (a == b ? reg : 0))
+                gram[a * factors + b] = value
+                gram[b * factors + a] = value
+            }
+        }
         return gram
     }
 
