@@ -63,14 +63,23 @@ extension EvaluationReport {
             <p class=note>Cold films: at most \(coldThreshold) ratings in the training folds (0 = never seen). A rating predictor can only fall back to biases there; a model that reads content can do better — or not: the numbers are measured, not assumed.</p>
 
             """
-        let groups = evaluations.map { errorByPopularity($0.folds) }
+        // Rankers predict no ratings: they have no error to chart (and must not show as 0).
+        let predictors = evaluations.filter { $0.summary.rmse != nil }
+        guard !predictors.isEmpty else {
+            return page(title: "Marquee: \(names.joined(separator: " vs ")) on \(datasetName)", body: body)
+        }
+        let groups = predictors.map { errorByPopularity($0.folds) }
         let kept = popularityBuckets.indices.filter { bucket in groups.contains { $0[bucket].count > 0 } }
+        let rankers = evaluations.count - predictors.count
         body += section(
             "Error by film popularity",
-            "RMSE of test ratings grouped by how many training ratings the film had, for each algorithm.",
+            "RMSE of test ratings grouped by how many training ratings the film had, for each algorithm"
+                + (rankers > 0 ? " that predicts ratings (the rankers rank films and have none)." : "."),
             barChart(
                 groups: kept.map { "\(popularityBuckets[$0].label) (n=\(groups[0][$0].count))" },
-                series: zip(names, groups).map { name, group in (name, kept.map { group[$0].rmse ?? 0 }) },
+                series: zip(predictors.map(\.summary.algorithm), groups).map { name, group in
+                    (name, kept.map { group[$0].rmse ?? 0 })
+                },
                 format: "%.3f", yLabel: "RMSE"))
         return page(title: "Marquee: \(names.joined(separator: " vs ")) on \(datasetName)", body: body)
     }

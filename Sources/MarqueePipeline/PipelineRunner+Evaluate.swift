@@ -75,6 +75,8 @@ extension PipelineRunner {
                                     ("mae", other.summary.mae.map { .number($0.mean) } ?? .null),
                                     ("cold_rmse", cold.rmse.map(JSONValue.number) ?? .null),
                                     ("cold_ratings", .number(Double(cold.count))),
+                                    ("ndcg", other.summary.ranking.map { .number($0.ndcg) } ?? .null),
+                                    ("popularity_ndcg", other.summary.popularity.map { .number($0.ndcg) } ?? .null),
                                 ]))
                         })
                 ))

@@ -53,17 +53,30 @@ struct Demo: AsyncParsableCommand {
             }
             if case .array(let compared)? = record.steps.first(where: { $0.step == "evaluate" })?.outputs?["compared"] {
                 print(
-                    "\nsame folds, cold films = at most \(EvaluationReport.coldThreshold) training ratings:")
-                for entry in compared {
-                    let cold = entry["cold_rmse"]?.doubleValue.map { String(format: "%.4f", $0) } ?? "—"
+                    "\nsame folds, cold films = at most \(EvaluationReport.coldThreshold) training ratings, nDCG@\(spec.k) against popularity's:")
+                let rows = compared.map { entry in
                     func metric(_ name: String) -> String {
                         entry[name]?.doubleValue.map { String(format: "%.4f", $0) } ?? "—"
                     }
-                    print(
-                        String(
-                            format: "  %@ RMSE %@  MAE %@  cold-film RMSE %@ (n=%d)",
-                            (entry["algorithm"]?.stringValue ?? "?").padding(toLength: 8, withPad: " ", startingAt: 0),
-                            metric("rmse"), metric("mae"), cold, Int(entry["cold_ratings"]?.doubleValue ?? 0)))
+                    let name = (entry["algorithm"]?.stringValue ?? "?").padding(toLength: 8, withPad: " ", startingAt: 0)
+                    let accuracy =
+                        entry["rmse"]?.doubleValue == nil
+                        ? "ranks films (no RMSE)"
+                        : String(
+                            format: "RMSE %@  MAE %@  cold-film RMSE %@ (n=%d)", metric("rmse"), metric("mae"),
+                            metric("cold_rmse"), Int(entry["cold_ratings"]?.doubleValue ?? 0))
+                    var ranking = ""
+                    if let ndcg = entry["ndcg"]?.doubleValue {
+                        ranking = String(format: "nDCG %.4f", ndcg)
+                        if let popularity = entry["popularity_ndcg"]?.doubleValue, popularity > 0 {
+                            ranking += String(format: " (%.2f× popularity)", ndcg / popularity)
+                        }
+                    }
+                    return (name, accuracy, ranking)
+                }
+                let width = rows.map(\.1.count).max() ?? 0
+                for (name, accuracy, ranking) in rows {
+                    print("  \(name) \(accuracy.padding(toLength: width, withPad: " ", startingAt: 0))  \(ranking)")
                 }
             }
             for step in record.steps {

@@ -134,8 +134,8 @@ private func statuses(_ output: String) -> [String: String] {
 }
 
 /// `marquee demo` on the bundled real-sized data, offline and without any configuration: all of
-/// MovieLens ml-latest-small, scraped credits joined to the films they describe, SVD and the
-/// hybrid compared on the same folds (cold films too), an ONNX export.
+/// MovieLens ml-latest-small, scraped credits joined to the films they describe, SVD, the hybrid
+/// and ItemKNN compared on the same folds (cold films too; ItemKNN beats popularity), an ONNX export.
 @Test func theDemoRunsTheWholeChainOnRealSizedData() throws {
     let folder = try pipelineFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -146,9 +146,15 @@ private func statuses(_ output: String) -> [String: String] {
     #expect(demo.stdout.contains("scrape:imdb          ok"))
     let cold = demo.stdout.split(whereSeparator: \.isNewline).filter { $0.contains("cold-film RMSE") }
     #expect(cold.count == 2 && cold[0].contains("svd") && cold[1].contains("hybrid"), "\(demo.stdout)")
+    // The ranker on the same folds: no RMSE, and an nDCG above popularity's.
+    let ranker = try #require(demo.stdout.split(whereSeparator: \.isNewline).first { $0.contains("itemknn  ranks films") })
+    let ratio = try #require(ranker.split(separator: "(").last?.split(separator: "×").first.flatMap { Double($0) })
+    #expect(ratio > 1, "\(ranker)")
     let work = folder.appendingPathComponent("pipelines/demo")
     let comparison = try String(contentsOf: work.appendingPathComponent("comparison.html"), encoding: .utf8)
-    #expect(comparison.contains("svd vs hybrid") && comparison.contains("Cold-film RMSE"))
+    #expect(comparison.contains("svd vs hybrid vs itemknn") && comparison.contains("Cold-film RMSE"))
+    // The ranker has no RMSE, so no bars in the error chart (not bars at 0).
+    #expect(comparison.contains("svd 0 (n=") && !comparison.contains("itemknn 0 (n="))
     #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("export/onnx/model.onnx").path))
     // Fargo (imdb:tt0116282, MovieLens 608): its scraped credits are in every one of its rating rows.
     let rows = CSVReader(data: try Data(contentsOf: work.appendingPathComponent("datasets/ratings_enriched.csv")))
