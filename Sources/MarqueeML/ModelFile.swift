@@ -246,8 +246,13 @@ public enum ModelFile {
         guard model.userBias.count == header.users.count, model.itemBias.count == header.items.count,
             model.userFactors.count == header.users.count * header.nFactors,
             model.itemFactors.count == header.items.count * header.nFactors,
-            model.seenStart.count == header.users.count + 1
+            model.seenStart.count == header.users.count + 1, model.itemRatingCount.count == header.items.count
         else { throw fail("array shapes do not match the id lists") }
+        // Scoring indexes film rows by these: a row out of range would read outside the tables.
+        guard model.seenStart.first == 0, model.seenStart.last == model.seenItems.count,
+            zip(model.seenStart, model.seenStart.dropFirst()).allSatisfy({ $0 <= $1 }),
+            model.seenItems.allSatisfy({ $0 >= 0 && Int($0) < header.items.count })
+        else { throw fail("seen_start and seen_items do not describe film rows of \(header.items.count) films") }
         return Loaded(model: model, header: header)
     }
 }

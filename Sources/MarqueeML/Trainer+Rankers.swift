@@ -234,12 +234,20 @@ extension Trainer {
             var kept = [Int32](repeating: 0, count: last - first)
             var sources = [Int32](repeating: 0, count: (last - first) * k)
             var weights = [Double](repeating: 0, count: (last - first) * k)
+            // Every pointer the two interaction tables hold lives for the whole kernel call.
             itemStart.withUnsafeBufferPointer { itemStart in
-                userStart.withUnsafeBufferPointer { userStart in
-                    marquee_itemknn_sparse(
-                        marquee_interactions(rows: n, start: itemStart.baseAddress, columns: itemUsers),
-                        marquee_interactions(rows: userCount, start: userStart.baseAddress, columns: userItems),
-                        first, last, k, shrink, norms, &counts, &touched, &heapItems, &heapValues, &kept, &sources, &weights)
+                itemUsers.withUnsafeBufferPointer { itemUsers in
+                    userStart.withUnsafeBufferPointer { userStart in
+                        userItems.withUnsafeBufferPointer { userItems in
+                            marquee_itemknn_sparse(
+                                marquee_interactions(
+                                    rows: n, start: itemStart.baseAddress, columns: itemUsers.baseAddress),
+                                marquee_interactions(
+                                    rows: userCount, start: userStart.baseAddress, columns: userItems.baseAddress),
+                                first, last, k, shrink, norms, &counts, &touched, &heapItems, &heapValues, &kept,
+                                &sources, &weights)
+                        }
+                    }
                 }
             }
             parts.withLock { $0[chunk] = (kept, sources, weights) }

@@ -197,8 +197,8 @@ func itemKNNSparseFitMatchesTheDenseDefinition(_ k: Int, _ shrink: Double) throw
 }
 
 /// An ItemKNN model file holds its k neighbours per film (format version 2) and reads back to
-/// the same scores; a model without them is still written as version 1; neighbour arrays that
-/// do not fit together are refused with a data error, not a crash.
+/// the same scores; a model without them is still written as version 1; neighbour or seen arrays
+/// that point outside the films are refused with a data error, not a crash.
 @Test func itemKNNModelFileRoundTripsItsNeighbours() throws {
     let (model, _) = try fit(.itemknn, interactions(tiny), ["k=2"])
     let bytes = ModelFile.encode(model, datasetVersion: "test")
@@ -220,6 +220,13 @@ func itemKNNSparseFitMatchesTheDenseDefinition(_ k: Int, _ shrink: Double) throw
     corrupt.replaceSubrange(at..<at + 4, with: [0xFF, 0x00, 0x00, 0x00])
     let error = #expect(throws: MarqueeError.self) { try ModelFile.decode(corrupt, source: "corrupt.mqm") }
     #expect(error?.code == .dataError && error?.message.contains("neighbour") == true, "\(String(describing: error))")
+    // The same for a seen film out of range (EASE's dense scoring would read outside its table).
+    let seen = try #require(decoded.arrays.first { $0.name == "seen_items" })
+    var outOfRange = bytes
+    let seenAt = (16 + headerLength + 7) / 8 * 8 + seen.offset
+    outOfRange.replaceSubrange(seenAt..<seenAt + 4, with: [0xFF, 0x00, 0x00, 0x00])
+    let seenError = #expect(throws: MarqueeError.self) { try ModelFile.decode(outOfRange, source: "seen.mqm") }
+    #expect(seenError?.code == .dataError && seenError?.message.contains("seen_items") == true)
 }
 
 /// EASE and ItemKNN hold films × films doubles: past `max_films` they refuse, saying how much
